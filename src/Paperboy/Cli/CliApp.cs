@@ -1,0 +1,83 @@
+using System.CommandLine;
+
+namespace Paperboy.Cli;
+
+/// <summary>
+/// The <c>paperboy</c> command line (SPEC §3). Exit codes everywhere: 0 success, 1 failure,
+/// 2 usage error or unreadable input (nothing changed), 3 partial success.
+/// </summary>
+public static class CliApp
+{
+    public static readonly Option<string?> DataOption = new("--data")
+    {
+        Description = "Directory for the embedded database and derived indexes (env PAPERBOY_DATA; default ./paperboy-data)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> DatabaseOption = new("--database")
+    {
+        Description = "Connection string of a database server, e.g. Host=...;Database=... (env PAPERBOY_DATABASE)",
+        Recursive = true,
+    };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Paperboy: a self-hosted research-paper hub: daily papers, search, upvotes, digests.");
+        root.Options.Add(DataOption);
+        root.Options.Add(DatabaseOption);
+        root.Subcommands.Add(ServeCommand.Build());
+        root.Subcommands.Add(ImportCommand.Build());
+        root.Subcommands.Add(StatsCommand.Build());
+        return root;
+    }
+
+    public static PaperboyOptions Options(ParseResult result) =>
+        PaperboyOptions.Resolve(result.GetValue(DataOption), result.GetValue(DatabaseOption));
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = Build();
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors) Console.Error.WriteLine($"paperboy: {error.Message}");
+            Console.Error.WriteLine("Run 'paperboy --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine($"paperboy: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("paperboy: cancelled");
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"paperboy: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (NotSupportedException ex)
+        {
+            Console.Error.WriteLine($"paperboy: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+    }
+}
+
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    public const int Partial = 3;
+}
+
+/// <summary>Bad flags or unreadable input: reported on stderr, exit 2, nothing changed.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,164 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Paperboy.Papers;
+using Paperboy.Storage;
+
+namespace Paperboy.Ingestion;
+
+public enum WriteOutcome { Unchanged, New, Updated }
+
+/// <summary>
+/// Writes imported papers into the catalog, merging with what is there. The rule: a field a
+/// source states replaces what we had; a field it leaves out keeps what another source said;
+/// counts reported by sources only grow (a later, smaller snapshot does not erase votes).
+/// Writing the same record twice changes nothing, which makes every import idempotent.
+/// </summary>
+public static class CatalogWriter
+{
+    public static async Task<WriteOutcome> UpsertAsync(DbConnection connection, DbTransaction tx, ImportedPaper incoming, string source)
+    {
+        var id = incoming.Id;
+        var existing = await connection.QuerySingleOrDefaultAsync<Paper>(
+            "SELECT * FROM papers WHERE id = @id", new { id }, tx);
+        var now = Clock.Timestamp();
+        var merged = Merge(existing, incoming, now);
+        WriteOutcome outcome;
+        if (existing is null)
+        {
+            await connection.ExecuteAsync(InsertSql, merged, tx);
+            await WriteAuthorsAsync(connection, tx, merged);
+            outcome = WriteOutcome.New;
+        }
+        else if (!SameContent(existing, merged))
+        {
+            merged.UpdatedAt = now;
+            await connection.ExecuteAsync(UpdateSql, merged, tx);
+            if (existing.Authors != merged.Authors)
+            {
+                await connection.ExecuteAsync("DELETE FROM paper_authors WHERE paper_id = @Id", merged, tx);
+                await WriteAuthorsAsync(connection, tx, merged);
+            }
+            outcome = WriteOutcome.Updated;
+        }
+        else
+        {
+            outcome = WriteOutcome.Unchanged;
+        }
+
+        if (incoming.Daily is { } daily && await UpsertDailyAsync(connection, tx, id, daily, source, now) && outcome == WriteOutcome.Unchanged)
+        {
+            outcome = WriteOutcome.Updated;
+        }
+        return outcome;
+    }
+
+    static async Task<bool> UpsertDailyAsync(DbConnection connection, DbTransaction tx, string paperId, DailyFeature daily, string source, string now)
+    {
+        // Only rows that actually change are touched, so re-imports report "0 updated".
+        var changed = await connection.ExecuteAsync("""
+            INSERT INTO daily_entries (day, paper_id, source, submitted_by_user, submitted_by_name, featured_at, created_at)
+            VALUES (@Day, @PaperId, @Source, @User, @Name, @FeaturedAt, @Now)
+            ON CONFLICT (day, paper_id) DO UPDATE SET
+                submitted_by_user = COALESCE(excluded.submitted_by_user, daily_entries.submitted_by_user),
+                submitted_by_name = COALESCE(excluded.submitted_by_name, daily_entries.submitted_by_name),
+                featured_at = COALESCE(excluded.featured_at, daily_entries.featured_at)
+            WHERE (excluded.submitted_by_user IS NOT NULL AND excluded.submitted_by_user IS DISTINCT FROM daily_entries.submitted_by_user)
+               OR (excluded.submitted_by_name IS NOT NULL AND excluded.submitted_by_name IS DISTINCT FROM daily_entries.submitted_by_name)
+               OR (excluded.featured_at IS NOT NULL AND excluded.featured_at IS DISTINCT FROM daily_entries.featured_at)
+            """,
+            new
+            {
+                Day = Clock.Day(daily.Day),
+                PaperId = paperId,
+                Source = source,
+                User = daily.SubmittedByUser,
+                Name = daily.SubmittedByName,
+                FeaturedAt = daily.FeaturedAt is { } at ? Clock.Timestamp(at) : null,
+                Now = now,
+            }, tx);
+        return changed > 0;
+    }
+
+    static Paper Merge(Paper? old, ImportedPaper p, string now)
+    {
+        static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        static string? List(IReadOnlyList<string>? list) =>
+            list is null || list.Count == 0 ? null : JsonSerializer.Serialize(list);
+
+        var sourceUpvotes = Math.Max(old?.SourceUpvotes ?? 0, p.Upvotes ?? 0);
+        var sourceComments = Math.Max(old?.SourceComments ?? 0, p.NumComments ?? 0);
+        return new Paper
+        {
+            Id = p.Id,
+            Title = Text(p.Title) ?? old?.Title ?? "",
+            Abstract = Text(p.Abstract) ?? old?.Abstract,
+            Authors = List(p.Authors) ?? old?.Authors ?? "[]",
+            Published = p.Published is { } pub ? Clock.Day(pub) : old?.Published,
+            Updated = p.Updated is { } upd ? Clock.Day(upd) : old?.Updated,
+            Categories = p.Categories is { Count: > 0 } c ? string.Join(' ', c) : old?.Categories,
+            AbsUrl = Text(p.AbsUrl) ?? old?.AbsUrl,
+            PdfUrl = Text(p.PdfUrl) ?? old?.PdfUrl,
+            CodeUrl = Text(p.CodeUrl) ?? old?.CodeUrl,
+            ProjectUrl = Text(p.ProjectUrl) ?? old?.ProjectUrl,
+            GithubStars = p.GithubStars ?? old?.GithubStars,
+            AiSummary = Text(p.AiSummary) ?? old?.AiSummary,
+            AiKeywords = List(p.AiKeywords) ?? old?.AiKeywords,
+            Comments = Text(p.Comments) ?? old?.Comments,
+            Doi = Text(p.Doi) ?? old?.Doi,
+            JournalRef = Text(p.JournalRef) ?? old?.JournalRef,
+            License = Text(p.License) ?? old?.License,
+            // A newer version replaces an older one; an older record never downgrades it.
+            Version = Max(p.Version, old?.Version),
+            Withdrawn = p.Withdrawn ?? old?.Withdrawn ?? false,
+            SourceUpvotes = sourceUpvotes,
+            SourceComments = sourceComments,
+            // Member votes and comments live on top of what the source reported.
+            Upvotes = sourceUpvotes + ((old?.Upvotes ?? 0) - (old?.SourceUpvotes ?? 0)),
+            NumComments = sourceComments + ((old?.NumComments ?? 0) - (old?.SourceComments ?? 0)),
+            Hidden = old?.Hidden ?? false,
+            CreatedAt = old?.CreatedAt ?? now,
+            UpdatedAt = old?.UpdatedAt ?? now,
+        };
+    }
+
+    static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+
+    static bool SameContent(Paper a, Paper b) =>
+        a.Title == b.Title && a.Abstract == b.Abstract && a.Authors == b.Authors && a.Published == b.Published
+        && a.Updated == b.Updated && a.Categories == b.Categories && a.AbsUrl == b.AbsUrl && a.PdfUrl == b.PdfUrl
+        && a.CodeUrl == b.CodeUrl && a.ProjectUrl == b.ProjectUrl && a.GithubStars == b.GithubStars
+        && a.AiSummary == b.AiSummary && a.AiKeywords == b.AiKeywords && a.Comments == b.Comments && a.Doi == b.Doi
+        && a.JournalRef == b.JournalRef && a.License == b.License && a.Version == b.Version && a.Withdrawn == b.Withdrawn
+        && a.SourceUpvotes == b.SourceUpvotes && a.SourceComments == b.SourceComments;
+
+    static async Task WriteAuthorsAsync(DbConnection connection, DbTransaction tx, Paper paper)
+    {
+        var rows = paper.AuthorList.Select((name, i) => new { PaperId = paper.Id, Position = i, Name = name, Key = AuthorKey.Of(name) });
+        await connection.ExecuteAsync(
+            "INSERT INTO paper_authors (paper_id, position, name, name_key) VALUES (@PaperId, @Position, @Name, @Key)", rows, tx);
+    }
+
+    const string Columns = """
+        id, title, abstract, authors, published, updated, categories, abs_url, pdf_url, code_url, project_url,
+        github_stars, ai_summary, ai_keywords, comments, doi, journal_ref, license, version, withdrawn,
+        source_upvotes, source_comments, upvotes, num_comments, hidden, created_at, updated_at
+        """;
+
+    const string InsertSql = "INSERT INTO papers (" + Columns + """
+        ) VALUES (@Id, @Title, @Abstract, @Authors, @Published, @Updated, @Categories, @AbsUrl, @PdfUrl, @CodeUrl, @ProjectUrl,
+        @GithubStars, @AiSummary, @AiKeywords, @Comments, @Doi, @JournalRef, @License, @Version, @Withdrawn,
+        @SourceUpvotes, @SourceComments, @Upvotes, @NumComments, @Hidden, @CreatedAt, @UpdatedAt)
+        """;
+
+    const string UpdateSql = """
+        UPDATE papers SET title = @Title, abstract = @Abstract, authors = @Authors, published = @Published, updated = @Updated,
+            categories = @Categories, abs_url = @AbsUrl, pdf_url = @PdfUrl, code_url = @CodeUrl, project_url = @ProjectUrl,
+            github_stars = @GithubStars, ai_summary = @AiSummary, ai_keywords = @AiKeywords, comments = @Comments, doi = @Doi,
+            journal_ref = @JournalRef, license = @License, version = @Version, withdrawn = @Withdrawn,
+            source_upvotes = @SourceUpvotes, source_comments = @SourceComments,
+            upvotes = @SourceUpvotes + (upvotes - source_upvotes), num_comments = @SourceComments + (num_comments - source_comments),
+            updated_at = @UpdatedAt
+        WHERE id = @Id
+        """;
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text;
+
+namespace Paperboy.Papers;
+
+/// <summary>
+/// The key an author page is looked up by: lower case, accents folded, punctuation and runs of
+/// spaces collapsed, so "Zoë  Smith" and "zoe smith" land on one page.
+/// </summary>
+public static class AuthorKey
+{
+    public static string Of(string name)
+    {
+        var decomposed = name.Normalize(NormalizationForm.FormD);
+        var sb = new StringBuilder(decomposed.Length);
+        var space = false;
+        foreach (var ch in decomposed)
+        {
+            var cat = CharUnicodeInfo.GetUnicodeCategory(ch);
+            if (cat == UnicodeCategory.NonSpacingMark) continue;
+            if (char.IsLetterOrDigit(ch))
+            {
+                if (space && sb.Length > 0) sb.Append(' ');
+                sb.Append(char.ToLowerInvariant(ch));
+                space = false;
+            }
+            else
+            {
+                space = true;
+            }
+        }
+        return sb.ToString();
+    }
+}

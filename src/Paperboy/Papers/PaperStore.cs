@@ -1,0 +1,160 @@
+using Dapper;
+using Paperboy.Storage;
+
+namespace Paperboy.Papers;
+
+public enum DailySort { Upvotes, PublishedAt, Trending }
+
+public sealed record CatalogStats(long Papers, long DailyEntries, long Members, long Subscribers, string? LatestDay);
+
+/// <summary>Read queries over the catalog, shared by pages, the JSON API and feeds.</summary>
+public sealed class PaperStore(Database database)
+{
+    const string DailyColumns = "p.*, d.day, d.source, d.submitted_by_user, d.submitted_by_name, d.featured_at";
+
+    public async Task<string?> LatestDayAsync(CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MAX(day) FROM daily_entries", cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// The papers featured in a period, each once (on the first day it was featured in that period).
+    /// Upvotes/PublishedAt sort in SQL; Trending scores the period's papers in memory (a month is a few hundred rows).
+    /// </summary>
+    public async Task<IReadOnlyList<DailyItem>> ListAsync(Period period, DailySort sort, int offset, int limit, CancellationToken ct = default)
+    {
+        var order = sort switch
+        {
+            DailySort.PublishedAt => "d.day DESC, d.featured_at DESC, p.id",
+            _ => "p.upvotes DESC, d.day DESC, p.id",
+        };
+        var firstDayOnly = period.Kind == PeriodKind.Day ? "" : """
+             AND d.day = (SELECT MIN(d2.day) FROM daily_entries d2
+                          WHERE d2.paper_id = d.paper_id AND d2.day >= @From AND d2.day <= @To)
+            """;
+        var paging = sort == DailySort.Trending ? "" : "LIMIT @Limit OFFSET @Offset";
+        var sql = $"""
+            SELECT {DailyColumns}
+            FROM daily_entries d JOIN papers p ON p.id = d.paper_id
+            WHERE d.day >= @From AND d.day <= @To AND p.hidden = 0 {firstDayOnly}
+            ORDER BY {order}
+            {paging}
+            """;
+        var items = await QueryDailyAsync(sql, new { From = Clock.Day(period.From), To = Clock.Day(period.To), Limit = limit, Offset = offset }, ct);
+        if (sort != DailySort.Trending) return items;
+        var reference = Trending.ReferenceTime(period.To, DateTimeOffset.UtcNow);
+        return RankTrending(items, reference).Skip(offset).Take(limit).ToList();
+    }
+
+    public async Task<int> CountAsync(Period period, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<int>(new CommandDefinition("""
+            SELECT COUNT(DISTINCT d.paper_id) FROM daily_entries d JOIN papers p ON p.id = d.paper_id
+            WHERE d.day >= @From AND d.day <= @To AND p.hidden = 0
+            """, new { From = Clock.Day(period.From), To = Clock.Day(period.To) }, cancellationToken: ct));
+    }
+
+    /// <summary>The nearest days with papers before and after a period, for previous/next links that never lead to an empty page.</summary>
+    public async Task<(DateOnly? Previous, DateOnly? Next)> NeighboursAsync(Period period, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var args = new { From = Clock.Day(period.From), To = Clock.Day(period.To) };
+        var prev = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MAX(day) FROM daily_entries WHERE day < @From", args, cancellationToken: ct));
+        var next = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MIN(day) FROM daily_entries WHERE day > @To", args, cancellationToken: ct));
+        return (Clock.ParseDay(prev), Clock.ParseDay(next));
+    }
+
+    /// <summary>Trending now: papers featured in the last <see cref="Trending.WindowDays"/> days before the reference time, by score.</summary>
+    public async Task<IReadOnlyList<DailyItem>> TrendingAsync(int offset, int limit, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var latest = Clock.ParseDay(await LatestDayAsync(ct));
+        if (latest is null) return [];
+        var reference = Trending.ReferenceTime(latest, now);
+        var to = DateOnly.FromDateTime(reference.UtcDateTime);
+        var period = new Period(PeriodKind.Week, to.AddDays(-Trending.WindowDays), to);
+        var items = await QueryDailyAsync($"""
+            SELECT {DailyColumns}
+            FROM daily_entries d JOIN papers p ON p.id = d.paper_id
+            WHERE d.day >= @From AND d.day <= @To AND p.hidden = 0
+            """, new { From = Clock.Day(period.From), To = Clock.Day(period.To) }, ct);
+        // A paper featured twice in the window counts once, from its latest feature.
+        var latestPerPaper = items.GroupBy(i => i.Paper.Id).Select(g => g.MaxBy(i => i.Day)!);
+        return RankTrending(latestPerPaper, reference).Skip(offset).Take(limit).ToList();
+    }
+
+    static IEnumerable<DailyItem> RankTrending(IEnumerable<DailyItem> items, DateTimeOffset reference) =>
+        items.Select(i => (Item: i, Score: Trending.Score(i.Paper.Upvotes, Trending.AgeHours(i, reference))))
+            .OrderByDescending(x => x.Score).ThenByDescending(x => x.Item.Day).ThenBy(x => x.Item.Paper.Id, StringComparer.Ordinal)
+            .Select(x => x.Item);
+
+    public async Task<Paper?> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<Paper>(new CommandDefinition(
+            "SELECT * FROM papers WHERE id = @id AND hidden = 0", new { id = ArxivId.Normalize(id) }, cancellationToken: ct));
+    }
+
+    /// <summary>The days a paper was featured, newest first, with who submitted it.</summary>
+    public async Task<IReadOnlyList<DailyItem>> FeaturesAsync(Paper paper, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<DailyRow>(new CommandDefinition(
+            "SELECT day, source, submitted_by_user, submitted_by_name, featured_at FROM daily_entries WHERE paper_id = @Id ORDER BY day DESC",
+            new { paper.Id }, cancellationToken: ct));
+        return rows.Select(r => r.With(paper)).ToList();
+    }
+
+    public async Task<IReadOnlyList<Paper>> ByAuthorAsync(string name, int offset, int limit, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<Paper>(new CommandDefinition("""
+            SELECT p.* FROM papers p
+            WHERE p.hidden = 0 AND p.id IN (SELECT paper_id FROM paper_authors WHERE name_key = @Key)
+            ORDER BY p.published DESC, p.id LIMIT @Limit OFFSET @Offset
+            """, new { Key = AuthorKey.Of(name), Limit = limit, Offset = offset }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public async Task<CatalogStats> StatsAsync(CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var papers = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM papers", cancellationToken: ct));
+        var entries = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM daily_entries", cancellationToken: ct));
+        var latest = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MAX(day) FROM daily_entries", cancellationToken: ct));
+        var members = await CountIfExistsAsync(c, "users", ct);
+        var subscribers = await CountIfExistsAsync(c, "subscriptions", ct);
+        return new CatalogStats(papers, entries, members, subscribers, latest);
+    }
+
+    // Members and subscriptions arrive with later features; until their tables exist the count is 0.
+    async Task<long> CountIfExistsAsync(System.Data.Common.DbConnection c, string table, CancellationToken ct)
+    {
+        if (!await database.Dialect.TableExistsAsync(c, table, ct)) return 0;
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM {table}", cancellationToken: ct));
+    }
+
+    async Task<IReadOnlyList<DailyItem>> QueryDailyAsync(string sql, object args, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<Paper, DailyRow, DailyItem>(new CommandDefinition(sql, args, cancellationToken: ct),
+            (paper, row) => row.With(paper), splitOn: "day");
+        return rows.AsList();
+    }
+
+    sealed class DailyRow
+    {
+        public string Day { get; set; } = "";
+        public string Source { get; set; } = "";
+        public string? SubmittedByUser { get; set; }
+        public string? SubmittedByName { get; set; }
+        public string? FeaturedAt { get; set; }
+
+        public DailyItem With(Paper paper) => new()
+        {
+            Paper = paper, Day = Day, Source = Source, SubmittedByUser = SubmittedByUser,
+            SubmittedByName = SubmittedByName, FeaturedAt = FeaturedAt,
+        };
+    }
+}

@@ -1,0 +1,1 @@
+return await Paperboy.Cli.CliApp.RunAsync(args);

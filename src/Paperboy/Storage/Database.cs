@@ -1,0 +1,64 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Paperboy.Storage;
+
+/// <summary>
+/// The one way features reach the database: open a prepared connection of the configured
+/// engine. Holds no state beyond the dialect, so one instance serves the whole process.
+/// </summary>
+public sealed class Database(ISqlDialect dialect)
+{
+    static Database() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public ISqlDialect Dialect { get; } = dialect;
+
+    public static Database FromOptions(PaperboyOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.DatabaseUrl))
+        {
+            throw new NotSupportedException(
+                "PAPERBOY_DATABASE is set, but this build only includes the embedded SQLite engine. Unset it to use --data.");
+        }
+        Directory.CreateDirectory(options.DataDir);
+        return new Database(new SqliteDialect(System.IO.Path.Combine(options.DataDir, "paperboy.db")));
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        var connection = Dialect.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(ct);
+            await Dialect.PrepareAsync(connection, ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Applies pending migrations, each in its own transaction. Safe to call on every start.</summary>
+    public async Task<int> MigrateAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet();
+        var count = 0;
+        foreach (var migration in Dialect.Migrations.Where(m => !applied.Contains(m.Version)))
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(migration.Sql, transaction: tx);
+            // ON CONFLICT DO NOTHING: a second process that migrated concurrently is not an error.
+            await connection.ExecuteAsync(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At) ON CONFLICT DO NOTHING",
+                new { migration.Version, migration.Name, At = Clock.Timestamp() }, tx);
+            await tx.CommitAsync(ct);
+            count++;
+        }
+        return count;
+    }
+}

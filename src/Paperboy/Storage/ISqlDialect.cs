@@ -1,0 +1,28 @@
+using System.Data.Common;
+
+namespace Paperboy.Storage;
+
+/// <summary>
+/// What differs between the embedded engine (SQLite) and the server engine (PostgreSQL).
+/// Features write portable SQL (ANSI plus <c>ON CONFLICT</c>, which both engines speak);
+/// anything engine-specific is asked of the dialect, never spelled in a feature.
+/// </summary>
+public interface ISqlDialect
+{
+    string Name { get; }
+
+    DbConnection CreateConnection();
+
+    /// <summary>Per-connection setup run right after opening (pragmas, search_path).</summary>
+    Task PrepareAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>Migration scripts in order: (version, name, sql).</summary>
+    IReadOnlyList<Migration> Migrations { get; }
+
+    /// <summary>Case-insensitive LIKE (SQLite's LIKE already is; PostgreSQL needs ILIKE).</summary>
+    string ILike { get; }
+
+    Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken ct);
+}
+
+public sealed record Migration(int Version, string Name, string Sql);

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Http.Json;
+using Paperboy.Papers;
+using Paperboy.Storage;
+
+namespace Paperboy.Web;
+
+/// <summary>Builds the web application: services, middleware and every route table.</summary>
+public static class WebApp
+{
+    public static async Task<WebApplication> BuildAsync(PaperboyOptions options, string? urls,
+        Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            // Static files ship next to the binary, so the site works from any working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        if (!string.IsNullOrWhiteSpace(urls)) builder.WebHost.UseUrls(urls);
+        else if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"))) builder.WebHost.UseUrls("http://127.0.0.1:5000");
+
+        var database = Database.FromOptions(options);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton<PaperStore>();
+        builder.Services.AddRazorComponents();
+        builder.Services.AddProblemDetails();
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        await database.MigrateAsync(ct);
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(SecurityHeaders.ApplyAsync);
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "public, max-age=3600",
+        });
+        app.UseAntiforgery();
+
+        app.MapGet("/healthz", async (Database db, CancellationToken token) =>
+        {
+            try
+            {
+                await using var c = await db.OpenAsync(token);
+                return Results.Ok(new { status = "ok", database = db.Dialect.Name });
+            }
+            catch (Exception ex)
+            {
+                return Results.Json(new { status = "unavailable", error = ex.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+        app.MapPaperApi();
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : "(none)";
+            app.Logger.LogInformation("Paperboy is serving {Addresses} from {Data}", addresses, options.DatabaseUrl is null ? options.DataDir : database.Dialect.Name);
+        });
+        return app;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+
+namespace Paperboy.Tests.Infrastructure;
+
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>Runs the real <c>paperboy</c> binary as a separate process, as a user would.</summary>
+public static class PaperboyCli
+{
+    static readonly string Dll = System.IO.Path.Combine(AppContext.BaseDirectory, "paperboy.dll");
+
+    public static async Task<CliResult> RunAsync(string dataDir, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.ArgumentList.Add("--data");
+        start.ArgumentList.Add(dataDir);
+        start.Environment.Remove("PAPERBOY_DATABASE");
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(cts.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Paperboy.Ingestion;
+using Paperboy.Storage;
+using Paperboy.Web;
+
+namespace Paperboy.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on Kestrel at 127.0.0.1 (a free port) over a real SQLite file in a temp dir.
+/// Tests talk to it over HTTP, like a browser or an API client would.
+/// </summary>
+public sealed class TestInstance : IAsyncDisposable
+{
+    readonly TempDir _dir = new();
+    WebApplication? _app;
+
+    public PaperboyOptions Options { get; }
+    public Database Database { get; }
+    public HttpClient Client { get; private set; } = null!;
+    public Uri BaseAddress { get; private set; } = null!;
+    public IServiceProvider Services => _app!.Services;
+
+    TestInstance()
+    {
+        Options = new PaperboyOptions { DataDir = System.IO.Path.Combine(_dir.Path, "data") };
+        Database = Database.FromOptions(Options);
+    }
+
+    public string DataDir => Options.DataDir;
+
+    /// <summary>Imports the given files (through the real importer), then starts the site.</summary>
+    public static async Task<TestInstance> StartAsync(params string[] importPaths)
+    {
+        var instance = new TestInstance();
+        if (importPaths.Length > 0) await instance.ImportAsync(importPaths);
+        await instance.StartServerAsync();
+        return instance;
+    }
+
+    public async Task<ImportSummary> ImportAsync(params string[] paths)
+    {
+        var errors = new StringWriter();
+        var summary = await new Importer(Database).ImportAsync(paths, null, errors);
+        if (summary.Rejected > 0) throw new InvalidOperationException("fixture import rejected records:\n" + errors);
+        return summary;
+    }
+
+    async Task StartServerAsync()
+    {
+        _app = await WebApp.BuildAsync(Options, "http://127.0.0.1:0", builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddFilter(_ => false);
+        });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text.Json;
+using Paperboy.Tests.Infrastructure;
+
+namespace Paperboy.Tests.Papers;
+
+public sealed class DailyApiTests
+{
+    [Fact]
+    public async Task PaperApiReturnsProblemJsonForUnknownId()
+    {
+        await using var app = await TestInstance.StartAsync();
+        var response = await app.Client.GetAsync("/api/papers/9999.99999");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("/api/daily_papers?date=2025-13-01")]
+    [InlineData("/api/daily_papers?week=2025-W60")]
+    [InlineData("/api/daily_papers?month=2025-1")]
+    [InlineData("/api/daily_papers?limit=0")]
+    [InlineData("/api/daily_papers?limit=101")]
+    [InlineData("/api/daily_papers?limit=abc")]
+    [InlineData("/api/daily_papers?sort=random")]
+    [InlineData("/api/daily_papers?p=-1")]
+    [InlineData("/api/daily_papers?date=2025-11-20&week=2025-W47")]
+    public async Task BadDailyQueriesReturnProblemJson(string url)
+    {
+        await using var app = await TestInstance.StartAsync();
+        var response = await app.Client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(400, body.RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task HealthzSaysOk()
+    {
+        await using var app = await TestInstance.StartAsync();
+        var response = await app.Client.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"ok\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
