@@ -24,6 +24,7 @@ public static class WebApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<PaperStore>();
+        builder.Services.AddSingleton<Metrics>();
         builder.Services.AddRazorComponents();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
@@ -32,6 +33,8 @@ public static class WebApp
         var app = builder.Build();
         await database.MigrateAsync(ct);
 
+        var metrics = app.Services.GetRequiredService<Metrics>();
+        app.Use(metrics.TrackAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(SecurityHeaders.ApplyAsync);
@@ -53,6 +56,8 @@ public static class WebApp
                 return Results.Json(new { status = "unavailable", error = ex.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
+        app.MapGet("/metrics", async (PaperStore store, CancellationToken token) =>
+            Results.Text(await metrics.RenderAsync(store, token), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapPaperApi();
 
         app.Lifetime.ApplicationStarted.Register(() =>

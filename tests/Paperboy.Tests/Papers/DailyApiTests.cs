@@ -43,4 +43,27 @@ public sealed class DailyApiTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"ok\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MetricsCountRequestsInPrometheusFormat()
+    {
+        await using var app = await TestInstance.StartAsync();
+        await app.Client.GetAsync("/healthz");
+        await app.Client.GetAsync("/api/papers/nope");
+        var text = await app.Client.GetStringAsync("/metrics");
+        Assert.Contains("paperboy_http_requests_total{method=\"GET\",code=\"2xx\"}", text, StringComparison.Ordinal);
+        Assert.Contains("paperboy_http_requests_total{method=\"GET\",code=\"4xx\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("paperboy_papers 0", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryResponseCarriesAStrictContentSecurityPolicy()
+    {
+        await using var app = await TestInstance.StartAsync();
+        var response = await app.Client.GetAsync("/healthz");
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", string.Join("", response.Headers.GetValues("X-Content-Type-Options")));
+    }
 }

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Paperboy.Papers;
+
+namespace Paperboy.Web;
+
+/// <summary>
+/// Prometheus text exposition at <c>/metrics</c>: request counts and latency by status class,
+/// plus catalog sizes. Counters are plain interlocked longs: cheap on the hot path, no library.
+/// </summary>
+public sealed class Metrics
+{
+    // Latency buckets in seconds; the daily page's budget is p99 < 20 ms, so resolution sits there.
+    static readonly double[] Buckets = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1, 5];
+
+    readonly ConcurrentDictionary<string, Series> _series = new();
+    readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+
+    sealed class Series
+    {
+        public long Count;
+        public long SumTicks;
+        public readonly long[] Buckets = new long[Metrics.Buckets.Length];
+    }
+
+    public async Task TrackAsync(HttpContext context, Func<Task> next)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try { await next(); }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            var code = context.Response.StatusCode;
+            var key = $"{context.Request.Method}|{code / 100}xx";
+            var series = _series.GetOrAdd(key, _ => new Series());
+            Interlocked.Increment(ref series.Count);
+            Interlocked.Add(ref series.SumTicks, elapsed.Ticks);
+            var seconds = elapsed.TotalSeconds;
+            for (var i = 0; i < Buckets.Length; i++)
+                if (seconds <= Buckets[i]) Interlocked.Increment(ref series.Buckets[i]);
+        }
+    }
+
+    public async Task<string> RenderAsync(PaperStore store, CancellationToken ct)
+    {
+        var stats = await store.StatsAsync(ct);
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine("# HELP paperboy_http_requests_total HTTP requests by method and status class.");
+        sb.AppendLine("# TYPE paperboy_http_requests_total counter");
+        foreach (var (key, s) in _series.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var (method, code) = Split(key);
+            sb.Append(inv, $"paperboy_http_requests_total{{method=\"{method}\",code=\"{code}\"}} {s.Count}\n");
+        }
+        sb.AppendLine("# HELP paperboy_http_request_duration_seconds HTTP request latency.");
+        sb.AppendLine("# TYPE paperboy_http_request_duration_seconds histogram");
+        foreach (var (key, s) in _series.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var (method, code) = Split(key);
+            var labels = $"method=\"{method}\",code=\"{code}\"";
+            for (var i = 0; i < Buckets.Length; i++)
+                sb.Append(inv, $"paperboy_http_request_duration_seconds_bucket{{{labels},le=\"{Buckets[i]}\"}} {Interlocked.Read(ref s.Buckets[i])}\n");
+            sb.Append(inv, $"paperboy_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {s.Count}\n");
+            sb.Append(inv, $"paperboy_http_request_duration_seconds_sum{{{labels}}} {TimeSpan.FromTicks(Interlocked.Read(ref s.SumTicks)).TotalSeconds}\n");
+            sb.Append(inv, $"paperboy_http_request_duration_seconds_count{{{labels}}} {s.Count}\n");
+        }
+        Gauge(sb, "paperboy_papers", "Papers in the catalog.", stats.Papers);
+        Gauge(sb, "paperboy_daily_entries", "Daily list entries.", stats.DailyEntries);
+        Gauge(sb, "paperboy_members", "Member accounts.", stats.Members);
+        Gauge(sb, "paperboy_subscribers", "Digest subscribers.", stats.Subscribers);
+        Gauge(sb, "paperboy_uptime_seconds", "Seconds since this process started.", (long)(DateTimeOffset.UtcNow - _started).TotalSeconds);
+        return sb.ToString();
+    }
+
+    static (string Method, string Code) Split(string key)
+    {
+        var bar = key.IndexOf('|', StringComparison.Ordinal);
+        return (key[..bar], key[(bar + 1)..]);
+    }
+
+    static void Gauge(StringBuilder sb, string name, string help, long value)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
+    }
+}
