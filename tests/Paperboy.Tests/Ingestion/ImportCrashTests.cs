@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Dapper;
+using Paperboy.Storage;
+using Paperboy.Tests.Infrastructure;
+
+namespace Paperboy.Tests.Ingestion;
+
+public sealed class ImportCrashTests
+{
+    [Fact]
+    public async Task AnImportKilledMidwayLeavesAConsistentDatabaseThatTheNextImportCompletes()
+    {
+        using var dir = new TempDir();
+        var data = dir.File("data");
+        var corpus = SharedData.Files("corpus-arxiv-daily", "*.jsonl.gz");
+
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "paperboy.dll"), "--data", data, "import" }.Concat(corpus))
+            start.ArgumentList.Add(a);
+        using (var process = Process.Start(start)!)
+        {
+            var database = Database.FromOptions(new PaperboyOptions { DataDir = data });
+            // Wait until some batches are committed, then kill without warning.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline && !process.HasExited && await CountAsync(database) < 3000)
+                await Task.Delay(50);
+            Assert.False(process.HasExited, "the import finished before it could be killed; the test needs a bigger input");
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        var db = Database.FromOptions(new PaperboyOptions { DataDir = data });
+        var partial = await CountAsync(db);
+        Assert.InRange(partial, 1, 47_914);
+        await using (var c = await db.OpenAsync())
+        {
+            Assert.Equal("ok", await c.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
+            // Whole batches only: every paper has all its author rows.
+            var orphans = await c.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM papers p WHERE json_array_length(p.authors) <> (SELECT COUNT(*) FROM paper_authors a WHERE a.paper_id = p.id)");
+            Assert.Equal(0, orphans);
+        }
+
+        var again = await PaperboyCli.RunAsync(data, ["import", .. corpus]);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains($"imported {47_915 - partial} new, 0 updated, 0 rejected", again.Stdout, StringComparison.Ordinal);
+        Assert.Equal(47_915, await CountAsync(db));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    static async Task<long> CountAsync(Database database)
+    {
+        try
+        {
+            await using var c = await database.OpenAsync();
+            if (!await database.Dialect.TableExistsAsync(c, "papers", default)) return 0;
+            return await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM papers");
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return 0; // the importer is creating the schema right now
+        }
+    }
+}
