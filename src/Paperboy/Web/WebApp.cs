@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Paperboy.Papers;
 using Paperboy.Storage;
@@ -20,7 +21,15 @@ public static class WebApp
         if (!string.IsNullOrWhiteSpace(urls)) builder.WebHost.UseUrls(urls);
         else if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"))) builder.WebHost.UseUrls("http://127.0.0.1:5000");
 
+        // The framework's per-request Information logs drown what an operator needs; keep warnings.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
         var database = Database.FromOptions(options);
+        // Keys that protect cookies and antiforgery tokens live with the data, so restarts keep sessions.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("paperboy")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys")));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<PaperStore>();
