@@ -58,7 +58,7 @@ public static class CliApp
             Console.Error.WriteLine("paperboy: cancelled");
             return ExitCodes.Failure;
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException ex)
         {
             Console.Error.WriteLine($"paperboy: {ex.Message}");
             return ExitCodes.Failure;
@@ -67,6 +67,12 @@ public static class CliApp
         {
             Console.Error.WriteLine($"paperboy: {ex.Message}");
             return ExitCodes.Usage;
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            // A database that is down or refuses us: say so plainly, no stack trace.
+            Console.Error.WriteLine($"paperboy: database error: {ex.Message}");
+            return ExitCodes.Failure;
         }
     }
 }

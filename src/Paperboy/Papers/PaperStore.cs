@@ -37,7 +37,7 @@ public sealed class PaperStore(Database database)
         var sql = $"""
             SELECT {DailyColumns}
             FROM daily_entries d JOIN papers p ON p.id = d.paper_id
-            WHERE d.day >= @From AND d.day <= @To AND p.hidden = 0 {firstDayOnly}
+            WHERE d.day >= @From AND d.day <= @To AND p.hidden = FALSE {firstDayOnly}
             ORDER BY {order}
             {paging}
             """;
@@ -52,7 +52,7 @@ public sealed class PaperStore(Database database)
         await using var c = await database.OpenAsync(ct);
         return await c.ExecuteScalarAsync<int>(new CommandDefinition("""
             SELECT COUNT(DISTINCT d.paper_id) FROM daily_entries d JOIN papers p ON p.id = d.paper_id
-            WHERE d.day >= @From AND d.day <= @To AND p.hidden = 0
+            WHERE d.day >= @From AND d.day <= @To AND p.hidden = FALSE
             """, new { From = Clock.Day(period.From), To = Clock.Day(period.To) }, cancellationToken: ct));
     }
 
@@ -77,7 +77,7 @@ public sealed class PaperStore(Database database)
         var items = await QueryDailyAsync($"""
             SELECT {DailyColumns}
             FROM daily_entries d JOIN papers p ON p.id = d.paper_id
-            WHERE d.day >= @From AND d.day <= @To AND p.hidden = 0
+            WHERE d.day >= @From AND d.day <= @To AND p.hidden = FALSE
             """, new { From = Clock.Day(period.From), To = Clock.Day(period.To) }, ct);
         // A paper featured twice in the window counts once, from its latest feature.
         var latestPerPaper = items.GroupBy(i => i.Paper.Id).Select(g => g.MaxBy(i => i.Day)!);
@@ -93,7 +93,7 @@ public sealed class PaperStore(Database database)
     {
         await using var c = await database.OpenAsync(ct);
         return await c.QuerySingleOrDefaultAsync<Paper>(new CommandDefinition(
-            "SELECT * FROM papers WHERE id = @id AND hidden = 0", new { id = ArxivId.Normalize(id) }, cancellationToken: ct));
+            "SELECT * FROM papers WHERE id = @id AND hidden = FALSE", new { id = ArxivId.Normalize(id) }, cancellationToken: ct));
     }
 
     /// <summary>The days a paper was featured, newest first, with who submitted it.</summary>
@@ -111,7 +111,7 @@ public sealed class PaperStore(Database database)
         await using var c = await database.OpenAsync(ct);
         var rows = await c.QueryAsync<Paper>(new CommandDefinition("""
             SELECT p.* FROM papers p
-            WHERE p.hidden = 0 AND p.id IN (SELECT paper_id FROM paper_authors WHERE name_key = @Key)
+            WHERE p.hidden = FALSE AND p.id IN (SELECT paper_id FROM paper_authors WHERE name_key = @Key)
             ORDER BY p.published DESC, p.id LIMIT @Limit OFFSET @Offset
             """, new { Key = AuthorKey.Of(name), Limit = limit, Offset = offset }, cancellationToken: ct));
         return rows.AsList();

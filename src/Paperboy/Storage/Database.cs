@@ -15,12 +15,9 @@ public sealed class Database(ISqlDialect dialect)
 
     public static Database FromOptions(PaperboyOptions options)
     {
-        if (!string.IsNullOrWhiteSpace(options.DatabaseUrl))
-        {
-            throw new NotSupportedException(
-                "PAPERBOY_DATABASE is set, but this build only includes the embedded SQLite engine. Unset it to use --data.");
-        }
+        // Derived indexes live under the data dir whichever engine holds the truth.
         Directory.CreateDirectory(options.DataDir);
+        if (!string.IsNullOrWhiteSpace(options.DatabaseUrl)) return new Database(new PostgresDialect(options.DatabaseUrl));
         return new Database(new SqliteDialect(System.IO.Path.Combine(options.DataDir, "paperboy.db")));
     }
 
@@ -44,6 +41,20 @@ public sealed class Database(ISqlDialect dialect)
     public async Task<int> MigrateAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
+        // Several instances may start at once on one server database: one migrates, the others wait.
+        await Dialect.LockMigrationsAsync(connection, ct);
+        try
+        {
+            return await ApplyMigrationsAsync(connection, ct);
+        }
+        finally
+        {
+            await Dialect.UnlockMigrationsAsync(connection, CancellationToken.None);
+        }
+    }
+
+    async Task<int> ApplyMigrationsAsync(DbConnection connection, CancellationToken ct)
+    {
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
         var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet();

@@ -6,6 +6,7 @@ namespace Paperboy.Storage;
 /// What differs between the embedded engine (SQLite) and the server engine (PostgreSQL).
 /// Features write portable SQL (ANSI plus <c>ON CONFLICT</c>, which both engines speak);
 /// anything engine-specific is asked of the dialect, never spelled in a feature.
+/// Flags are BOOLEAN on PostgreSQL and 0/1 on SQLite: compare them with TRUE/FALSE, which both accept.
 /// </summary>
 public interface ISqlDialect
 {
@@ -21,6 +22,11 @@ public interface ISqlDialect
 
     /// <summary>Case-insensitive LIKE (SQLite's LIKE already is; PostgreSQL needs ILIKE).</summary>
     string ILike { get; }
+
+    /// <summary>Holds a lock for the life of the connection so only one process migrates at a time.</summary>
+    Task LockMigrationsAsync(DbConnection connection, CancellationToken ct);
+
+    Task UnlockMigrationsAsync(DbConnection connection, CancellationToken ct);
 
     Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken ct);
 }

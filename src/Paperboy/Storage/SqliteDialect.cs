@@ -32,6 +32,11 @@ public sealed class SqliteDialect(string path) : ISqlDialect
             cancellationToken: ct));
     }
 
+    // SQLite serialises writers itself; each migration runs in its own transaction.
+    public Task LockMigrationsAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
+    public Task UnlockMigrationsAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
     public async Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @table", new { table }, cancellationToken: ct)) > 0;

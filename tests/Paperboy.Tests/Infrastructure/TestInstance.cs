@@ -24,18 +24,33 @@ public sealed class TestInstance : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
-    TestInstance()
+    readonly string? _postgresDatabase;
+
+    TestInstance(string engine)
     {
-        Options = new PaperboyOptions { DataDir = System.IO.Path.Combine(_dir.Path, "data") };
+        string? url = null;
+        if (engine == "postgres")
+        {
+            _postgresDatabase = "pb_test_" + Guid.NewGuid().ToString("N");
+            url = TestPostgres.CreateDatabase(_postgresDatabase);
+        }
+        else if (engine != "sqlite")
+        {
+            throw new ArgumentException($"unknown engine {engine}", nameof(engine));
+        }
+        Options = new PaperboyOptions { DataDir = System.IO.Path.Combine(_dir.Path, "data"), DatabaseUrl = url };
         Database = Database.FromOptions(Options);
     }
 
     public string DataDir => Options.DataDir;
 
     /// <summary>Imports the given files (through the real importer), then starts the site.</summary>
-    public static async Task<TestInstance> StartAsync(params string[] importPaths)
+    public static Task<TestInstance> StartAsync(params string[] importPaths) => StartOnAsync("sqlite", importPaths);
+
+    /// <summary>Like <see cref="StartAsync"/> on a chosen engine: "sqlite", or "postgres" (a fresh database on the test server).</summary>
+    public static async Task<TestInstance> StartOnAsync(string engine, params string[] importPaths)
     {
-        var instance = new TestInstance();
+        var instance = new TestInstance(engine);
         if (importPaths.Length > 0) await instance.ImportAsync(importPaths);
         await instance.StartServerAsync();
         return instance;
@@ -71,6 +86,7 @@ public sealed class TestInstance : IAsyncDisposable
             await _app.DisposeAsync();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_postgresDatabase is not null) TestPostgres.DropDatabase(_postgresDatabase);
         _dir.Dispose();
     }
 }

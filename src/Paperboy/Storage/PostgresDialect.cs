@@ -1,0 +1,45 @@
+using System.Data.Common;
+using Dapper;
+using Npgsql;
+
+namespace Paperboy.Storage;
+
+/// <summary>
+/// PostgreSQL through Npgsql. The schema keeps the same column types as SQLite (TEXT dates,
+/// INTEGER flags) so that feature SQL is identical on both engines.
+/// </summary>
+public sealed class PostgresDialect : ISqlDialect
+{
+    readonly NpgsqlDataSource _dataSource;
+
+    public PostgresDialect(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try { builder = new NpgsqlConnectionStringBuilder(connectionString); }
+        catch (ArgumentException ex) { throw new NotSupportedException($"PAPERBOY_DATABASE is not a valid PostgreSQL connection string: {ex.Message}"); }
+        builder.ApplicationName ??= "paperboy";
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        Description = $"postgres://{builder.Host}/{builder.Database}";
+    }
+
+    public string Name => "postgres";
+    public string Description { get; }
+    public string ILike => "ILIKE";
+
+    public DbConnection CreateConnection() => _dataSource.CreateConnection();
+
+    public Task PrepareAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
+    // A session-level advisory lock, released when the connection closes. The key is arbitrary but fixed.
+    public async Task LockMigrationsAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(72616270)", cancellationToken: ct));
+
+    public async Task UnlockMigrationsAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(72616270)", cancellationToken: ct));
+
+    public async Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT to_regclass(@table) IS NOT NULL", new { table }, cancellationToken: ct));
+
+    public IReadOnlyList<Migration> Migrations { get; } = MigrationScripts.Load("postgres");
+}

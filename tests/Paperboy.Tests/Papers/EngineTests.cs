@@ -1,0 +1,33 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Paperboy.Tests.Infrastructure;
+
+namespace Paperboy.Tests.Papers;
+
+/// <summary>The catalog behaves the same on the embedded engine and on PostgreSQL.</summary>
+public sealed class EngineTests
+{
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ImportAndTheDailyApiAgreeOnBothEngines(string engine)
+    {
+        await using var app = await TestInstance.StartOnAsync(engine, SharedData.Path("hf-daily-papers", "2025-11-20.json"),
+            SharedData.Path("ir", "cacm", "docs.jsonl"));
+        var again = await app.ImportAsync(SharedData.Path("ir", "cacm", "docs.jsonl"));
+        Assert.Equal((0, 0), (again.New, again.Updated));
+
+        var items = await app.Client.GetFromJsonAsync<JsonElement>("/api/daily_papers?date=2025-11-20");
+        Assert.Equal(8, items.GetArrayLength());
+        Assert.Equal("2511.15065", items.EnumerateArray().MaxBy(i => i.GetProperty("paper").GetProperty("upvotes").GetInt32())
+            .GetProperty("paper").GetProperty("id").GetString());
+        var paper = await app.Client.GetFromJsonAsync<JsonElement>("/api/papers/cacm-1410");
+        Assert.Equal("cacm-1410", paper.GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync("/api/papers/cacm-999999")).StatusCode);
+        var stats = await PaperboyCli.RunAsync(app.DataDir, app.Options.DatabaseUrl is { } url ? ["stats", "--json", "--database", url] : ["stats", "--json"]);
+        using var json = JsonDocument.Parse(stats.Stdout);
+        Assert.Equal(3204 + 8, json.RootElement.GetProperty("papers").GetInt32());
+        Assert.Equal(8, json.RootElement.GetProperty("daily_entries").GetInt32());
+    }
+}
