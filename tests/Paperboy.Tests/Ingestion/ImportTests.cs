@@ -79,6 +79,7 @@ public sealed class ImportTests : IDisposable
         Assert.Equal(57L, p.Upvotes);
         Assert.Equal(2L, p.NumComments);
         Assert.Equal("2025-11-19", p.Published); // HF's real date; the corpus' YYMM guess never overrides it
+        Assert.Equal("2025-10-01", await c.ExecuteScalarAsync<string>("SELECT published FROM papers WHERE id = '2510.27533'")); // corpus only: the id's month
         Assert.Equal(11L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM paper_authors WHERE paper_id = '2511.15065'"));
         var day = await c.QuerySingleAsync<(string Day, string User)>(
             "SELECT day, submitted_by_user FROM daily_entries WHERE paper_id = '2511.15065'");
