@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
+using Paperboy.Feed;
 using Paperboy.Papers;
 using Paperboy.Storage;
 
@@ -54,6 +55,7 @@ public static class WebApp
             }
         });
         app.MapPaperApi();
+        app.MapFeedPages();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
