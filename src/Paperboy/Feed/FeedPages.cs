@@ -90,6 +90,8 @@ public static class FeedPages
             PageCount = Math.Max(1, (total + PageSize - 1) / PageSize),
             PreviousPage = page > 1 ? new NavLink(PageHref(period.Path, page - 1), "Previous page") : null,
             NextPage = items.Count > PageSize ? new NavLink(PageHref(period.Path, page + 1), "Next page") : null,
+            EmptyHint = period.Kind == PeriodKind.Day && period.From.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday
+                ? "Daily papers are not featured on weekends." : null,
         });
     }
 

@@ -37,6 +37,8 @@ public sealed class FeedView
     public NavLink? NextPage { get; init; }
     public int Page { get; init; } = 1;
     public int PageCount { get; init; } = 1;
+    /// <summary>Why a period may be empty, when we can tell (weekends have no daily list).</summary>
+    public string? EmptyHint { get; init; }
     /// <summary>True when the catalog has no daily papers at all: show how to import instead.</summary>
     public bool EmptySite { get; init; }
 }
