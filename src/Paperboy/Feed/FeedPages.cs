@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Paperboy.Papers;
 using Paperboy.Storage;
 
@@ -19,20 +18,25 @@ public static class FeedPages
     {
         FeedAssets.Load(app.ServiceProvider.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider);
 
-        app.MapGet("/", LatestDayAsync);
-        app.MapGet("/papers/date/{day}", (string day, string? p, PaperStore store, CancellationToken ct) =>
+        // One cache per app: tests run several sites over different databases in one process.
+        var cache = new PageCache();
+        app.MapGet("/", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            LatestAsync(PeriodKind.Day, p, store, cache, http, ct));
+        app.MapGet("/papers/date/{day}", (string day, string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
             Period.TryParseDay(day, out var period)
-                ? PeriodAsync(period, p, store, ct)
+                ? PeriodAsync(period, p, store, cache, http, ct)
                 : Task.FromResult(BadRequest("That is not a date", $"“{Clip(day)}” is not a day. Days look like 2025-11-20.")));
-        app.MapGet("/papers/week", (string? p, PaperStore store, CancellationToken ct) => LatestAsync(PeriodKind.Week, p, store, ct));
-        app.MapGet("/papers/week/{week}", (string week, string? p, PaperStore store, CancellationToken ct) =>
+        app.MapGet("/papers/week", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            LatestAsync(PeriodKind.Week, p, store, cache, http, ct));
+        app.MapGet("/papers/week/{week}", (string week, string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
             Period.TryParseWeek(week, out var period)
-                ? PeriodAsync(period, p, store, ct)
+                ? PeriodAsync(period, p, store, cache, http, ct)
                 : Task.FromResult(BadRequest("That is not a week", $"“{Clip(week)}” is not an ISO week. Weeks look like 2025-W47.")));
-        app.MapGet("/papers/month", (string? p, PaperStore store, CancellationToken ct) => LatestAsync(PeriodKind.Month, p, store, ct));
-        app.MapGet("/papers/month/{month}", (string month, string? p, PaperStore store, CancellationToken ct) =>
+        app.MapGet("/papers/month", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            LatestAsync(PeriodKind.Month, p, store, cache, http, ct));
+        app.MapGet("/papers/month/{month}", (string month, string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
             Period.TryParseMonth(month, out var period)
-                ? PeriodAsync(period, p, store, ct)
+                ? PeriodAsync(period, p, store, cache, http, ct)
                 : Task.FromResult(BadRequest("That is not a month", $"“{Clip(month)}” is not a month. Months look like 2025-11.")));
         app.MapGet("/papers/trending", TrendingAsync);
         app.MapGet("/papers/{id}", PaperAsync);
@@ -43,24 +47,36 @@ public static class FeedPages
         return app;
     }
 
-    /// <summary>The home page is the latest day that has papers, rendered in place so the URL stays "/".</summary>
-    static Task<IResult> LatestDayAsync(string? p, PaperStore store, CancellationToken ct) =>
-        LatestAsync(PeriodKind.Day, p, store, ct);
-
-    static async Task<IResult> LatestAsync(PeriodKind kind, string? p, PaperStore store, CancellationToken ct)
+    /// <summary>"/" is the latest day with papers (and /papers/week the latest week...), rendered in place so the URL stays.</summary>
+    static async Task<IResult> LatestAsync(PeriodKind kind, string? p, PaperStore store, PageCache cache, HttpContext http, CancellationToken ct)
     {
         var latest = Clock.ParseDay(await store.LatestDayAsync(ct));
         if (latest is null) return Render(EmptySiteView(kind));
-        return await PeriodAsync(Period.Of(kind, latest.Value), p, store, ct);
+        return await PeriodAsync(Period.Of(kind, latest.Value), p, store, cache, http, ct);
     }
 
-    static async Task<IResult> PeriodAsync(Period period, string? p, PaperStore store, CancellationToken ct)
+    /// <summary>
+    /// A day, week or month. Two small queries decide whether the rendered page can be reused
+    /// (the list's version and the neighbouring days); otherwise the list is read and rendered.
+    /// </summary>
+    static async Task<IResult> PeriodAsync(Period period, string? p, PaperStore store, PageCache cache, HttpContext http, CancellationToken ct)
     {
         if (!TryParsePage(p, out var page)) return BadPage(p);
+        var (previousDay, nextDay) = await store.NeighboursAsync(period, ct);
+        var key = PageHref(period.Path, page);
+        var stamp = $"{await store.ListVersionAsync(period, ct)}|{previousDay}|{nextDay}";
+        if (cache.Get(key, stamp) is { } cached) return cached;
+
+        var result = await BuildPeriodAsync(period, page, previousDay, nextDay, store, ct);
+        if (result is not PageResult<FeedPage> fresh) return result;
+        return cache.Set(key, stamp, await fresh.RenderAsync(http.RequestServices), fresh.StatusCode);
+    }
+
+    static async Task<IResult> BuildPeriodAsync(Period period, int page, DateOnly? previousDay, DateOnly? nextDay, PaperStore store, CancellationToken ct)
+    {
         var offset = (page - 1) * PageSize;
         // One row more than a page tells whether there is a next page without counting.
         var items = await store.ListAsync(period, DailySort.Upvotes, offset, PageSize + 1, ct);
-        var (previousDay, nextDay) = await store.NeighboursAsync(period, ct);
         if (items.Count == 0 && previousDay is null && nextDay is null) return Render(EmptySiteView(period.Kind));
         if (items.Count == 0 && page > 1) return NotFound("No such page", $"{period.Title} has fewer than {page} pages of papers.", period.Path);
 
@@ -126,7 +142,7 @@ public static class FeedPages
         var paper = await store.GetAsync(id, ct);
         if (paper is null) return NotFound("Paper not found", $"There is no paper “{Clip(id)}” here (yet).", null);
         var features = await store.FeaturesAsync(paper, ct);
-        return new RazorComponentResult<PaperPage>(new Dictionary<string, object?>
+        return new PageResult<PaperPage>(new Dictionary<string, object?>
         {
             [nameof(PaperPage.Paper)] = paper,
             [nameof(PaperPage.Features)] = features,
@@ -143,7 +159,7 @@ public static class FeedPages
         var key = AuthorKey.Of(name);
         var display = papers[0].AuthorList.FirstOrDefault(a => AuthorKey.Of(a) == key) ?? name;
         var path = Text.AuthorHref(name);
-        return new RazorComponentResult<AuthorPage>(new Dictionary<string, object?>
+        return new PageResult<AuthorPage>(new Dictionary<string, object?>
         {
             [nameof(AuthorPage.Name)] = display,
             [nameof(AuthorPage.Papers)] = papers.Take(PageSize).ToList(),
@@ -188,7 +204,7 @@ public static class FeedPages
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out page) && page is >= 1 and <= 1_000_000;
     }
 
-    static RazorComponentResult<FeedPage> Render(FeedView view) =>
+    static PageResult<FeedPage> Render(FeedView view) =>
         new(new Dictionary<string, object?> { [nameof(FeedPage.View)] = view });
 
     static IResult BadPage(string? p) =>
@@ -198,14 +214,13 @@ public static class FeedPages
 
     static IResult NotFound(string heading, string message, string? back) => Message(StatusCodes.Status404NotFound, heading, message, back);
 
-    static RazorComponentResult<MessagePage> Message(int status, string heading, string message, string? back) =>
+    static PageResult<MessagePage> Message(int status, string heading, string message, string? back) =>
         new(new Dictionary<string, object?>
         {
             [nameof(MessagePage.Heading)] = heading,
             [nameof(MessagePage.Message)] = message,
             [nameof(MessagePage.Back)] = back,
-        })
-        { StatusCode = status };
+        }, status);
 
     /// <summary>Echoed user input is escaped by Razor; clipping keeps a pasted essay from filling the page.</summary>
     static string Clip(string s) => s.Length <= 80 ? s : s[..80] + "…";

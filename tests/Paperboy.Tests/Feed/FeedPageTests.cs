@@ -50,6 +50,29 @@ public sealed partial class FeedPageTests
     }
 
     [Fact]
+    public async Task RenderedPagesAreReusedOnlyWhileTheirDataIsUnchanged()
+    {
+        await using var app = await PageFixtures.StartWithDaysAsync(Nov20);
+        var (_, before) = await GetAsync(app, "/papers/date/2025-11-20");
+        var (_, again) = await GetAsync(app, "/papers/date/2025-11-20");
+        Assert.Equal(before, again);
+
+        // A vote (as members' votes will write it) shows on the next request...
+        await using (var c = await app.Database.OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET upvotes = upvotes + 1 WHERE id = '2511.14993'");
+        }
+        var (_, voted) = await GetAsync(app, "/papers/date/2025-11-20");
+        Assert.Contains("<span class=\"n\">35</span>", Card(voted, "2511.14993"), StringComparison.Ordinal);
+
+        // ...and so does a newly imported next day.
+        Assert.DoesNotContain("rel=\"next\"", voted, StringComparison.Ordinal);
+        await PageFixtures.WriteAsync(app.Database, PageFixtures.ReadHf(PageFixtures.HfDay("2025-11-21")));
+        var (_, withNext) = await GetAsync(app, "/papers/date/2025-11-20");
+        Assert.Contains("rel=\"next\" href=\"/papers/date/2025-11-21\"", withNext, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HomePageRendersTheLatestDayWithoutRedirecting()
     {
         await using var app = await PageFixtures.StartWithDaysAsync("2025-11-19", Nov20);
