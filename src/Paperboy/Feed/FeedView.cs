@@ -53,6 +53,7 @@ public static partial class Text
     public static string OneLine(string? s)
     {
         if (string.IsNullOrEmpty(s)) return "";
+        if (IsOneLine(s)) return s;
         var sb = new StringBuilder(s.Length);
         var space = false;
         foreach (var ch in s)
@@ -68,7 +69,22 @@ public static partial class Text
     public static IReadOnlyList<string> Paragraphs(string? s)
     {
         if (string.IsNullOrWhiteSpace(s)) return [];
+        // Most abstracts are one paragraph: skip the split when there is no blank line.
+        if (!BlankLine().IsMatch(s)) return [OneLine(s)];
         return BlankLine().Split(s).Select(OneLine).Where(p => p.Length > 0).ToList();
+    }
+
+    // Already trimmed, no tabs or newlines, no double spaces: the common case, returned as is.
+    static bool IsOneLine(string s)
+    {
+        if (char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1])) return false;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var ch = s[i];
+            if (ch == ' ') { if (s[i + 1] == ' ') return false; }
+            else if (char.IsWhiteSpace(ch)) return false;
+        }
+        return true;
     }
 
     public static string AuthorHref(string name) => "/authors/" + Uri.EscapeDataString(name);
