@@ -249,6 +249,33 @@ public sealed partial class FeedPageTests
     }
 
     [Fact]
+    public async Task PaperPageSaysWhenAPaperWasWithdrawnAndShowsItsBibliographicDetails()
+    {
+        await using var app = await TestInstance.StartAsync();
+        await PageFixtures.WriteAsync(app.Database, [new Paperboy.Ingestion.ImportedPaper
+        {
+            Id = "2401.00001",
+            Title = "A result that did not hold",
+            Abstract = "First paragraph.\n\nSecond paragraph.",
+            Authors = ["Ada Lovelace"],
+            Withdrawn = true,
+            Doi = "10.1000/xyz123",
+            JournalRef = "J. Imaginary Results 1 (2024) 1-2",
+            License = "http://creativecommons.org/licenses/by/4.0/",
+            Comments = "This paper has been withdrawn by the author due to an error in Lemma 2",
+        }]);
+        var (status, html) = await GetAsync(app, "/papers/2401.00001");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("This paper has been withdrawn", html, StringComparison.Ordinal);
+        Assert.Contains("<p>First paragraph.</p>", html, StringComparison.Ordinal);
+        Assert.Contains("<p>Second paragraph.</p>", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://doi.org/10.1000/xyz123\"", html, StringComparison.Ordinal);
+        Assert.Contains("J. Imaginary Results 1 (2024) 1-2", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"http://creativecommons.org/licenses/by/4.0/\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task VersionedIdsAndOldStyleIdsFindTheirPaper()
     {
         using var dir = new TempDir();
