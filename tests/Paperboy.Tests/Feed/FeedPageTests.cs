@@ -127,6 +127,7 @@ public sealed partial class FeedPageTests
         Assert.Contains("rel=\"prev\" href=\"/papers/week/2025-W46\"", html, StringComparison.Ordinal);
         Assert.Contains("rel=\"next\" href=\"/papers/week/2025-W48\"", html, StringComparison.Ordinal);
         Assert.Contains("class=\"current\" aria-current=\"page\">Weekly</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<a class=\"meta-item featured\" href=\"/papers/date/2025-11-20\">Featured Nov 20</a>", Card(html, "2511.15065"), StringComparison.Ordinal);
     }
 
     [Fact]
