@@ -22,6 +22,8 @@ public static class FeedPages
         var cache = new PageCache();
         app.MapGet("/", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
             LatestAsync(PeriodKind.Day, p, store, cache, http, ct));
+        app.MapGet("/papers/date", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            LatestAsync(PeriodKind.Day, p, store, cache, http, ct));
         app.MapGet("/papers/date/{day}", (string day, string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
             Period.TryParseDay(day, out var period)
                 ? PeriodAsync(period, p, store, cache, http, ct)

@@ -153,12 +153,15 @@ public sealed partial class FeedPageTests
     }
 
     [Fact]
-    public async Task LatestWeekAndMonthHaveTheirOwnAddresses()
+    public async Task LatestDayWeekAndMonthHaveTheirOwnAddresses()
     {
         await using var app = await PageFixtures.StartWithDaysAsync("2025-11-18", Nov20);
+        var (dayStatus, day) = await GetAsync(app, "/papers/date");
         var (weekStatus, week) = await GetAsync(app, "/papers/week");
         var (monthStatus, month) = await GetAsync(app, "/papers/month");
 
+        Assert.Equal(HttpStatusCode.OK, dayStatus);
+        Assert.Contains("Thursday, November 20, 2025", day, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, weekStatus);
         Assert.Contains("Week 47", week, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, monthStatus);
