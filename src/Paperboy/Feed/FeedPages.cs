@@ -5,9 +5,10 @@ using Paperboy.Storage;
 namespace Paperboy.Feed;
 
 /// <summary>
-/// The reader's pages (SPEC §7): server-rendered HTML that works without JavaScript. Each handler
-/// runs one to three small queries (the list, its neighbours, a count only when there is more than
-/// one page) and hands a finished view to a Razor component: components never query.
+/// The reader's pages (SPEC §7): server-rendered HTML that works without JavaScript. Handlers
+/// run a few small queries (the list, its neighbours, a count only past one page; no query per
+/// card) and hand a finished view to a Razor component: components never query. Day, week and
+/// month pages reuse their rendered HTML while the data behind them is unchanged (PageCache).
 /// </summary>
 public static class FeedPages
 {
