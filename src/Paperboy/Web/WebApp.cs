@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
+using Paperboy.Feed;
 using Paperboy.Papers;
 using Paperboy.Storage;
 
@@ -68,6 +69,7 @@ public static class WebApp
         app.MapGet("/metrics", async (PaperStore store, CancellationToken token) =>
             Results.Text(await metrics.RenderAsync(store, token), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapPaperApi();
+        app.MapFeedPages();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
