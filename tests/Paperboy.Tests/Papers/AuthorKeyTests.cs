@@ -1,0 +1,14 @@
+using Paperboy.Papers;
+
+namespace Paperboy.Tests.Papers;
+
+public sealed class AuthorKeyTests
+{
+    [Theory]
+    [InlineData("Roman Rädle", "roman radle")]
+    [InlineData("Zoë  Smith", "zoe smith")]
+    [InlineData("José-María García", "jose maria garcia")]
+    [InlineData("Perlis, A. J.", "perlis a j")]
+    [InlineData("Łukasz Kaiser", "łukasz kaiser")]
+    public void AuthorNamesFoldToOneKey(string name, string key) => Assert.Equal(key, AuthorKey.Of(name));
+}
