@@ -91,11 +91,28 @@ public sealed class Ranking(SearchSettings settings)
     /// </summary>
     List<(int Row, double Score)> Fuse(List<(int Row, double Score)> keyword, List<(int Row, double Score)> dense, int depth)
     {
+        if (settings.LinearFusion)
+        {
+            // CombSUM of min–max normalised scores: keeps how far apart the hits are, which ranks discard.
+            var combined = new Dictionary<int, double>();
+            foreach (var (row, score) in Normalize(keyword)) combined[row] = (1 - settings.LinearDenseWeight) * score;
+            foreach (var (row, score) in Normalize(dense)) combined[row] = combined.GetValueOrDefault(row) + settings.LinearDenseWeight * score;
+            return combined.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(depth).Select(kv => (kv.Key, kv.Value)).ToList();
+        }
         var fused = new Dictionary<int, double>();
         for (var i = 0; i < keyword.Count; i++) fused[keyword[i].Row] = 1.0 / (settings.RrfK + i + 1);
         for (var i = 0; i < dense.Count; i++)
             fused[dense[i].Row] = fused.GetValueOrDefault(dense[i].Row) + settings.DenseWeight / (settings.RrfK + i + 1);
         return fused.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(depth).Select(kv => (kv.Key, kv.Value)).ToList();
+    }
+
+    static IEnumerable<(int Row, double Score)> Normalize(List<(int Row, double Score)> list)
+    {
+        if (list.Count == 0) yield break;
+        var max = list.Max(x => x.Score);
+        var min = list.Min(x => x.Score);
+        var range = max - min;
+        foreach (var (row, score) in list) yield return (row, range <= 0 ? 1 : (score - min) / range);
     }
 
     List<(int Row, double Score)> Keyword(Snapshot s, ParsedQuery q, Query? constraint, int depth)
@@ -166,6 +183,8 @@ public sealed class Ranking(SearchSettings settings)
                 var tf = e.TotalTermFreq;
                 length += tf;
                 if (text.Length < 2 || text.All(char.IsDigit)) continue;
+                // As Anserini: a word in more than 10% of papers says nothing about this topic.
+                if (s.Reader.DocFreq(new Term(Documents.Text, text)) > 0.1 * s.Reader.NumDocs) continue;
                 tfs.Add((text, tf));
             }
             if (length == 0) continue;

@@ -32,6 +32,14 @@ public sealed class SearchIndex : IDisposable
     readonly ILogger _logger;
     readonly SemaphoreSlim _writeLock = new(1, 1);
     Generation? _generation;
+    readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Waits until the index has been opened or built once; false on timeout.</summary>
+    public async Task<bool> WaitReadyAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        try { await _ready.Task.WaitAsync(timeout, ct); return true; }
+        catch (TimeoutException) { return false; }
+    }
 
     public string Root { get; }
     public SearchSettings Settings { get; }
@@ -305,6 +313,7 @@ public sealed class SearchIndex : IDisposable
     void Swap(Generation next)
     {
         var old = Interlocked.Exchange(ref _generation, next);
+        _ready.TrySetResult();
         if (old is not null && !ReferenceEquals(old, next)) old.Dispose();
     }
 

@@ -20,8 +20,9 @@ public sealed record SearchSettings
     /// <summary>LSA dimensions: 150–300 is the classic range (Landauer and Dumais); 192 keeps a 48k corpus at 37 MB.</summary>
     public int Dimensions { get; init; } = 192;
 
-    /// <summary>RM3 pseudo-relevance feedback in hybrid mode (Anserini's defaults: 10 docs, 10 terms, 0.5).</summary>
-    public bool Rm3 { get; init; } = true;
+    /// <summary>RM3 pseudo-relevance feedback in hybrid mode (Anserini's defaults: 10 docs, 10 terms, 0.5).
+    /// Off: measured, it helped Cranfield but hurt CACM in every setting tried (docs/SEARCH.md); dense feedback below did not.</summary>
+    public bool Rm3 { get; init; }
     public int FeedbackDocs { get; init; } = 10;
     public int FeedbackTerms { get; init; } = 10;
     public float OriginalQueryWeight { get; init; } = 0.5f;
@@ -33,6 +34,15 @@ public sealed record SearchSettings
     /// <summary>Reciprocal rank fusion: k = 60 from Cormack, Clarke and Büttcher (2009); the dense list's weight relative to keyword.</summary>
     public float RrfK { get; init; } = 60f;
     public float DenseWeight { get; init; } = 1.0f;
+
+    /// <summary>
+    /// Linear fusion instead of RRF: (1−λ)·keyword + λ·dense, each min–max normalised over its
+    /// candidates. On by default: RRF (any weight tried) lost to keyword alone on CACM, where the
+    /// built-in dense list is much weaker than BM25 and equal rank credit lets it displace good hits;
+    /// λ = 0.25 beat keyword on both collections, with 0.2–0.4 all within a point (a flat optimum, not a fit).
+    /// </summary>
+    public bool LinearFusion { get; init; } = true;
+    public float LinearDenseWeight { get; init; } = 0.25f;
 
     /// <summary>More-like-this for similar papers: the paper's most distinctive terms by tf·idf.</summary>
     public int SimilarTerms { get; init; } = 25;
@@ -61,6 +71,8 @@ public sealed record SearchSettings
                 "densefb" => settings with { DenseFeedbackWeight = (float)v },
                 "rrfk" => settings with { RrfK = (float)v },
                 "dense" => settings with { DenseWeight = (float)v },
+                "linear" => settings with { LinearFusion = v != 0 },
+                "lambda" => settings with { LinearDenseWeight = (float)v },
                 "simterms" => settings with { SimilarTerms = (int)v },
                 _ => settings,
             };

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
 using Paperboy.Papers;
+using Paperboy.Search;
 using Paperboy.Storage;
 
 namespace Paperboy.Web;
@@ -24,6 +25,7 @@ public static class WebApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<PaperStore>();
+        builder.Services.AddPaperSearch();
         builder.Services.AddRazorComponents();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
@@ -53,6 +55,7 @@ public static class WebApp
                 return Results.Json(new { status = "unavailable", error = ex.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
+        app.MapSearchApi();
         app.MapPaperApi();
 
         app.Lifetime.ApplicationStarted.Register(() =>
