@@ -248,6 +248,8 @@ public sealed class Ranking(SearchSettings settings)
         }
         keyword.RemoveAll(x => x.Row == row);
         dense.RemoveAll(x => x.Row == row);
+        if (settings.SimilarSource == 1) keyword.Clear();
+        if (settings.SimilarSource == 2) dense.Clear();
         return Fuse(keyword, dense, depth).Select(x => new RankedPaper(s.Dense.Ids[x.Row], x.Score)).ToList();
     }
 

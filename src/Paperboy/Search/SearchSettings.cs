@@ -47,6 +47,9 @@ public sealed record SearchSettings
     /// <summary>More-like-this for similar papers: the paper's most distinctive terms by tf·idf.</summary>
     public int SimilarTerms { get; init; } = 25;
 
+    /// <summary>For measurement: 0 fuses both lists, 1 uses only the dense neighbours, 2 only more-like-this.</summary>
+    public int SimilarSource { get; init; }
+
     public static SearchSettings FromEnvironment()
     {
         var settings = new SearchSettings();
@@ -74,6 +77,7 @@ public sealed record SearchSettings
                 "linear" => settings with { LinearFusion = v != 0 },
                 "lambda" => settings with { LinearDenseWeight = (float)v },
                 "simterms" => settings with { SimilarTerms = (int)v },
+                "simsource" => settings with { SimilarSource = (int)v },
                 _ => settings,
             };
         }
