@@ -21,7 +21,9 @@ static class SearchCommands
             var searchMode = ParseMode(result.GetValue(mode));
             var take = CheckLimit(result.GetValue(limit));
             using var index = await OpenAsync(result, ct);
-            var search = new PaperSearch(index, Database.FromOptions(CliApp.Options(result)));
+            // Vectors from an external model are used when a running server has computed them for every paper.
+            using var external = new ExternalEmbeddings(EmbeddingEndpoint.FromEnvironment(), CliApp.Options(result));
+            var search = new PaperSearch(index, Database.FromOptions(CliApp.Options(result)), external.Configured ? external : null);
             var found = await search.SearchAsync(new SearchRequest(result.GetValue(query) ?? "", searchMode, Limit: take), ct);
             Print(found.Hits, result.GetValue(json));
             return ExitCodes.Ok;

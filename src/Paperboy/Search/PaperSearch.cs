@@ -27,7 +27,7 @@ public sealed record SearchResults(IReadOnlyList<SearchHit> Hits, int Total, str
 /// The search service pages, the JSON API and the command line call: parse, rank over a snapshot
 /// of the index, fetch the papers, mark the matches.
 /// </summary>
-public sealed class PaperSearch(SearchIndex index, Database database)
+public sealed class PaperSearch(SearchIndex index, Database database, ExternalEmbeddings? external = null)
 {
     public const int MaxLimit = 1000;
     readonly Ranking _ranking = new(index.Settings);
@@ -49,10 +49,14 @@ public sealed class PaperSearch(SearchIndex index, Database database)
         var limit = Math.Clamp(request.Limit, 1, MaxLimit);
         var offset = Math.Clamp(request.Offset, 0, 100_000);
         List<RankedPaper> ranked;
+        // Embedded before taking the snapshot: a slow endpoint must not hold an index reader open.
+        var queryVector = external is not null && request.Mode != SearchMode.Keyword && parsed.FreeText.Length > 0
+            ? await external.EmbedQueryAsync(parsed.FreeText, ct) : null;
         using (var snapshot = index.Acquire())
         {
             var depth = Math.Max(100, Math.Min(offset + limit, 10_000));
-            ranked = parsed.IsEmpty ? [] : _ranking.Rank(snapshot, parsed, request.Mode, request.Filters ?? SearchFilters.None, request.Sort, depth);
+            var dense = queryVector is not null && external!.VectorsFor(snapshot) is { } vectors ? new ExternalDense(vectors, queryVector) : null;
+            ranked = parsed.IsEmpty ? [] : _ranking.Rank(snapshot, parsed, request.Mode, request.Filters ?? SearchFilters.None, request.Sort, depth, dense);
         }
         var page = ranked.Skip(offset).Take(limit).ToList();
         var papers = await LoadAsync(page.Select(r => r.Id).ToList(), ct);

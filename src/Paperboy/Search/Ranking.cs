@@ -16,6 +16,9 @@ public sealed record SearchFilters(DateOnly? From = null, DateOnly? To = null, s
 
 public readonly record struct RankedPaper(string Id, double Score);
 
+/// <summary>An external model's paper vectors and the query embedded by the same model.</summary>
+public sealed record ExternalDense(DenseIndex Vectors, float[] Query);
+
 /// <summary>
 /// The ranking itself, over one snapshot: BM25 keyword queries built from analysed terms,
 /// dense nearest neighbours, RM3 feedback, reciprocal rank fusion and more-like-this.
@@ -26,7 +29,7 @@ public sealed class Ranking(SearchSettings settings)
     /// Ranked ids for a parsed query. <paramref name="depth"/> is how many candidates each list
     /// contributes before fusion and sorting (the caller's offset + limit, at least 100).
     /// </summary>
-    public List<RankedPaper> Rank(Snapshot s, ParsedQuery q, SearchMode mode, SearchFilters filters, SearchSort sort, int depth)
+    public List<RankedPaper> Rank(Snapshot s, ParsedQuery q, SearchMode mode, SearchFilters filters, SearchSort sort, int depth, ExternalDense? external = null)
     {
         if (q.ArxivId is { } arxiv)
         {
@@ -50,8 +53,8 @@ public sealed class Ranking(SearchSettings settings)
             ranked = mode switch
             {
                 SearchMode.Keyword => Keyword(s, q, constraint, depth),
-                SearchMode.Semantic => Dense(s, s.Lsa.Embed(TextAnalysis.Terms(q.FreeText)), allowed, depth),
-                _ => Hybrid(s, q, constraint, allowed, depth),
+                SearchMode.Semantic => DenseList(s, q, external, allowed, null, depth),
+                _ => Hybrid(s, q, constraint, allowed, depth, external),
             };
         }
         IEnumerable<(int Row, double Score)> ordered = sort switch
@@ -63,7 +66,7 @@ public sealed class Ranking(SearchSettings settings)
         return ordered.Select(x => new RankedPaper(s.Dense.Ids[x.Row], x.Score)).ToList();
     }
 
-    List<(int Row, double Score)> Hybrid(Snapshot s, ParsedQuery q, Query? constraint, bool[]? allowed, int depth)
+    List<(int Row, double Score)> Hybrid(Snapshot s, ParsedQuery q, Query? constraint, bool[]? allowed, int depth, ExternalDense? external)
     {
         var keyword = Keyword(s, q, constraint, depth);
         if (settings.Rm3 && keyword.Count > 0)
@@ -71,18 +74,37 @@ public sealed class Ranking(SearchSettings settings)
             var expanded = Rm3(s, q, keyword);
             if (expanded is not null) keyword = Search(s, expanded, constraint, depth);
         }
-        var vector = s.Lsa.Embed(TextAnalysis.Terms(q.FreeText));
-        if (settings.DenseFeedbackWeight > 0 && keyword.Count > 0 && s.Dense.Dimensions > 0)
+        return Fuse(keyword, DenseList(s, q, external, allowed, keyword, depth), depth);
+    }
+
+    /// <summary>
+    /// The dense list, from the external model when it covers the index, else the built-in one.
+    /// With keyword hits to learn from, the query vector first moves towards their mean
+    /// (Rocchio: q' = q + β · mean(top hits), renormalised).
+    /// </summary>
+    List<(int Row, double Score)> DenseList(Snapshot s, ParsedQuery q, ExternalDense? external, bool[]? allowed,
+        List<(int Row, double Score)>? feedback, int depth)
+    {
+        var space = external?.Vectors ?? s.Dense;
+        if (space.Dimensions == 0) return [];
+        var vector = external is null ? s.Lsa.Embed(TextAnalysis.Terms(q.FreeText)) : (float[])external.Query.Clone();
+        if (vector.Length != space.Dimensions) return [];
+        if (feedback is { Count: > 0 } && settings.DenseFeedbackWeight > 0)
         {
-            // Rocchio on the dense side: q' = q + β · mean(top keyword hits), renormalised.
-            var take = Math.Min(settings.DenseFeedbackDocs, keyword.Count);
-            var centroid = new float[s.Dense.Dimensions];
-            for (var i = 0; i < take; i++) VectorMath.AddScaled(centroid, s.Dense.Vector(keyword[i].Row), 1f / take);
-            VectorMath.AddScaled(vector, centroid, settings.DenseFeedbackWeight);
-            VectorMath.Normalize(vector);
+            var rows = feedback.Take(settings.DenseFeedbackDocs)
+                .Select(f => external is null ? f.Row : space.Rows.GetValueOrDefault(s.Dense.Ids[f.Row], -1)).Where(r => r >= 0).ToList();
+            if (rows.Count > 0)
+            {
+                var centroid = new float[space.Dimensions];
+                foreach (var r in rows) VectorMath.AddScaled(centroid, space.Vector(r), 1f / rows.Count);
+                VectorMath.AddScaled(vector, centroid, settings.DenseFeedbackWeight);
+                VectorMath.Normalize(vector);
+            }
         }
-        var dense = Dense(s, vector, allowed, depth);
-        return Fuse(keyword, dense, depth);
+        if (external is null) return Dense(s, vector, allowed, depth);
+        // External rows are mapped to index rows by id; a paper the index no longer has is skipped.
+        var hits = space.Nearest(vector, depth, r => s.Dense.Rows.TryGetValue(space.Ids[r], out var row) && (allowed is null || allowed[row]));
+        return hits.Select(h => (s.Dense.Rows[space.Ids[h.Row]], (double)h.Score)).ToList();
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Paperboy.Search;
 /// another process is searchable within seconds. Failures are logged and retried, never fatal:
 /// an index that breaks under us is rebuilt from the database.
 /// </summary>
-public sealed class SearchIndexer(SearchIndex index, ILogger<SearchIndexer> logger) : BackgroundService
+public sealed class SearchIndexer(SearchIndex index, ExternalEmbeddings external, Storage.Database database, ILogger<SearchIndexer> logger) : BackgroundService
 {
     /// <summary>2 s: a cheap indexed range query on updated_at, and "searchable within seconds".</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -24,6 +24,8 @@ public sealed class SearchIndexer(SearchIndex index, ILogger<SearchIndexer> logg
             {
                 await index.EnsureReadyAsync(stoppingToken);
                 failures = 0;
+                // External vectors follow the index; a down endpoint is remembered inside, so this costs nothing then.
+                if (external.Configured) await external.SyncAsync(index, database, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
             catch (Exception ex)

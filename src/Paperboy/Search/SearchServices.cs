@@ -9,6 +9,8 @@ public static class SearchServices
     {
         services.AddSingleton(_ => SearchSettings.FromEnvironment());
         services.AddSingleton<SearchIndex>();
+        services.AddSingleton(_ => EmbeddingEndpoint.FromEnvironment());
+        services.AddSingleton<ExternalEmbeddings>();
         services.AddSingleton<PaperSearch>();
         services.AddHostedService<SearchIndexer>();
         return services;
