@@ -142,9 +142,11 @@ public sealed class SearchIndex : IDisposable
         writer.Commit();
         SaveDense(dir, lsa, dense, watermark);
         var generation = new Generation(name, dir, luceneDir, writer, lsa, dense, Similarity);
+        var previous = ReadCurrentName();
         WriteCurrentName(name);
         Swap(generation);
-        DeleteOldGenerations(name);
+        // The previous generation stays until the next rebuild: a server may still have it open.
+        DeleteOldGenerations(name, previous);
         _logger.LogInformation("Search index rebuilt: {Count} papers in {Seconds:0.0} s (analysis {A:0.0} s, embedder {E:0.0} s)",
             ids.Count, clock.Elapsed.TotalSeconds, analysed.TotalSeconds, (trained - analysed).TotalSeconds);
         return ids.Count;
@@ -314,14 +316,20 @@ public sealed class SearchIndex : IDisposable
     {
         var old = Interlocked.Exchange(ref _generation, next);
         _ready.TrySetResult();
-        if (old is not null && !ReferenceEquals(old, next)) old.Dispose();
+        if (old is null || ReferenceEquals(old, next)) return;
+        try { old.Dispose(); }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Closing the previous search index generation failed: {Error}", ex.Message);
+        }
     }
 
-    void DeleteOldGenerations(string keep)
+    void DeleteOldGenerations(string keep, string? previous)
     {
         foreach (var dir in Directory.EnumerateDirectories(Root))
         {
-            if (Path.GetFileName(dir) == keep) continue;
+            var name = Path.GetFileName(dir);
+            if (name == keep || name == previous) continue;
             try { Directory.Delete(dir, recursive: true); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { /* in use elsewhere; next rebuild removes it */ }
         }

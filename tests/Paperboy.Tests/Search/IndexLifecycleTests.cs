@@ -32,6 +32,33 @@ public sealed class IndexLifecycleTests
     }
 
     [Fact]
+    public async Task AReindexFromTheCommandLineWhileTheSiteRunsIsFollowed()
+    {
+        using var dir = new TempDir();
+        await using var app = await TestInstance.StartAsync(SearchFixture.CorpusFile);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/api/papers/search?q=robot")).StatusCode);
+        var before = Directory.GetDirectories(Path.Combine(app.DataDir, "search")).Single();
+
+        var reindex = await PaperboyCli.RunAsync(app.DataDir, "reindex");
+        Assert.Equal(0, reindex.ExitCode);
+        var current = File.ReadAllText(Path.Combine(app.DataDir, "search", "CURRENT")).Trim();
+        Assert.NotEqual(Path.GetFileName(before), current);
+
+        // The site switches to the new generation and keeps indexing new papers into it.
+        await app.ImportAsync(dir.Write("late.jsonl", Paper("2503.88888", "Quokka locomotion on sand", "Quokkas hop.")));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var found = false;
+        while (!found && DateTime.UtcNow < deadline)
+        {
+            var response = await app.Client.GetAsync("/api/papers/search?q=quokka&mode=keyword");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            found = (await response.Content.ReadAsStringAsync()).Contains("2503.88888", StringComparison.Ordinal);
+            if (!found) await Task.Delay(200);
+        }
+        Assert.True(found);
+    }
+
+    [Fact]
     public async Task ACorruptIndexIsRebuiltNotFatal()
     {
         using var dir = new TempDir();

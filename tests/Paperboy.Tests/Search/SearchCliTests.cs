@@ -32,7 +32,11 @@ public sealed class SearchCliTests
         var reindex = await PaperboyCli.RunAsync(data, "reindex");
         Assert.Equal(0, reindex.ExitCode);
         Assert.Matches(new Regex(@"reindexed 2327 papers"), reindex.Stdout);
-        Assert.Single(Directory.GetDirectories(Path.Combine(data, "search")));
+        // The live generation and the one before it (a running server may still read it); never more.
+        Assert.Equal(0, (await PaperboyCli.RunAsync(data, "reindex")).ExitCode);
+        var generations = Directory.GetDirectories(Path.Combine(data, "search")).Select(Path.GetFileName).ToList();
+        Assert.Equal(2, generations.Count);
+        Assert.Contains(File.ReadAllText(Path.Combine(data, "search", "CURRENT")).Trim(), generations);
     }
 
     [Theory]
