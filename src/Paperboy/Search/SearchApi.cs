@@ -27,20 +27,38 @@ public static class SearchApi
         string? q, string? limit, string? mode, string? sort, string? p, string? from, string? to, string? category, string? author,
         PaperSearch search, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(q)) return Problem("q must not be empty.");
-        if (!TryParseLimit(limit, out var take)) return Problem($"limit must be a whole number from 1 to {MaxLimit}.");
-        if (!TryParseMode(mode, out var searchMode)) return Problem("mode must be hybrid, keyword or semantic.");
-        if (!TryParseSort(sort, out var order)) return Problem("sort must be relevance, newest or upvotes.");
-        var page = 0;
-        if (!string.IsNullOrEmpty(p) && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page > 1000))
-            return Problem("p must be a page number from 0 to 1000.");
-        DateOnly? fromDay = null, toDay = null;
-        if (!string.IsNullOrEmpty(from)) { if (Storage.Clock.ParseDay(from) is { } d) fromDay = d; else return Problem("from must be YYYY-MM-DD."); }
-        if (!string.IsNullOrEmpty(to)) { if (Storage.Clock.ParseDay(to) is { } d) toDay = d; else return Problem("to must be YYYY-MM-DD."); }
+        if (!TryBind(q, limit, mode, sort, p, from, to, category, author, DefaultLimit, out var request, out var error)) return Problem(error);
         if (!await search.Index.WaitReadyAsync(TimeSpan.FromSeconds(30), ct)) return Unavailable();
-        var results = await search.SearchAsync(new SearchRequest(q, searchMode, new SearchFilters(fromDay, toDay, category, author), order, page * take, take), ct);
+        var results = await search.SearchAsync(request, ct);
         return TypedResults.Ok(results.Hits.Select(h => h.Paper.AsHfSearchItem()).ToList());
     }
+
+    /// <summary>
+    /// Query-string parameters → a <see cref="SearchRequest"/>, with the message to show when one is
+    /// wrong. Shared by this API and the /search page so both accept exactly the same input.
+    /// </summary>
+    public static bool TryBind(string? q, string? limit, string? mode, string? sort, string? page, string? from, string? to,
+        string? category, string? author, int defaultLimit, out SearchRequest request, out string error)
+    {
+        request = new SearchRequest("");
+        error = "";
+        if (string.IsNullOrWhiteSpace(q)) { error = "q must not be empty."; return false; }
+        var take = defaultLimit;
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxLimit))
+        { error = $"limit must be a whole number from 1 to {MaxLimit}."; return false; }
+        if (!TryParseMode(mode, out var searchMode)) { error = "mode must be hybrid, keyword or semantic."; return false; }
+        if (!TryParseSort(sort, out var order)) { error = "sort must be relevance, newest or upvotes."; return false; }
+        var p = 0;
+        if (!string.IsNullOrEmpty(page) && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out p) || p > 1000))
+        { error = "p must be a page number from 0 to 1000."; return false; }
+        DateOnly? fromDay = null, toDay = null;
+        if (!string.IsNullOrEmpty(from)) { if (Storage.Clock.ParseDay(from) is { } d) fromDay = d; else { error = "from must be YYYY-MM-DD."; return false; } }
+        if (!string.IsNullOrEmpty(to)) { if (Storage.Clock.ParseDay(to) is { } d) toDay = d; else { error = "to must be YYYY-MM-DD."; return false; } }
+        request = new SearchRequest(q, searchMode, new SearchFilters(fromDay, toDay, NullIfBlank(category), NullIfBlank(author)), order, p * take, take);
+        return true;
+    }
+
+    static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     static async Task<Results<Ok<List<HfDailyItem>>, ProblemHttpResult>> SimilarAsync(string id, string? limit, PaperSearch search, CancellationToken ct)
     {
