@@ -28,6 +28,10 @@ public static class CliApp
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(ImportCommand.Build());
         root.Subcommands.Add(StatsCommand.Build());
+        root.Subcommands.Add(SearchCommands.Search());
+        root.Subcommands.Add(SearchCommands.Similar());
+        root.Subcommands.Add(SearchCommands.Reindex());
+        root.Subcommands.Add(EvalCommand.Build());
         return root;
     }
 

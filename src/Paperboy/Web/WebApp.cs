@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Paperboy.Feed;
 using Paperboy.Papers;
+using Paperboy.Search;
 using Paperboy.Storage;
 
 namespace Paperboy.Web;
@@ -35,6 +36,7 @@ public static class WebApp
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<PaperStore>();
         builder.Services.AddSingleton<Metrics>();
+        builder.Services.AddPaperSearch();
         builder.Services.AddRazorComponents();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
@@ -68,6 +70,7 @@ public static class WebApp
         });
         app.MapGet("/metrics", async (PaperStore store, CancellationToken token) =>
             Results.Text(await metrics.RenderAsync(store, token), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapSearchApi();
         app.MapPaperApi();
         app.MapFeedPages();
 

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Paperboy;
+using Paperboy.Ingestion;
+using Paperboy.Search;
+using Paperboy.Storage;
+
+// Search benchmarks for docs/PERFORMANCE.md and docs/SEARCH.md (run in Release):
+//   dotnet run -c Release --project bench/Paperboy.Bench -- latency ../shared/data/corpus-arxiv-daily
+//   dotnet run -c Release --project bench/Paperboy.Bench -- similar ../shared/data
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: Paperboy.Bench latency CORPUS_DIR | similar SHARED_DATA_DIR");
+    return 2;
+}
+return args[0] switch
+{
+    "latency" => await Bench.LatencyAsync(args[1]),
+    "similar" => await Bench.SimilarAsync(args[1]),
+    _ => 2,
+};
+
+static class Bench
+{
+    public static async Task<int> LatencyAsync(string corpusDir)
+    {
+        var files = Directory.GetFiles(corpusDir, "*.jsonl.gz").OrderBy(f => f, StringComparer.Ordinal).ToArray();
+        var dir = Path.Combine(Path.GetTempPath(), "paperboy-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new PaperboyOptions { DataDir = dir };
+            var database = Database.FromOptions(options);
+            var clock = Stopwatch.StartNew();
+            var summary = await new Importer(database).ImportAsync(files, "paperboy", TextWriter.Null);
+            Console.WriteLine($"import: {summary.New} papers in {clock.Elapsed.TotalSeconds:0.0} s");
+
+            using var index = new SearchIndex(database, options, new SearchSettings());
+            GC.Collect();
+            var before = GC.GetTotalMemory(true);
+            clock.Restart();
+            await index.RebuildAsync();
+            var build = clock.Elapsed;
+            GC.Collect();
+            var after = GC.GetTotalMemory(true);
+            Console.WriteLine($"index build (Lucene + LSA k={new SearchSettings().Dimensions} + vectors): {build.TotalSeconds:0.0} s for {index.Count} papers");
+            Console.WriteLine($"managed heap held by the index: {(after - before) / 1048576.0:0} MB; process working set {Process.GetCurrentProcess().WorkingSet64 / 1048576.0:0} MB, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MB");
+            Console.WriteLine($"index on disk: {DirSize(Path.Combine(dir, "search")) / 1048576.0:0} MB");
+
+            clock.Restart();
+            using (var reopened = new SearchIndex(database, options, new SearchSettings())) await reopened.EnsureReadyAsync();
+            Console.WriteLine($"open existing index: {clock.Elapsed.TotalMilliseconds:0} ms");
+
+            var search = new PaperSearch(index, database);
+            var queries = SampleQueries(database, 300);
+            foreach (var q in queries.Take(30)) search.Rank(q, SearchMode.Hybrid, 20); // warm-up (JIT, caches)
+
+            var raw = Measure(queries, q => RawLucene(index, q));
+            Report("raw Lucene BM25 (one field, pre-analysed)", raw, null);
+            Report("keyword (rank only)", Measure(queries, q => search.Rank(q, SearchMode.Keyword, 20)), raw);
+            Report("semantic (rank only)", Measure(queries, q => search.Rank(q, SearchMode.Semantic, 20)), raw);
+            Report("hybrid (rank only)", Measure(queries, q => search.Rank(q, SearchMode.Hybrid, 20)), raw);
+            Report("hybrid + papers from SQLite + highlights (what a page gets)",
+                Measure(queries, q => search.SearchAsync(new SearchRequest(q, WithHighlights: true)).GetAwaiter().GetResult()), raw);
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>The engine underneath with none of ours: a BM25 OR-query on the text field, top 20.</summary>
+    static int RawLucene(SearchIndex index, string query)
+    {
+        using var s = index.Acquire();
+        var bq = new BooleanQuery();
+        foreach (var t in TextAnalysis.Terms(query).Distinct()) bq.Add(new TermQuery(new Term(Documents.Text, t)), Occur.SHOULD);
+        return s.Searcher.Search(bq, 20).ScoreDocs.Length;
+    }
+
+    /// <summary>Realistic queries: 2–4 consecutive words from random titles (seeded, so runs compare).</summary>
+    static List<string> SampleQueries(Database database, int count)
+    {
+        using var c = database.OpenAsync().GetAwaiter().GetResult();
+        var titles = Dapper.SqlMapper.Query<string>(c, "SELECT title FROM papers").ToList();
+        var random = new Random(2026);
+        var result = new List<string>();
+        while (result.Count < count)
+        {
+            var words = titles[random.Next(titles.Count)].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length < 4) continue;
+            var len = random.Next(2, 5);
+            var start = random.Next(0, words.Length - len);
+            result.Add(string.Join(' ', words.Skip(start).Take(len)));
+        }
+        return result;
+    }
+
+    static List<double> Measure<T>(List<string> queries, Func<string, T> run)
+    {
+        // One unmeasured pass first: JIT tiering and Lucene's lazily loaded term dictionaries would otherwise land in p99.
+        foreach (var q in queries) run(q);
+        var times = new List<double>(queries.Count);
+        foreach (var q in queries)
+        {
+            var t = Stopwatch.GetTimestamp();
+            run(q);
+            times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+        times.Sort();
+        return times;
+    }
+
+    static void Report(string name, List<double> sorted, List<double>? baseline)
+    {
+        double P(List<double> s, double p) => s[Math.Min(s.Count - 1, (int)Math.Ceiling(p * s.Count) - 1)];
+        var ratio = baseline is null ? "" : $"  ({P(sorted, 0.5) / P(baseline, 0.5):0.0}× raw at p50, {P(sorted, 0.99) / P(baseline, 0.99):0.0}× at p99)";
+        Console.WriteLine($"{name,-60} p50 {P(sorted, 0.5),6:0.00} ms  p99 {P(sorted, 0.99),6:0.00} ms  mean {sorted.Average(),6:0.00} ms{ratio}");
+    }
+
+    static long DirSize(string dir) => Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    /// <summary>
+    /// "Similar papers" against CACM's citation links (.X lines of kind 5: X cites Y, Y cites X):
+    /// for every paper with at least one link, how well do its similar papers find the linked ones.
+    /// </summary>
+    public static async Task<int> SimilarAsync(string shared)
+    {
+        var links = CacmLinks(Path.Combine(shared, "cacm", "cacm.all"));
+        var dir = Path.Combine(Path.GetTempPath(), "paperboy-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new PaperboyOptions { DataDir = dir };
+            var database = Database.FromOptions(options);
+            await new Importer(database).ImportAsync([Path.Combine(shared, "ir", "cacm", "docs.jsonl")], "paperboy", TextWriter.Null);
+            foreach (var (name, settings) in new[]
+            {
+                ("fused (dense + more-like-this, linear λ=0.25)", new SearchSettings()),
+                ("dense neighbours only (LSA)", new SearchSettings { SimilarSource = 1 }),
+                ("more-like-this only (BM25, 25 terms)", new SearchSettings { SimilarSource = 2 }),
+                ("fused with RRF k=60", new SearchSettings { LinearFusion = false }),
+            })
+            {
+                using var index = new SearchIndex(database, options, settings);
+                await index.RebuildAsync();
+                var search = new PaperSearch(index, database);
+                var qrels = links.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(id => id, _ => 1, StringComparer.Ordinal), StringComparer.Ordinal);
+                var evaluation = new Evaluation(qrels);
+                var scores = new List<Evaluation.Scores>();
+                foreach (var id in links.Keys)
+                {
+                    var ranked = search.RankSimilar(id, 100).Select(r => r.Id).ToList();
+                    if (evaluation.Score(id, ranked) is { } s) scores.Add(s);
+                }
+                Console.WriteLine($"{name,-50} {Evaluation.Mean(scores)}");
+            }
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+
+    static Dictionary<string, HashSet<string>> CacmLinks(string path)
+    {
+        var links = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        string? current = null;
+        var inX = false;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.StartsWith(".I ", StringComparison.Ordinal)) { current = "cacm-" + line[3..].Trim(); inX = false; continue; }
+            if (line.StartsWith('.')) { inX = line.StartsWith(".X", StringComparison.Ordinal); continue; }
+            if (!inX || current is null) continue;
+            var parts = line.Split('\t', ' ');
+            var fields = parts.Where(p => p.Length > 0).ToArray();
+            if (fields.Length < 3 || fields[1] != "5") continue;
+            var other = "cacm-" + fields[0];
+            if (other == current) continue;
+            if (!links.TryGetValue(current, out var set)) links[current] = set = new(StringComparer.Ordinal);
+            set.Add(other);
+        }
+        return links;
+    }
+}

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using Paperboy.Ingestion;
+using Paperboy.Search;
+using Paperboy.Storage;
+
+namespace Paperboy.Cli;
+
+/// <summary>
+/// <c>paperboy eval</c> (SPEC §6): imports --docs into a fresh temporary data dir, runs every query
+/// with limit 1000 and prints one line of trec_eval-style measures.
+/// </summary>
+static class EvalCommand
+{
+    public const int Depth = 1000;
+
+    public static Command Build()
+    {
+        var docs = new Option<string>("--docs") { Description = "Documents (paperboy JSON Lines)", Required = true };
+        var queries = new Option<string>("--queries") { Description = "Queries: TSV qid<TAB>text", Required = true };
+        var qrels = new Option<string>("--qrels") { Description = "Judgements: TREC qrels (qid 0 docid grade)", Required = true };
+        var mode = new Option<string>("--mode") { Description = "hybrid (default), keyword or semantic", DefaultValueFactory = _ => "hybrid" };
+        var run = new Option<string?>("--run") { Description = "Write a TREC run file here" };
+        var command = new Command("eval", "Measure search relevance on a test collection") { docs, queries, qrels, mode, run };
+        command.SetAction(async (result, ct) =>
+        {
+            var searchMode = SearchCommands.ParseMode(result.GetValue(mode));
+            string docsPath = result.GetValue(docs)!, queriesPath = result.GetValue(queries)!, qrelsPath = result.GetValue(qrels)!;
+            foreach (var path in new[] { docsPath, queriesPath, qrelsPath })
+            {
+                try { using var _ = File.OpenRead(path); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new UsageException($"{path}: cannot read: {ex.Message}");
+                }
+            }
+            var scores = await RunAsync(docsPath, queriesPath, qrelsPath, searchMode, result.GetValue(run), ct);
+            Console.WriteLine(scores);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static async Task<Evaluation.Scores> RunAsync(string docsPath, string queriesPath, string qrelsPath, SearchMode mode,
+        string? runPath, CancellationToken ct, SearchSettings? settings = null)
+    {
+        var evaluation = new Evaluation(Evaluation.ReadQrels(qrelsPath));
+        var queryList = Evaluation.ReadQueries(queriesPath);
+        var dir = Path.Combine(Path.GetTempPath(), "paperboy-eval-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new PaperboyOptions { DataDir = dir };
+            var database = Database.FromOptions(options);
+            var summary = await new Importer(database).ImportAsync([docsPath], "paperboy", TextWriter.Null, ct: ct);
+            if (summary.New == 0) throw new UsageException($"{docsPath}: no documents could be imported");
+            using var index = new SearchIndex(database, options, settings);
+            await index.RebuildAsync(ct);
+            var search = new PaperSearch(index, database);
+            var perQuery = new List<Evaluation.Scores>();
+            await using var runFile = runPath is null ? null : new StreamWriter(runPath);
+            var tag = "paperboy-" + mode.ToString().ToLowerInvariant();
+            foreach (var (qid, text) in queryList)
+            {
+                ct.ThrowIfCancellationRequested();
+                var ranked = search.Rank(text, mode, Depth);
+                if (runFile is not null)
+                {
+                    for (var i = 0; i < ranked.Count; i++)
+                        await runFile.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{qid} Q0 {ranked[i].Id} {i + 1} {ranked[i].Score:0.######} {tag}"));
+                }
+                if (evaluation.Score(qid, ranked.Select(r => r.Id).ToList()) is { } s) perQuery.Add(s);
+            }
+            return Evaluation.Mean(perQuery);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}

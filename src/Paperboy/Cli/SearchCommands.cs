@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Paperboy.Search;
+using Paperboy.Storage;
+
+namespace Paperboy.Cli;
+
+/// <summary><c>paperboy search</c>, <c>paperboy similar</c> and <c>paperboy reindex</c> (SPEC §3, §6).</summary>
+static class SearchCommands
+{
+    public static Command Search()
+    {
+        var query = new Argument<string>("query") { Description = "What to look for: words, \"exact phrases\", author:Name, or an arXiv id/URL" };
+        var limit = new Option<int>("--limit") { Description = "How many results (1..1000)", DefaultValueFactory = _ => 10 };
+        var mode = new Option<string>("--mode") { Description = "hybrid (default), keyword or semantic", DefaultValueFactory = _ => "hybrid" };
+        var json = new Option<bool>("--json") { Description = "Print JSON Lines, best first: {\"id\",\"title\",\"score\"}" };
+        var command = new Command("search", "Search the papers") { query, limit, mode, json };
+        command.SetAction(async (result, ct) =>
+        {
+            var searchMode = ParseMode(result.GetValue(mode));
+            var take = CheckLimit(result.GetValue(limit));
+            using var index = await OpenAsync(result, ct);
+            // Vectors from an external model are used when a running server has computed them for every paper.
+            using var external = new ExternalEmbeddings(EmbeddingEndpoint.FromEnvironment(), CliApp.Options(result));
+            var search = new PaperSearch(index, Database.FromOptions(CliApp.Options(result)), external.Configured ? external : null);
+            var found = await search.SearchAsync(new SearchRequest(result.GetValue(query) ?? "", searchMode, Limit: take), ct);
+            Print(found.Hits, result.GetValue(json));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Similar()
+    {
+        var id = new Argument<string>("id") { Description = "The paper's id" };
+        var limit = new Option<int>("--limit") { Description = "How many results (1..1000)", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "Print JSON Lines, best first: {\"id\",\"title\",\"score\"}" };
+        var command = new Command("similar", "Papers most like paper ID") { id, limit, json };
+        command.SetAction(async (result, ct) =>
+        {
+            var take = CheckLimit(result.GetValue(limit));
+            using var index = await OpenAsync(result, ct);
+            var search = new PaperSearch(index, Database.FromOptions(CliApp.Options(result)));
+            var paperId = result.GetValue(id) ?? "";
+            var hits = await search.SimilarAsync(paperId, take, ct);
+            if (hits is null)
+            {
+                Console.Error.WriteLine($"paperboy: no paper with id '{paperId}'");
+                return ExitCodes.Failure;
+            }
+            Print(hits, result.GetValue(json));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Reindex()
+    {
+        var command = new Command("reindex", "Rebuild every derived index (search, embeddings) from the database");
+        command.SetAction(async (result, ct) =>
+        {
+            var options = CliApp.Options(result);
+            var database = Database.FromOptions(options);
+            using var index = new SearchIndex(database, options);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var count = await index.RebuildAsync(ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reindexed {count} papers in {clock.Elapsed.TotalSeconds:0.0} s"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    static async Task<SearchIndex> OpenAsync(ParseResult result, CancellationToken ct)
+    {
+        var options = CliApp.Options(result);
+        var database = Database.FromOptions(options);
+        await database.MigrateAsync(ct);
+        var index = new SearchIndex(database, options);
+        try { await index.EnsureReadyAsync(ct); }
+        catch { index.Dispose(); throw; }
+        return index;
+    }
+
+    public static SearchMode ParseMode(string? text) => text switch
+    {
+        null or "" or "hybrid" => SearchMode.Hybrid,
+        "keyword" => SearchMode.Keyword,
+        "semantic" => SearchMode.Semantic,
+        _ => throw new UsageException($"unknown mode '{text}'; expected hybrid, keyword or semantic"),
+    };
+
+    static int CheckLimit(int limit) =>
+        limit is >= 1 and <= PaperSearch.MaxLimit ? limit : throw new UsageException($"--limit must be from 1 to {PaperSearch.MaxLimit}");
+
+    static void Print(IReadOnlyList<SearchHit> hits, bool json)
+    {
+        foreach (var hit in hits)
+        {
+            Console.WriteLine(json
+                ? JsonSerializer.Serialize(new { id = hit.Paper.Id, title = hit.Paper.Title, score = Math.Round(hit.Score, 6) })
+                : string.Create(CultureInfo.InvariantCulture, $"{hit.Score,9:0.0000}  {hit.Paper.Id,-18} {hit.Paper.Title}"));
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using Dapper;
+using Paperboy.Papers;
+using Paperboy.Storage;
+
+namespace Paperboy.Search;
+
+/// <summary>A search as a page, the API or the command line asks for it.</summary>
+public sealed record SearchRequest(
+    string Query,
+    SearchMode Mode = SearchMode.Hybrid,
+    SearchFilters? Filters = null,
+    SearchSort Sort = SearchSort.Relevance,
+    int Offset = 0,
+    int Limit = 20,
+    bool WithHighlights = false);
+
+/// <summary>One result: the paper row, its score and, when asked, the title and an abstract snippet with the matched words flagged.</summary>
+public sealed record SearchHit(Paper Paper, double Score, IReadOnlyList<TextSegment>? Title, IReadOnlyList<TextSegment>? Snippet);
+
+/// <summary>
+/// A page of results. <see cref="ExactId"/> is set when the query was an arXiv id or URL of a paper
+/// we have, so a page can go straight to it. <see cref="Total"/> counts the ranked candidates (capped by depth).
+/// </summary>
+public sealed record SearchResults(IReadOnlyList<SearchHit> Hits, int Total, string? ExactId, ParsedQuery Query);
+
+/// <summary>
+/// The search service pages, the JSON API and the command line call: parse, rank over a snapshot
+/// of the index, fetch the papers, mark the matches.
+/// </summary>
+public sealed class PaperSearch(SearchIndex index, Database database, ExternalEmbeddings? external = null)
+{
+    public const int MaxLimit = 1000;
+    readonly Ranking _ranking = new(index.Settings);
+
+    public SearchIndex Index => index;
+
+    /// <summary>Ranked ids and scores only, with no database reads: what eval and benchmarks measure.</summary>
+    public List<RankedPaper> Rank(string query, SearchMode mode, int limit, SearchFilters? filters = null, SearchSort sort = SearchSort.Relevance)
+    {
+        using var snapshot = index.Acquire();
+        var parsed = ParsedQuery.Parse(query);
+        var depth = Math.Max(100, limit);
+        return _ranking.Rank(snapshot, parsed, mode, filters ?? SearchFilters.None, sort, depth).Take(limit).ToList();
+    }
+
+    public async Task<SearchResults> SearchAsync(SearchRequest request, CancellationToken ct = default)
+    {
+        var parsed = ParsedQuery.Parse(request.Query);
+        var limit = Math.Clamp(request.Limit, 1, MaxLimit);
+        var offset = Math.Clamp(request.Offset, 0, 100_000);
+        List<RankedPaper> ranked;
+        // Embedded before taking the snapshot: a slow endpoint must not hold an index reader open.
+        var queryVector = external is not null && request.Mode != SearchMode.Keyword && parsed.FreeText.Length > 0
+            ? await external.EmbedQueryAsync(parsed.FreeText, ct) : null;
+        using (var snapshot = index.Acquire())
+        {
+            var depth = Math.Max(100, Math.Min(offset + limit, 10_000));
+            var dense = queryVector is not null && external!.VectorsFor(snapshot) is { } vectors ? new ExternalDense(vectors, queryVector) : null;
+            ranked = parsed.IsEmpty ? [] : _ranking.Rank(snapshot, parsed, request.Mode, request.Filters ?? SearchFilters.None, request.Sort, depth, dense);
+        }
+        var page = ranked.Skip(offset).Take(limit).ToList();
+        var papers = await LoadAsync(page.Select(r => r.Id).ToList(), ct);
+        var terms = parsed.AllTerms.ToHashSet(StringComparer.Ordinal);
+        var hits = new List<SearchHit>(page.Count);
+        foreach (var r in page)
+        {
+            // A paper hidden since the last poll is skipped rather than shown.
+            if (!papers.TryGetValue(r.Id, out var paper)) continue;
+            hits.Add(request.WithHighlights
+                ? new SearchHit(paper, r.Score, Highlights.Mark(paper.Title, terms), Highlights.Snippet(paper.Abstract, terms))
+                : new SearchHit(paper, r.Score, null, null));
+        }
+        var exact = parsed.ArxivId is not null && hits.Count > 0 ? hits[0].Paper.Id : null;
+        return new SearchResults(hits, ranked.Count, exact, parsed);
+    }
+
+    /// <summary>Papers most like the given one, best first; empty when the paper is unknown.</summary>
+    public async Task<IReadOnlyList<SearchHit>?> SimilarAsync(string id, int limit, CancellationToken ct = default)
+    {
+        var key = ArxivId.Normalize(id);
+        List<RankedPaper> ranked;
+        using (var snapshot = index.Acquire())
+        {
+            if (!snapshot.Dense.Rows.ContainsKey(key)) return null;
+            ranked = _ranking.Similar(snapshot, key, Math.Clamp(limit, 1, MaxLimit));
+        }
+        var papers = await LoadAsync(ranked.Select(r => r.Id).ToList(), ct);
+        return ranked.Where(r => papers.ContainsKey(r.Id)).Select(r => new SearchHit(papers[r.Id], r.Score, null, null)).ToList();
+    }
+
+    /// <summary>Similar ids only, for measurement.</summary>
+    public List<RankedPaper> RankSimilar(string id, int limit)
+    {
+        using var snapshot = index.Acquire();
+        return _ranking.Similar(snapshot, ArxivId.Normalize(id), limit);
+    }
+
+    async Task<Dictionary<string, Paper>> LoadAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return new(StringComparer.Ordinal);
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<Paper>(new CommandDefinition(
+            "SELECT * FROM papers WHERE hidden = 0 AND id IN @ids", new { ids }, cancellationToken: ct));
+        return rows.ToDictionary(p => p.Id, StringComparer.Ordinal);
+    }
+}

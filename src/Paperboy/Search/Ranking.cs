@@ -1,0 +1,333 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Paperboy.Papers;
+
+namespace Paperboy.Search;
+
+public enum SearchMode { Hybrid, Keyword, Semantic }
+
+public enum SearchSort { Relevance, Newest, Upvotes }
+
+/// <summary>Filters a search can apply; all optional. Category "cs" matches every cs.* category.</summary>
+public sealed record SearchFilters(DateOnly? From = null, DateOnly? To = null, string? Category = null, string? Author = null)
+{
+    public static readonly SearchFilters None = new();
+}
+
+public readonly record struct RankedPaper(string Id, double Score);
+
+/// <summary>An external model's paper vectors and the query embedded by the same model.</summary>
+public sealed record ExternalDense(DenseIndex Vectors, float[] Query);
+
+/// <summary>
+/// The ranking itself, over one snapshot: BM25 keyword queries built from analysed terms,
+/// dense nearest neighbours, RM3 feedback, reciprocal rank fusion and more-like-this.
+/// </summary>
+public sealed class Ranking(SearchSettings settings)
+{
+    /// <summary>
+    /// Ranked ids for a parsed query. <paramref name="depth"/> is how many candidates each list
+    /// contributes before fusion and sorting (the caller's offset + limit, at least 100).
+    /// </summary>
+    public List<RankedPaper> Rank(Snapshot s, ParsedQuery q, SearchMode mode, SearchFilters filters, SearchSort sort, int depth, ExternalDense? external = null)
+    {
+        if (q.ArxivId is { } arxiv)
+        {
+            var hit = s.Dense.Rows.ContainsKey(arxiv);
+            return hit ? [new RankedPaper(arxiv, 1.0)] : [];
+        }
+        var constraint = Constraint(q, filters);
+        bool[]? allowed = constraint is null ? null : AllowedRows(s, constraint);
+
+        List<(int Row, double Score)> ranked;
+        var hasText = q.Terms.Count > 0 || q.Phrases.Count > 0;
+        if (!hasText)
+        {
+            // Only filters (author:, dates, category): every matching paper, newest first unless sorted otherwise.
+            ranked = allowed is null ? [] : Enumerable.Range(0, allowed.Length).Where(r => allowed[r])
+                .OrderByDescending(r => s.Dense.Facts[r].Day).ThenBy(r => s.Dense.Ids[r], StringComparer.Ordinal)
+                .Select(r => (r, 1.0)).ToList();
+        }
+        else
+        {
+            ranked = mode switch
+            {
+                SearchMode.Keyword => Keyword(s, q, constraint, depth),
+                SearchMode.Semantic => DenseList(s, q, external, allowed, null, depth),
+                _ => Hybrid(s, q, constraint, allowed, depth, external),
+            };
+        }
+        IEnumerable<(int Row, double Score)> ordered = sort switch
+        {
+            SearchSort.Newest => ranked.OrderByDescending(x => s.Dense.Facts[x.Row].Day).ThenByDescending(x => x.Score),
+            SearchSort.Upvotes => ranked.OrderByDescending(x => s.Dense.Facts[x.Row].Upvotes).ThenByDescending(x => x.Score),
+            _ => ranked,
+        };
+        return ordered.Select(x => new RankedPaper(s.Dense.Ids[x.Row], x.Score)).ToList();
+    }
+
+    List<(int Row, double Score)> Hybrid(Snapshot s, ParsedQuery q, Query? constraint, bool[]? allowed, int depth, ExternalDense? external)
+    {
+        var keyword = Keyword(s, q, constraint, depth);
+        if (settings.Rm3 && keyword.Count > 0)
+        {
+            var expanded = Rm3(s, q, keyword);
+            if (expanded is not null) keyword = Search(s, expanded, constraint, depth);
+        }
+        return Fuse(keyword, DenseList(s, q, external, allowed, keyword, depth), depth);
+    }
+
+    /// <summary>
+    /// The dense list, from the external model when it covers the index, else the built-in one.
+    /// With keyword hits to learn from, the query vector first moves towards their mean
+    /// (Rocchio: q' = q + β · mean(top hits), renormalised).
+    /// </summary>
+    List<(int Row, double Score)> DenseList(Snapshot s, ParsedQuery q, ExternalDense? external, bool[]? allowed,
+        List<(int Row, double Score)>? feedback, int depth)
+    {
+        var space = external?.Vectors ?? s.Dense;
+        if (space.Dimensions == 0) return [];
+        var vector = external is null ? s.Lsa.Embed(TextAnalysis.Terms(q.FreeText)) : (float[])external.Query.Clone();
+        if (vector.Length != space.Dimensions) return [];
+        if (feedback is { Count: > 0 } && settings.DenseFeedbackWeight > 0)
+        {
+            var rows = feedback.Take(settings.DenseFeedbackDocs)
+                .Select(f => external is null ? f.Row : space.Rows.GetValueOrDefault(s.Dense.Ids[f.Row], -1)).Where(r => r >= 0).ToList();
+            if (rows.Count > 0)
+            {
+                var centroid = new float[space.Dimensions];
+                foreach (var r in rows) VectorMath.AddScaled(centroid, space.Vector(r), 1f / rows.Count);
+                VectorMath.AddScaled(vector, centroid, settings.DenseFeedbackWeight);
+                VectorMath.Normalize(vector);
+            }
+        }
+        if (external is null) return Dense(s, vector, allowed, depth);
+        // External rows are mapped to index rows by id; a paper the index no longer has is skipped.
+        var hits = space.Nearest(vector, depth, r => s.Dense.Rows.TryGetValue(space.Ids[r], out var row) && (allowed is null || allowed[row]));
+        return hits.Select(h => (s.Dense.Rows[space.Ids[h.Row]], (double)h.Score)).ToList();
+    }
+
+    /// <summary>
+    /// Weighted reciprocal rank fusion: score(d) = Σ_lists w / (k + rank). Rank-based, so BM25's
+    /// unbounded scores and cosine's [0,1] need no calibration against each other.
+    /// </summary>
+    List<(int Row, double Score)> Fuse(List<(int Row, double Score)> keyword, List<(int Row, double Score)> dense, int depth)
+    {
+        if (settings.LinearFusion)
+        {
+            // CombSUM of min–max normalised scores: keeps how far apart the hits are, which ranks discard.
+            var combined = new Dictionary<int, double>();
+            foreach (var (row, score) in Normalize(keyword)) combined[row] = (1 - settings.LinearDenseWeight) * score;
+            foreach (var (row, score) in Normalize(dense)) combined[row] = combined.GetValueOrDefault(row) + settings.LinearDenseWeight * score;
+            return combined.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(depth).Select(kv => (kv.Key, kv.Value)).ToList();
+        }
+        var fused = new Dictionary<int, double>();
+        for (var i = 0; i < keyword.Count; i++) fused[keyword[i].Row] = 1.0 / (settings.RrfK + i + 1);
+        for (var i = 0; i < dense.Count; i++)
+            fused[dense[i].Row] = fused.GetValueOrDefault(dense[i].Row) + settings.DenseWeight / (settings.RrfK + i + 1);
+        return fused.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(depth).Select(kv => (kv.Key, kv.Value)).ToList();
+    }
+
+    static IEnumerable<(int Row, double Score)> Normalize(List<(int Row, double Score)> list)
+    {
+        if (list.Count == 0) yield break;
+        var max = list.Max(x => x.Score);
+        var min = list.Min(x => x.Score);
+        var range = max - min;
+        foreach (var (row, score) in list) yield return (row, range <= 0 ? 1 : (score - min) / range);
+    }
+
+    List<(int Row, double Score)> Keyword(Snapshot s, ParsedQuery q, Query? constraint, int depth)
+    {
+        var query = new BooleanQuery();
+        foreach (var term in q.Terms) query.Add(TermClause(term, 1f), Occur.SHOULD);
+        foreach (var phrase in q.Phrases)
+        {
+            // An "exact phrase" must occur; it scores as a phrase too.
+            var pq = new PhraseQuery();
+            foreach (var t in phrase) pq.Add(new Term(Documents.Text, t.Term), t.Position);
+            query.Add(pq, Occur.MUST);
+        }
+        return Search(s, query, constraint, depth);
+    }
+
+    /// <summary>One query word over the fields: text (title+abstract) plus a title bonus and the author names.</summary>
+    Query TermClause(string term, float weight)
+    {
+        var clause = new BooleanQuery
+        {
+            { new TermQuery(new Term(Documents.Text, term)), Occur.SHOULD },
+            { new TermQuery(new Term(Documents.Title, term)) { Boost = settings.TitleBoost }, Occur.SHOULD },
+            { new TermQuery(new Term(Documents.Authors, term)) { Boost = settings.AuthorBoost }, Occur.SHOULD },
+        };
+        clause.Boost = weight;
+        return clause;
+    }
+
+    static List<(int Row, double Score)> Search(Snapshot s, Query query, Query? constraint, int depth)
+    {
+        if (query is BooleanQuery { Clauses.Count: 0 }) return [];
+        var q = constraint is null ? query : new FilteredQuery(query, new QueryWrapperFilter(constraint));
+        var top = s.Searcher.Search(q, Math.Max(1, depth));
+        var result = new List<(int, double)>(top.ScoreDocs.Length);
+        foreach (var hit in top.ScoreDocs)
+        {
+            var row = s.DocToRow[hit.Doc];
+            if (row >= 0) result.Add((row, hit.Score));
+        }
+        return result;
+    }
+
+    static List<(int Row, double Score)> Dense(Snapshot s, float[] vector, bool[]? allowed, int depth) =>
+        s.Dense.Nearest(vector, depth, allowed is null ? null : r => allowed[r]).Select(x => (x.Row, (double)x.Score)).ToList();
+
+    /// <summary>
+    /// RM3 (Lavrenko and Croft's relevance model, interpolated as in Anserini): from the top
+    /// feedback documents D, P(t|R) ∝ Σ_D P(t|D)·score(D) with P(t|D) = tf/|D|; keep the best
+    /// terms, then weight(t) = α·P(t|Q) + (1−α)·P(t|R).
+    /// </summary>
+    Query? Rm3(Snapshot s, ParsedQuery q, List<(int Row, double Score)> initial)
+    {
+        var feedback = new Dictionary<string, double>(StringComparer.Ordinal);
+        var docs = TopDocIds(s, initial, settings.FeedbackDocs);
+        var scoreSum = docs.Sum(d => d.Score);
+        if (scoreSum <= 0) return null;
+        foreach (var (doc, score) in docs)
+        {
+            var terms = s.Reader.GetTermVector(doc, Documents.Text);
+            if (terms is null) continue;
+            var tfs = new List<(string, long)>();
+            long length = 0;
+            var e = terms.GetEnumerator();
+            while (e.MoveNext())
+            {
+                var text = e.Term.Utf8ToString();
+                var tf = e.TotalTermFreq;
+                length += tf;
+                if (text.Length < 2 || text.All(char.IsDigit)) continue;
+                // As Anserini: a word in more than 10% of papers says nothing about this topic.
+                if (s.Reader.DocFreq(new Term(Documents.Text, text)) > 0.1 * s.Reader.NumDocs) continue;
+                tfs.Add((text, tf));
+            }
+            if (length == 0) continue;
+            foreach (var (text, tf) in tfs)
+                feedback[text] = feedback.GetValueOrDefault(text) + (double)tf / length * (score / scoreSum);
+        }
+        if (feedback.Count == 0) return null;
+        var top = feedback.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(settings.FeedbackTerms).ToList();
+        var topSum = top.Sum(kv => kv.Value);
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var term in q.Terms) weights[term] = settings.OriginalQueryWeight / q.Terms.Count;
+        foreach (var (term, w) in top) weights[term] = weights.GetValueOrDefault(term) + (1 - settings.OriginalQueryWeight) * w / topSum;
+        var query = new BooleanQuery();
+        foreach (var (term, w) in weights) query.Add(TermClause(term, (float)w), Occur.SHOULD);
+        foreach (var phrase in q.Phrases)
+        {
+            var pq = new PhraseQuery();
+            foreach (var t in phrase) pq.Add(new Term(Documents.Text, t.Term), t.Position);
+            query.Add(pq, Occur.MUST);
+        }
+        return query;
+    }
+
+    /// <summary>Lucene document numbers for the top rows (feedback needs term vectors, which live in Lucene).</summary>
+    static List<(int Doc, double Score)> TopDocIds(Snapshot s, List<(int Row, double Score)> ranked, int take)
+    {
+        var wanted = ranked.Take(take).ToDictionary(x => x.Row, x => x.Score);
+        var result = new List<(int, double)>(wanted.Count);
+        for (var d = 0; d < s.DocToRow.Length && result.Count < wanted.Count; d++)
+            if (s.DocToRow[d] >= 0 && wanted.TryGetValue(s.DocToRow[d], out var score) ) result.Add((d, score));
+        return result;
+    }
+
+    /// <summary>
+    /// Papers like this one: its dense neighbours fused (RRF) with a more-like-this keyword query
+    /// made of its most distinctive terms (tf · ln(N/df), top <see cref="SearchSettings.SimilarTerms"/>).
+    /// </summary>
+    public List<RankedPaper> Similar(Snapshot s, string id, int depth)
+    {
+        if (!s.Dense.Rows.TryGetValue(id, out var row)) return [];
+        var dense = s.Dense.Dimensions == 0 ? [] : Dense(s, s.Dense.Vector(row).ToArray(), null, depth + 1);
+        var keyword = new List<(int Row, double Score)>();
+        var doc = Array.IndexOf(s.DocToRow, row);
+        if (doc >= 0 && s.Reader.GetTermVector(doc, Documents.Text) is { } terms)
+        {
+            var n = s.Reader.NumDocs;
+            var scored = new List<(string Term, double Weight)>();
+            var e = terms.GetEnumerator();
+            while (e.MoveNext())
+            {
+                var text = e.Term.Utf8ToString();
+                if (text.Length < 2 || text.All(char.IsDigit)) continue;
+                var df = s.Reader.DocFreq(new Term(Documents.Text, text));
+                if (df <= 1) continue; // a word no other paper has cannot find neighbours
+                scored.Add((text, e.TotalTermFreq * Math.Log((double)n / df)));
+            }
+            var query = new BooleanQuery();
+            foreach (var (term, _) in scored.OrderByDescending(x => x.Weight).ThenBy(x => x.Term, StringComparer.Ordinal).Take(settings.SimilarTerms))
+                query.Add(TermClause(term, 1f), Occur.SHOULD);
+            keyword = Search(s, query, null, depth + 1);
+        }
+        keyword.RemoveAll(x => x.Row == row);
+        dense.RemoveAll(x => x.Row == row);
+        if (settings.SimilarSource == 1) keyword.Clear();
+        if (settings.SimilarSource == 2) dense.Clear();
+        return Fuse(keyword, dense, depth).Select(x => new RankedPaper(s.Dense.Ids[x.Row], x.Score)).ToList();
+    }
+
+    static Query? Constraint(ParsedQuery q, SearchFilters f)
+    {
+        var must = new BooleanQuery();
+        foreach (var phrase in q.Phrases)
+        {
+            var pq = new PhraseQuery();
+            foreach (var t in phrase) pq.Add(new Term(Documents.Text, t.Term), t.Position);
+            must.Add(pq, Occur.MUST);
+        }
+        foreach (var name in q.Authors.Append(f.Author).OfType<string>())
+        {
+            // Every word of the name must be among the paper's author words: "author:hinton" finds "Geoffrey E. Hinton".
+            var words = TextAnalysis.Terms(name);
+            if (words.Count == 0) continue;
+            var all = new BooleanQuery();
+            foreach (var w in words.Take(8)) all.Add(new TermQuery(new Term(Documents.Authors, w)), Occur.MUST);
+            must.Add(all, Occur.MUST);
+        }
+        if (!string.IsNullOrWhiteSpace(f.Category))
+        {
+            var c = f.Category.Trim().ToLowerInvariant();
+            var any = new BooleanQuery
+            {
+                { new TermQuery(new Term(Documents.Category, c)), Occur.SHOULD },
+                { new PrefixQuery(new Term(Documents.Category, c + ".")), Occur.SHOULD },
+            };
+            must.Add(any, Occur.MUST);
+        }
+        if (f.From is not null || f.To is not null)
+        {
+            must.Add(TermRangeQuery.NewStringRange(Documents.Published,
+                f.From is { } from ? Storage.Clock.Day(from) : null, f.To is { } to ? Storage.Clock.Day(to) : null, true, true), Occur.MUST);
+        }
+        return must.Clauses.Count == 0 ? null : must;
+    }
+
+    static bool[] AllowedRows(Snapshot s, Query constraint)
+    {
+        var rows = new bool[s.Dense.Count];
+        s.Searcher.Search(constraint, new RowCollector(s.DocToRow, rows));
+        return rows;
+    }
+
+    sealed class RowCollector(int[] docToRow, bool[] rows) : ICollector
+    {
+        int _docBase;
+        public void SetScorer(Scorer scorer) { }
+        public void Collect(int doc)
+        {
+            var row = docToRow[_docBase + doc];
+            if (row >= 0) rows[row] = true;
+        }
+        public void SetNextReader(AtomicReaderContext context) => _docBase = context.DocBase;
+        public bool AcceptsDocsOutOfOrder => true;
+    }
+}

@@ -1,0 +1,438 @@
+using System.Diagnostics;
+using Dapper;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Util;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Paperboy.Papers;
+using Paperboy.Storage;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+using FSDirectory = Lucene.Net.Store.FSDirectory;
+
+namespace Paperboy.Search;
+
+/// <summary>
+/// The search index: derived from the database, never the source of truth. Lives under
+/// <c>{data}/search/</c> as generations (<c>g{ticks}/</c>, each a Lucene index plus <c>dense.bin</c>
+/// with the built-in embedder and every paper's vector); the file <c>CURRENT</c> names the live one.
+/// A rebuild writes a new generation and then switches <c>CURRENT</c>, so a reindex from the command
+/// line never disturbs a running server, which notices the switch on its next poll.
+/// It follows <c>papers.updated_at</c>: the newest timestamp applied is stored with each commit.
+/// </summary>
+public sealed class SearchIndex : IDisposable
+{
+    const string CurrentFile = "CURRENT";
+    const string DenseFile = "dense.bin";
+    const string WatermarkKey = "paperboy.watermark";
+
+    readonly Database _database;
+    readonly ILogger _logger;
+    readonly SemaphoreSlim _writeLock = new(1, 1);
+    Generation? _generation;
+    readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Waits until the index has been opened or built once; false on timeout.</summary>
+    public async Task<bool> WaitReadyAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        try { await _ready.Task.WaitAsync(timeout, ct); return true; }
+        catch (TimeoutException) { return false; }
+    }
+
+    public string Root { get; }
+    public SearchSettings Settings { get; }
+
+    public SearchIndex(Database database, PaperboyOptions options, SearchSettings? settings = null, ILogger<SearchIndex>? logger = null)
+    {
+        _database = database;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Root = Path.Combine(options.DataDir, "search");
+        Settings = settings ?? SearchSettings.FromEnvironment();
+    }
+
+    public Similarity Similarity => new BM25Similarity(Settings.K1, Settings.B);
+
+    /// <summary>Opens the current generation, or builds one if it is missing or unreadable; then catches up with the database.</summary>
+    public async Task EnsureReadyAsync(CancellationToken ct = default)
+    {
+        if (_generation is not null && ReadCurrentName() == _generation.Name) { await CatchUpAsync(ct); return; }
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            if (_generation is null || ReadCurrentName() != _generation.Name)
+            {
+                var opened = TryOpenCurrent();
+                if (opened is null) await RebuildLockedAsync(ct);
+                else Swap(opened);
+            }
+        }
+        finally { _writeLock.Release(); }
+        await CatchUpAsync(ct);
+    }
+
+    /// <summary>Rebuilds everything from the database into a new generation and switches to it.</summary>
+    public async Task<int> RebuildAsync(CancellationToken ct = default)
+    {
+        await _writeLock.WaitAsync(ct);
+        try { return await RebuildLockedAsync(ct); }
+        finally { _writeLock.Release(); }
+    }
+
+    /// <summary>A consistent view for one query; dispose it when done.</summary>
+    public Snapshot Acquire()
+    {
+        while (true)
+        {
+            var g = _generation ?? throw new InvalidOperationException("search index not opened");
+            var s = g.Current;
+            if (s.Reader.TryIncRef()) return s;
+        }
+    }
+
+    public int Count => _generation?.Current.Dense.Count ?? 0;
+
+    async Task<int> RebuildLockedAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        await _database.MigrateAsync(ct);
+        Directory.CreateDirectory(Root);
+        var name = "g" + DateTime.UtcNow.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var dir = Path.Combine(Root, name);
+        Directory.CreateDirectory(dir);
+        var luceneDir = FSDirectory.Open(dir);
+        var writer = new IndexWriter(luceneDir, new IndexWriterConfig(TextAnalysis.Version, TextAnalysis.English)
+        {
+            OpenMode = OpenMode.CREATE,
+            Similarity = Similarity,
+            RAMBufferSizeMB = 64,
+        });
+        var ids = new List<string>();
+        var facts = new List<PaperFacts>();
+        var docs = new List<IReadOnlyList<string>>();
+        var intern = new Dictionary<string, string>(StringComparer.Ordinal);
+        var watermark = "";
+        await using (var c = await _database.OpenAsync(ct))
+        {
+            foreach (var p in c.Query<Paper>(SelectPapers + " WHERE hidden = 0", buffered: false))
+            {
+                ct.ThrowIfCancellationRequested();
+                writer.AddDocument(Documents.Of(p));
+                ids.Add(p.Id);
+                facts.Add(new PaperFacts(PaperFacts.DayNumber(p.Published), p.Upvotes));
+                // Interned: 48k abstracts hold ~7M tokens but only ~100k distinct words.
+                var terms = Documents.EmbeddingTerms(p);
+                for (var i = 0; i < terms.Count; i++)
+                {
+                    if (intern.TryGetValue(terms[i], out var same)) terms[i] = same;
+                    else intern[terms[i]] = terms[i];
+                }
+                docs.Add(terms);
+                if (string.CompareOrdinal(p.UpdatedAt, watermark) > 0) watermark = p.UpdatedAt;
+            }
+        }
+        var analysed = clock.Elapsed;
+        var lsa = LsaEmbedder.Train(docs, Settings.Dimensions);
+        var trained = clock.Elapsed;
+        var vectors = new float[docs.Count * lsa.Dimensions];
+        Parallel.For(0, docs.Count, d => lsa.Embed(docs[d]).CopyTo(vectors.AsSpan(d * lsa.Dimensions, lsa.Dimensions)));
+        var dense = new DenseIndex(lsa.Dimensions, ids.ToArray(), facts.ToArray(), vectors);
+        writer.SetCommitData(new Dictionary<string, string> { [WatermarkKey] = watermark });
+        writer.Commit();
+        SaveDense(dir, lsa, dense, watermark);
+        var generation = new Generation(name, dir, luceneDir, writer, lsa, dense, Similarity);
+        var previous = ReadCurrentName();
+        WriteCurrentName(name);
+        Swap(generation);
+        // The previous generation stays until the next rebuild: a server may still have it open.
+        DeleteOldGenerations(name, previous);
+        _logger.LogInformation("Search index rebuilt: {Count} papers in {Seconds:0.0} s (analysis {A:0.0} s, embedder {E:0.0} s)",
+            ids.Count, clock.Elapsed.TotalSeconds, analysed.TotalSeconds, (trained - analysed).TotalSeconds);
+        return ids.Count;
+    }
+
+    const string SelectPapers = "SELECT id, title, abstract, authors, published, categories, upvotes, hidden, updated_at FROM papers";
+
+    /// <summary>
+    /// Applies every paper changed since the stored watermark (hidden ones are removed). Rows with the
+    /// watermark's own timestamp are read again: re-applying is harmless, missing one is not.
+    /// Retrains the embedder once the corpus has doubled since it was trained.
+    /// </summary>
+    public async Task<int> CatchUpAsync(CancellationToken ct = default)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            var g = _generation;
+            if (g is null) return 0;
+            if (ReadCurrentName() is { } current && current != g.Name)
+            {
+                // Someone (paperboy reindex) built a newer generation: follow it.
+                var opened = TryOpenCurrent();
+                if (opened is not null) { Swap(opened); g = opened; }
+            }
+            if (g.Writer is null) return 0; // another process holds the writer and keeps the index current
+            var total = 0;
+            while (true)
+            {
+                var applied = await ApplyChangesAsync(g, ct);
+                total += applied;
+                if (applied < BatchSize) break;
+            }
+            if (total > 0 && g.Current.Dense.Count >= 2 * g.Lsa.TrainedOn + 200)
+            {
+                _logger.LogInformation("Search index: corpus grew from {Old} to {New} papers; retraining the embedder", g.Lsa.TrainedOn, g.Current.Dense.Count);
+                await RebuildLockedAsync(ct);
+            }
+            return total;
+        }
+        finally { _writeLock.Release(); }
+    }
+
+    const int BatchSize = 5000;
+
+    async Task<int> ApplyChangesAsync(Generation g, CancellationToken ct)
+    {
+        List<Paper> changed;
+        await using (var c = await _database.OpenAsync(ct))
+        {
+            changed = (await c.QueryAsync<Paper>(new CommandDefinition(
+                SelectPapers + " WHERE updated_at >= @Watermark ORDER BY updated_at, id LIMIT @Limit",
+                new { g.Watermark, Limit = BatchSize + g.Seen.Count }, cancellationToken: ct))).AsList();
+        }
+        changed = changed.Where(p => p.UpdatedAt != g.Watermark || !g.Seen.Contains(p.Id)).ToList();
+        if (changed.Count == 0) return 0;
+        var upserts = new List<(string, PaperFacts, float[])>();
+        var deletes = new List<string>();
+        foreach (var p in changed)
+        {
+            if (p.Hidden)
+            {
+                g.Writer!.DeleteDocuments(new Term(Documents.Id, p.Id));
+                deletes.Add(p.Id);
+            }
+            else
+            {
+                g.Writer!.UpdateDocument(new Term(Documents.Id, p.Id), Documents.Of(p));
+                upserts.Add((p.Id, new PaperFacts(PaperFacts.DayNumber(p.Published), p.Upvotes), g.Lsa.Embed(Documents.EmbeddingTerms(p))));
+            }
+        }
+        var watermark = changed[^1].UpdatedAt;
+        if (watermark != g.Watermark) g.Seen.Clear();
+        foreach (var p in changed.Where(p => p.UpdatedAt == watermark)) g.Seen.Add(p.Id);
+        g.Writer!.SetCommitData(new Dictionary<string, string> { [WatermarkKey] = watermark });
+        g.Writer.Commit();
+        var dense = g.Current.Dense.With(upserts, deletes);
+        SaveDense(g.Dir, g.Lsa, dense, watermark);
+        g.Watermark = watermark;
+        g.Refresh(dense);
+        _logger.LogInformation("Search index: {Changed} papers updated, {Count} indexed", changed.Count, dense.Count);
+        return changed.Count;
+    }
+
+    Generation? TryOpenCurrent()
+    {
+        var name = ReadCurrentName();
+        if (name is null) return null;
+        var dir = Path.Combine(Root, name);
+        if (!Directory.Exists(dir)) return null;
+        LuceneDirectory? luceneDir = null;
+        IndexWriter? writer = null;
+        try
+        {
+            luceneDir = FSDirectory.Open(dir);
+            try
+            {
+                writer = new IndexWriter(luceneDir, new IndexWriterConfig(TextAnalysis.Version, TextAnalysis.English)
+                {
+                    OpenMode = OpenMode.APPEND,
+                    Similarity = Similarity,
+                });
+            }
+            catch (Lucene.Net.Store.LockObtainFailedException)
+            {
+                writer = null; // a server has it open; read what it commits
+            }
+            LsaEmbedder lsa;
+            DenseIndex dense;
+            string denseWatermark;
+            using (var stream = new BufferedStream(File.OpenRead(Path.Combine(dir, DenseFile)), 1 << 20))
+            using (var r = new BinaryReader(stream))
+            {
+                denseWatermark = r.ReadString();
+                lsa = LsaEmbedder.Read(r);
+                dense = DenseIndex.Read(r);
+            }
+            var g = new Generation(name, dir, luceneDir, writer, lsa, dense, Similarity);
+            var luceneWatermark = g.Current.Reader.IndexCommit.UserData.TryGetValue(WatermarkKey, out var w) ? w : "";
+            // Follow from the older of the two marks: re-applying a change is harmless.
+            g.Watermark = string.CompareOrdinal(luceneWatermark, denseWatermark) < 0 ? luceneWatermark : denseWatermark;
+            if (g.Current.Reader.NumDocs != dense.Count)
+                throw new InvalidDataException($"index holds {g.Current.Reader.NumDocs} papers but the vectors {dense.Count}");
+            return g;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning("Search index at {Dir} is unreadable ({Error}); rebuilding it from the database", dir, ex.Message);
+            try { writer?.Dispose(); } catch (Exception) { /* already broken */ }
+            try { luceneDir?.Dispose(); } catch (Exception) { /* already broken */ }
+            return null;
+        }
+    }
+
+    static void SaveDense(string dir, LsaEmbedder lsa, DenseIndex dense, string watermark)
+    {
+        var path = Path.Combine(dir, DenseFile);
+        var tmp = path + ".tmp";
+        using (var stream = new BufferedStream(File.Create(tmp), 1 << 20))
+        using (var w = new BinaryWriter(stream))
+        {
+            w.Write(watermark);
+            lsa.Write(w);
+            dense.Write(w);
+        }
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    string? ReadCurrentName()
+    {
+        try
+        {
+            var name = File.ReadAllText(Path.Combine(Root, CurrentFile)).Trim();
+            return name.Length is > 1 and < 40 && name[0] == 'g' && name.Skip(1).All(char.IsAsciiDigit) ? name : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    void WriteCurrentName(string name)
+    {
+        var path = Path.Combine(Root, CurrentFile);
+        File.WriteAllText(path + ".tmp", name);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    void Swap(Generation next)
+    {
+        var old = Interlocked.Exchange(ref _generation, next);
+        _ready.TrySetResult();
+        if (old is null || ReferenceEquals(old, next)) return;
+        try { old.Dispose(); }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Closing the previous search index generation failed: {Error}", ex.Message);
+        }
+    }
+
+    void DeleteOldGenerations(string keep, string? previous)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Root))
+        {
+            var name = Path.GetFileName(dir);
+            if (name == keep || name == previous) continue;
+            try { Directory.Delete(dir, recursive: true); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { /* in use elsewhere; next rebuild removes it */ }
+        }
+    }
+
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _generation, null)?.Dispose();
+        _writeLock.Dispose();
+    }
+
+    /// <summary>One generation's open files and the snapshot queries read.</summary>
+    sealed class Generation : IDisposable
+    {
+        public string Name { get; }
+        public string Dir { get; }
+        public LuceneDirectory LuceneDir { get; }
+        public IndexWriter? Writer { get; }
+        public LsaEmbedder Lsa { get; }
+        public string Watermark { get; set; } = "";
+        /// <summary>Ids applied at exactly the watermark, so an idle poll does not rewrite them.</summary>
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+        readonly Similarity _similarity;
+        volatile Snapshot _current;
+        public Snapshot Current => _current;
+
+        public Generation(string name, string dir, LuceneDirectory luceneDir, IndexWriter? writer, LsaEmbedder lsa, DenseIndex dense, Similarity similarity)
+        {
+            Name = name;
+            Dir = dir;
+            LuceneDir = luceneDir;
+            Writer = writer;
+            Lsa = lsa;
+            _similarity = similarity;
+            var reader = writer is null ? DirectoryReader.Open(luceneDir) : DirectoryReader.Open(writer, applyAllDeletes: true);
+            _current = new Snapshot(reader, dense, lsa, similarity);
+        }
+
+        public void Refresh(DenseIndex dense)
+        {
+            var old = _current;
+            var reader = (Writer is null ? DirectoryReader.OpenIfChanged(old.Reader) : DirectoryReader.OpenIfChanged(old.Reader, Writer, applyAllDeletes: true))
+                ?? old.Reader.Also(r => r.IncRef());
+            _current = new Snapshot(reader, dense, Lsa, _similarity);
+            old.Reader.DecRef();
+        }
+
+        public void Dispose()
+        {
+            _current.Reader.DecRef();
+            Writer?.Dispose();
+            LuceneDir.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// A Lucene reader and the vectors that match it. Reference-counted through the reader, so a
+/// query in flight keeps its snapshot while the index moves on.
+/// </summary>
+public sealed class Snapshot : IDisposable
+{
+    public DirectoryReader Reader { get; }
+    public IndexSearcher Searcher { get; }
+    public DenseIndex Dense { get; }
+    public LsaEmbedder Lsa { get; }
+    /// <summary>Lucene document number → dense row (−1 for none), so hits need no stored-field reads.</summary>
+    public int[] DocToRow { get; }
+
+    public Snapshot(DirectoryReader reader, DenseIndex dense, LsaEmbedder lsa, Similarity similarity)
+    {
+        Reader = reader;
+        Searcher = new IndexSearcher(reader) { Similarity = similarity };
+        Dense = dense;
+        Lsa = lsa;
+        DocToRow = new int[reader.MaxDoc];
+        var bytes = new BytesRef();
+        foreach (var leaf in reader.Leaves)
+        {
+            var ids = leaf.AtomicReader.GetSortedDocValues(Documents.Id);
+            var live = leaf.AtomicReader.LiveDocs;
+            for (var d = 0; d < leaf.AtomicReader.MaxDoc; d++)
+            {
+                var row = -1;
+                // A replaced or deleted document keeps its number until merged away: it maps to no row.
+                if (ids is not null && (live is null || live.Get(d)))
+                {
+                    ids.Get(d, bytes);
+                    row = dense.Rows.GetValueOrDefault(bytes.Utf8ToString(), -1);
+                }
+                DocToRow[leaf.DocBase + d] = row;
+            }
+        }
+    }
+
+    public void Dispose() => Reader.DecRef();
+}
+
+static class ObjectExtensions
+{
+    public static T Also<T>(this T value, Action<T> action)
+    {
+        action(value);
+        return value;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Paperboy.Search;
+using Paperboy.Tests.Infrastructure;
+
+namespace Paperboy.Tests.Search;
+
+public sealed class IndexLifecycleTests
+{
+    static string Paper(string id, string title, string abstractText) =>
+        JsonSerializer.Serialize(new { id, title, @abstract = abstractText, authors = new[] { "Ada Testwright" }, published = "2025-03-20", categories = new[] { "cs.IR" } });
+
+    [Fact]
+    public async Task PapersImportedWhileTheSiteRunsBecomeSearchableWithinSeconds()
+    {
+        using var dir = new TempDir();
+        await using var app = await TestInstance.StartAsync(SearchFixture.CorpusFile);
+        var file = dir.Write("new.jsonl", Paper("2503.99999", "Zymurgical retrieval of fermented abstracts", "We study zymurgical retrieval."));
+        await app.ImportAsync(file);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string? found = null;
+        while (DateTime.UtcNow < deadline && found is null)
+        {
+            var body = await app.Client.GetStringAsync("/api/papers/search?q=zymurgical&mode=keyword");
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.GetArrayLength() > 0) found = json.RootElement[0].GetProperty("paper").GetProperty("id").GetString();
+            else await Task.Delay(200);
+        }
+        Assert.Equal("2503.99999", found);
+    }
+
+    [Fact]
+    public async Task AReindexFromTheCommandLineWhileTheSiteRunsIsFollowed()
+    {
+        using var dir = new TempDir();
+        await using var app = await TestInstance.StartAsync(SearchFixture.CorpusFile);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/api/papers/search?q=robot")).StatusCode);
+        var before = Directory.GetDirectories(Path.Combine(app.DataDir, "search")).Single();
+
+        var reindex = await PaperboyCli.RunAsync(app.DataDir, "reindex");
+        Assert.Equal(0, reindex.ExitCode);
+        var current = File.ReadAllText(Path.Combine(app.DataDir, "search", "CURRENT")).Trim();
+        Assert.NotEqual(Path.GetFileName(before), current);
+
+        // The site switches to the new generation and keeps indexing new papers into it.
+        await app.ImportAsync(dir.Write("late.jsonl", Paper("2503.88888", "Quokka locomotion on sand", "Quokkas hop.")));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var found = false;
+        while (!found && DateTime.UtcNow < deadline)
+        {
+            var response = await app.Client.GetAsync("/api/papers/search?q=quokka&mode=keyword");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            found = (await response.Content.ReadAsStringAsync()).Contains("2503.88888", StringComparison.Ordinal);
+            if (!found) await Task.Delay(200);
+        }
+        Assert.True(found);
+    }
+
+    [Fact]
+    public async Task ACorruptIndexIsRebuiltNotFatal()
+    {
+        using var dir = new TempDir();
+        var data = dir.File("data");
+        var file = dir.Write("papers.jsonl", string.Join('\n',
+            Paper("2503.00001", "Quantum annealing for scheduling", "Annealing schedules on quantum hardware."),
+            Paper("2503.00002", "Graph neural networks for molecules", "Message passing over molecular graphs.")));
+        Assert.Equal(0, (await PaperboyCli.RunAsync(data, "import", file)).ExitCode);
+        Assert.Equal(0, (await PaperboyCli.RunAsync(data, "reindex")).ExitCode);
+
+        // Garbage over every file of the index, CURRENT included.
+        var random = new Random(7);
+        foreach (var f in Directory.EnumerateFiles(Path.Combine(data, "search"), "*", SearchOption.AllDirectories))
+        {
+            var junk = new byte[Math.Max(16, (int)Math.Min(new FileInfo(f).Length, 4096))];
+            random.NextBytes(junk);
+            await File.WriteAllBytesAsync(f, junk);
+        }
+        var search = await PaperboyCli.RunAsync(data, "search", "quantum annealing", "--json");
+        Assert.Equal(0, search.ExitCode);
+        Assert.Contains("2503.00001", search.Stdout.Split('\n')[0], StringComparison.Ordinal);
+
+        // A missing index too, and through the site.
+        Directory.Delete(Path.Combine(data, "search"), recursive: true);
+        await using var app = await StartOnAsync(data);
+        var response = await app.GetAsync("/api/papers/search?q=molecules");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("2503.00002", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnIndexCorruptedInProcessIsRebuiltOnOpen()
+    {
+        using var dir = new TempDir();
+        var options = new PaperboyOptions { DataDir = dir.File("data") };
+        var database = Paperboy.Storage.Database.FromOptions(options);
+        await new Paperboy.Ingestion.Importer(database).ImportAsync([SearchFixture.CorpusFile], null, TextWriter.Null);
+        using (var index = new SearchIndex(database, options)) await index.RebuildAsync();
+        var gen = Directory.GetDirectories(Path.Combine(options.DataDir, "search")).Single();
+        foreach (var f in Directory.GetFiles(gen)) await File.WriteAllTextAsync(f, "not an index");
+        using var reopened = new SearchIndex(database, options);
+        await reopened.EnsureReadyAsync();
+        Assert.Equal(2327, reopened.Count);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    sealed class Site(Microsoft.AspNetCore.Builder.WebApplication app, HttpClient client) : IAsyncDisposable
+    {
+        public Task<HttpResponseMessage> GetAsync(string url) => client.GetAsync(url);
+        public async ValueTask DisposeAsync()
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
+
+    static async Task<Site> StartOnAsync(string data)
+    {
+        var app = await Paperboy.Web.WebApp.BuildAsync(new PaperboyOptions { DataDir = data }, "http://127.0.0.1:0");
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        return new Site(app, new HttpClient { BaseAddress = new Uri(address) });
+    }
+}
