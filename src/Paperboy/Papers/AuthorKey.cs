@@ -11,7 +11,12 @@ public static class AuthorKey
 {
     public static string Of(string name)
     {
-        var decomposed = name.Normalize(NormalizationForm.FormD);
+        // The app runs with invariant globalization, where string.Normalize does not decompose,
+        // so accents are folded with Lucene's table (ä → a, ł → l, ß → ss), the one search uses too.
+        var input = name.ToCharArray();
+        var folded = new char[input.Length * 4];
+        var length = Lucene.Net.Analysis.Miscellaneous.ASCIIFoldingFilter.FoldToASCII(input, 0, folded, 0, input.Length);
+        var decomposed = new string(folded, 0, length);
         var sb = new StringBuilder(decomposed.Length);
         var space = false;
         foreach (var ch in decomposed)

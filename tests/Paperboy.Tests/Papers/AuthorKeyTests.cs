@@ -9,6 +9,6 @@ public sealed class AuthorKeyTests
     [InlineData("Zoë  Smith", "zoe smith")]
     [InlineData("José-María García", "jose maria garcia")]
     [InlineData("Perlis, A. J.", "perlis a j")]
-    [InlineData("Łukasz Kaiser", "łukasz kaiser")]
+    [InlineData("Łukasz Kaiser", "lukasz kaiser")]
     public void AuthorNamesFoldToOneKey(string name, string key) => Assert.Equal(key, AuthorKey.Of(name));
 }
