@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
+using Paperboy.Digests;
 using Paperboy.Papers;
 using Paperboy.Storage;
 
@@ -37,6 +38,7 @@ public static class WebApp
         builder.Services.AddRazorComponents();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
+        builder.Services.AddDigests();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -68,6 +70,7 @@ public static class WebApp
         app.MapGet("/metrics", async (PaperStore store, CancellationToken token) =>
             Results.Text(await metrics.RenderAsync(store, token), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapPaperApi();
+        app.MapDigests();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
