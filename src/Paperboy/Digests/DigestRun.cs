@@ -61,6 +61,7 @@ public sealed class DigestScheduler(DigestRun run, OutboxSender sender, OutboxSi
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!settings.RunInBackground) return;
         try { await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken); }
         catch (OperationCanceledException) { return; }
         if (!settings.SmtpConfigured)

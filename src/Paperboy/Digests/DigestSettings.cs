@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Paperboy.Digests;
 
 /// <summary>SMTP, schedule and abuse limits for email (SPEC §8), read from the environment once at start.</summary>
-public sealed class DigestSettings
+public sealed record DigestSettings
 {
     public string? SmtpHost { get; init; }
     public int SmtpPort { get; init; } = 587;
@@ -33,6 +33,9 @@ public sealed class DigestSettings
 
     /// <summary>How often serve looks for due or retried mail between scheduled runs.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether serve runs the digest job; tests that drive sending themselves turn it off.</summary>
+    public bool RunInBackground { get; init; } = true;
 
     public bool SmtpConfigured => !string.IsNullOrWhiteSpace(SmtpHost);
 
