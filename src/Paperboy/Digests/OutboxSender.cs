@@ -82,9 +82,10 @@ public sealed class OutboxSender(Outbox outbox, DigestSettings settings, SiteUrl
                 }
                 catch (Exception ex) when (IsSmtpFailure(ex))
                 {
-                    lastError = $"{row.Recipient}: {ex.Message}";
-                    logger.LogWarning("Sending outbox row {Id} failed (attempt {Attempt}): {Error}", row.Id, row.Attempts + 1, ex.Message);
-                    await outbox.MarkFailedAsync(row, owner, ex.Message, clock(), settings, CancellationToken.None);
+                    var error = ex is SmtpCommandException command ? $"SMTP {(int)command.StatusCode} {command.ErrorCode}: {ex.Message}" : ex.Message;
+                    lastError = $"{row.Recipient}: {error}";
+                    logger.LogWarning("Sending outbox row {Id} failed (attempt {Attempt}): {Error}", row.Id, row.Attempts + 1, error);
+                    await outbox.MarkFailedAsync(row, owner, error, clock(), settings, CancellationToken.None);
                     failed++;
                     // A refused recipient leaves the session usable; a dropped connection does not.
                     if (!client.IsConnected) { client.Dispose(); client = null; }
