@@ -43,16 +43,6 @@ public sealed class DigestComposer(Database database, PaperStore papers, SiteUrl
     public async Task<ComposedDigest> ComposeAsync(DigestKind kind, Period period, DateTimeOffset now, CancellationToken ct = default)
     {
         var kindName = kind == DigestKind.Daily ? "daily" : "weekly";
-        var items = kind == DigestKind.Daily
-            ? await papers.ListAsync(period, DailySort.Trending, 0, DailyLimit, ct)
-            : await papers.ListAsync(period, DailySort.Upvotes, 0, WeeklyLimit, ct);
-        if (items.Count == 0) return new ComposedDigest(kind, period.Key, 0, 0);
-        var total = await papers.CountAsync(period, ct);
-
-        // One rendering for everyone; only the unsubscribe link differs.
-        var placeholder = "unsubscribe-" + Guid.NewGuid().ToString("N");
-        var mail = DigestEmail.Digest(kind, period, items, total, site.ForEmail, placeholder);
-
         await using var c = await database.OpenAsync(ct);
         var recipients = (await c.QueryAsync<(long Id, string Email)>(new CommandDefinition("""
             SELECT s.id, s.email FROM subscriptions s
@@ -60,6 +50,18 @@ public sealed class DigestComposer(Database database, PaperStore papers, SiteUrl
               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.subscription_id = s.id AND o.kind = @kindName AND o.period = @period)
             ORDER BY s.id
             """, new { kindName, period = period.Key }, cancellationToken: ct))).AsList();
+        var total = await papers.CountAsync(period, ct);
+        // Nobody waiting for this digest (the common case on every later run), or nothing to say: no rendering.
+        if (recipients.Count == 0 || total == 0) return new ComposedDigest(kind, period.Key, total, 0);
+
+        var items = kind == DigestKind.Daily
+            ? await papers.ListAsync(period, DailySort.Trending, 0, DailyLimit, ct)
+            : await papers.ListAsync(period, DailySort.Upvotes, 0, WeeklyLimit, ct);
+        if (items.Count == 0) return new ComposedDigest(kind, period.Key, 0, 0);
+
+        // One rendering for everyone; only the unsubscribe link differs.
+        var placeholder = "unsubscribe-" + Guid.NewGuid().ToString("N");
+        var mail = DigestEmail.Digest(kind, period, items, total, site.ForEmail, placeholder);
 
         var added = 0;
         foreach (var chunk in recipients.Chunk(ChunkSize))
@@ -84,6 +86,6 @@ public sealed class DigestComposer(Database database, PaperStore papers, SiteUrl
             INSERT INTO digest_runs (kind, period, ran_at, composed) VALUES (@kindName, @period, @at, @added)
             ON CONFLICT (kind, period) DO UPDATE SET ran_at = excluded.ran_at, composed = digest_runs.composed + excluded.composed
             """, new { kindName, period = period.Key, at = Clock.Timestamp(now), added }, cancellationToken: ct));
-        return new ComposedDigest(kind, period.Key, items.Count, added);
+        return new ComposedDigest(kind, period.Key, total, added);
     }
 }
