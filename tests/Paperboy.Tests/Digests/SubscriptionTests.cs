@@ -158,4 +158,30 @@ public sealed class SubscriptionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await app.Client.PostAsync(url[(PublicUrl.Length - 1)..], null)).StatusCode);
         Assert.Contains("Unsubscribe", await (await app.Client.GetAsync(url[(PublicUrl.Length - 1)..])).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task UnsubscribingCancelsADigestComposedButNotYetSent()
+    {
+        await using var app = await StartAsync(Smtp(_mail.SmtpPort));
+        await ConfirmedSubscriberAsync(app, _mail, "hasty@example.org");
+        await app.Services.GetRequiredService<DigestRun>().RunAsync(new DateOnly(2025, 11, 19), CancellationToken.None);
+        var first = Assert.Single(await _mail.MessagesToAsync("hasty@example.org"), m => m.GetProperty("subject").GetString()!.StartsWith("Paperboy daily", StringComparison.Ordinal));
+        var unsubscribe = LinkIn(first.GetProperty("text").GetString()!, "unsubscribe");
+
+        // The next digest is composed, then the reader leaves before it is delivered.
+        await app.Services.GetRequiredService<DigestComposer>().ComposeAsync(new DateOnly(2025, 11, 20), DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.PostAsync(unsubscribe, null)).StatusCode);
+        Assert.Equal(0, (await app.Services.GetRequiredService<OutboxSender>().DeliverAsync()).Sent);
+        Assert.Contains(await OutboxAsync(app), r => r.Period == "2025-11-20" && r.Status == "cancelled");
+    }
+
+    [Fact]
+    public async Task TheSubscribePageSaysSoWhenNoMailServerIsConfigured()
+    {
+        await using var app = await StartAsync(new DigestSettings { RunInBackground = false });
+        var page = await app.Client.GetStringAsync("/subscribe");
+        Assert.Contains("no mail server configured", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, (await SubscribeAsync(app, "early@example.org")).StatusCode);
+        Assert.Equal("pending", Assert.Single(await OutboxAsync(app)).Status);
+    }
 }
