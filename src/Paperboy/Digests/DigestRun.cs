@@ -48,6 +48,14 @@ public sealed class DigestRun(DigestComposer composer, OutboxSender sender, Dige
             "INSERT INTO digest_runs (kind, period, ran_at, composed) VALUES ('schedule', @period, @at, 0) ON CONFLICT (kind, period) DO NOTHING",
             new { period = Clock.Day(scheduled), at = Clock.Timestamp(now) }, cancellationToken: ct)) > 0;
     }
+
+    /// <summary>Forgets a scheduled run that failed, so the next poll tries it again instead of skipping a day.</summary>
+    public async Task ForgetScheduledAsync(DateOnly scheduled, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition("DELETE FROM digest_runs WHERE kind = 'schedule' AND period = @period",
+            new { period = Clock.Day(scheduled) }, cancellationToken: ct));
+    }
 }
 
 /// <summary>
@@ -56,7 +64,8 @@ public sealed class DigestRun(DigestComposer composer, OutboxSender sender, Dige
 /// A run missed while the server was down happens once at start — only the latest one, and only
 /// if no instance recorded it — instead of once per missed day.
 /// </summary>
-public sealed class DigestScheduler(DigestRun run, OutboxSender sender, OutboxSignal signal, DigestSettings settings, ILogger<DigestScheduler> logger)
+public sealed class DigestScheduler(DigestRun run, OutboxSender sender, OutboxSignal signal, DigestSettings settings, ILogger<DigestScheduler> logger,
+    Syndication.SiteUrl? site = null)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -66,9 +75,11 @@ public sealed class DigestScheduler(DigestRun run, OutboxSender sender, OutboxSi
         catch (OperationCanceledException) { return; }
         if (!settings.SmtpConfigured)
             logger.LogInformation("SMTP is not configured (PAPERBOY_SMTP_HOST): digests and confirmations wait in the outbox");
-        var scheduled = run.LatestScheduledDate(DateTimeOffset.UtcNow);
-        await RunScheduledAsync(scheduled, stoppingToken);
-        var next = run.NextScheduledAt(DateTimeOffset.UtcNow);
+        else if (site?.Configured is null)
+            logger.LogWarning("PAPERBOY_PUBLIC_URL is not set: links in email point to {Fallback}", Syndication.SiteUrl.Fallback);
+        // A run that fails (database down) is retried at the next poll; one that succeeds moves on to tomorrow.
+        var next = await RunScheduledAsync(run.LatestScheduledDate(DateTimeOffset.UtcNow), stoppingToken)
+            ? run.NextScheduledAt(DateTimeOffset.UtcNow) : DateTimeOffset.UtcNow;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -76,10 +87,11 @@ public sealed class DigestScheduler(DigestRun run, OutboxSender sender, OutboxSi
                 var wait = next - DateTimeOffset.UtcNow;
                 if (wait > settings.PollInterval) wait = settings.PollInterval;
                 if (wait > TimeSpan.Zero) await signal.WaitAsync(wait, stoppingToken);
+                else await Task.Delay(settings.PollInterval, stoppingToken);
                 if (DateTimeOffset.UtcNow >= next)
                 {
-                    await RunScheduledAsync(run.LatestScheduledDate(DateTimeOffset.UtcNow), stoppingToken);
-                    next = run.NextScheduledAt(DateTimeOffset.UtcNow);
+                    if (await RunScheduledAsync(run.LatestScheduledDate(DateTimeOffset.UtcNow), stoppingToken))
+                        next = run.NextScheduledAt(DateTimeOffset.UtcNow);
                 }
                 else if (settings.SmtpConfigured)
                 {
@@ -98,23 +110,36 @@ public sealed class DigestScheduler(DigestRun run, OutboxSender sender, OutboxSi
         }
     }
 
-    async Task RunScheduledAsync(DateOnly scheduled, CancellationToken ct)
+    /// <summary>Runs the scheduled job of <paramref name="scheduled"/> unless it already ran; false if it failed and should be retried.</summary>
+    async Task<bool> RunScheduledAsync(DateOnly scheduled, CancellationToken ct)
     {
+        var started = false;
         try
         {
-            if (!await run.TryStartScheduledAsync(scheduled, DateTimeOffset.UtcNow, ct))
+            started = await run.TryStartScheduledAsync(scheduled, DateTimeOffset.UtcNow, ct);
+            if (!started)
             {
                 if (settings.SmtpConfigured) await sender.DeliverAsync(ct);
-                return;
+                return true;
             }
             var report = await run.RunAsync(scheduled.AddDays(-1), ct);
             logger.LogInformation("Digest run {Date}: {Composed} new messages, {Sent} sent, {Failed} failed, {Pending} waiting",
                 scheduled, report.Composed.Sum(c => c.NewMessages), report.Delivery.Sent, report.Delivery.Failed, report.Delivery.Pending);
+            return true;
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return true;
+        }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Digest run {Date} failed", scheduled);
+            logger.LogError(ex, "Digest run {Date} failed; retrying in {Seconds} s", scheduled, settings.PollInterval.TotalSeconds);
+            if (started)
+            {
+                try { await run.ForgetScheduledAsync(scheduled, CancellationToken.None); }
+                catch (Exception forget) { logger.LogError(forget, "Could not record that digest run {Date} failed", scheduled); }
+            }
+            return false;
         }
     }
 }
