@@ -74,7 +74,7 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
             SELECT subscription_id, frequency, expires_at, used_at FROM subscription_tokens
             WHERE token_hash = @hash AND purpose = @purpose
             """, new { hash = Tokens.Hash(token!), purpose }, cancellationToken: ct));
-        return State(row, now);
+        return State(row, purpose, now);
     }
 
     /// <summary>Confirms the subscription the token was mailed for. Confirm tokens work once.</summary>
@@ -95,7 +95,7 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
                 "SELECT subscription_id, frequency, expires_at, used_at FROM subscription_tokens WHERE token_hash = @hash AND purpose = 'confirm'",
                 new { hash = Tokens.Hash(token!) }, tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
-            return State(row, now) == TokenState.Used ? TokenState.Used : TokenState.Invalid;
+            return State(row, "confirm", now) == TokenState.Used ? TokenState.Used : TokenState.Invalid;
         }
         await c.ExecuteAsync(new CommandDefinition("""
             UPDATE subscriptions
@@ -133,10 +133,11 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
         return changed > 0;
     }
 
-    static TokenState State(TokenRow? row, DateTimeOffset now)
+    static TokenState State(TokenRow? row, string purpose, DateTimeOffset now)
     {
         if (row is null) return TokenState.Invalid;
-        if (row.UsedAt is not null && row.ExpiresAt is not null) return TokenState.Used; // only confirm tokens expire and are single-use
+        // Confirm tokens work once; unsubscribe tokens keep working (mail clients retry the one-click POST).
+        if (purpose == "confirm" && row.UsedAt is not null) return TokenState.Used;
         if (row.ExpiresAt is not null && string.CompareOrdinal(row.ExpiresAt, Clock.Timestamp(now)) <= 0) return TokenState.Invalid;
         return TokenState.Valid;
     }
@@ -148,20 +149,4 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
         public string? ExpiresAt { get; set; }
         public string? UsedAt { get; set; }
     }
-}
-
-/// <summary>Wakes the sender in serve as soon as there is mail to send (a confirmation should not wait for the next poll).</summary>
-public sealed class OutboxSignal : IDisposable
-{
-    readonly SemaphoreSlim _semaphore = new(0, 1);
-
-    public void Notify()
-    {
-        try { if (_semaphore.CurrentCount == 0) _semaphore.Release(); }
-        catch (SemaphoreFullException) { } // already signalled: one wake-up is enough
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _semaphore.WaitAsync(timeout, ct);
-
-    public void Dispose() => _semaphore.Dispose();
 }

@@ -15,8 +15,14 @@ public static class FeedWriter
 {
     public static bool TryParseFormat(string? extension, out FeedFormat format)
     {
-        format = extension switch { "rss" => FeedFormat.Rss, "atom" => FeedFormat.Atom, "json" => FeedFormat.Json, _ => (FeedFormat)(-1) };
-        return Enum.IsDefined(format);
+        (var known, format) = extension switch
+        {
+            "rss" => (true, FeedFormat.Rss),
+            "atom" => (true, FeedFormat.Atom),
+            "json" => (true, FeedFormat.Json),
+            _ => (false, default),
+        };
+        return known;
     }
 
     public static string Extension(FeedFormat format) => format switch { FeedFormat.Rss => "rss", FeedFormat.Atom => "atom", _ => "json" };
