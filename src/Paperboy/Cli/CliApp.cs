@@ -32,6 +32,7 @@ public static class CliApp
         root.Subcommands.Add(SearchCommands.Similar());
         root.Subcommands.Add(SearchCommands.Reindex());
         root.Subcommands.Add(EvalCommand.Build());
+        root.Subcommands.Add(DigestCommand.Build());
         return root;
     }
 

@@ -139,16 +139,17 @@ public sealed class PaperStore(Database database)
         var papers = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM papers", cancellationToken: ct));
         var entries = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM daily_entries", cancellationToken: ct));
         var latest = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MAX(day) FROM daily_entries", cancellationToken: ct));
-        var members = await CountIfExistsAsync(c, "users", ct);
-        var subscribers = await CountIfExistsAsync(c, "subscriptions", ct);
+        var members = await CountIfExistsAsync(c, "users", "users", ct);
+        // Only confirmed addresses are subscribers; pending and unsubscribed ones are kept but not counted.
+        var subscribers = await CountIfExistsAsync(c, "subscriptions WHERE status = 'confirmed'", "subscriptions", ct);
         return new CatalogStats(papers, entries, members, subscribers, latest);
     }
 
     // Members and subscriptions arrive with later features; until their tables exist the count is 0.
-    async Task<long> CountIfExistsAsync(System.Data.Common.DbConnection c, string table, CancellationToken ct)
+    async Task<long> CountIfExistsAsync(System.Data.Common.DbConnection c, string from, string table, CancellationToken ct)
     {
         if (!await database.Dialect.TableExistsAsync(c, table, ct)) return 0;
-        return await c.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM {table}", cancellationToken: ct));
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM {from}", cancellationToken: ct));
     }
 
     async Task<IReadOnlyList<DailyItem>> QueryDailyAsync(string sql, object args, CancellationToken ct)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
+using Paperboy.Digests;
 using Paperboy.Feed;
 using Paperboy.Papers;
 using Paperboy.Search;
@@ -40,6 +41,7 @@ public static class WebApp
         builder.Services.AddRazorComponents();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
+        builder.Services.AddDigests();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -73,6 +75,7 @@ public static class WebApp
         app.MapSearchApi();
         app.MapPaperApi();
         app.MapFeedPages();
+        app.MapDigests();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -9,7 +9,11 @@ public static class PaperboyCli
 {
     static readonly string Dll = System.IO.Path.Combine(AppContext.BaseDirectory, "paperboy.dll");
 
-    public static async Task<CliResult> RunAsync(string dataDir, params string[] args)
+    public static Task<CliResult> RunAsync(string dataDir, params string[] args) =>
+        RunAsync(dataDir, new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs with extra environment variables (a null value removes one).</summary>
+    public static async Task<CliResult> RunAsync(string dataDir, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -23,6 +27,11 @@ public static class PaperboyCli
         start.ArgumentList.Add("--data");
         start.ArgumentList.Add(dataDir);
         start.Environment.Remove("PAPERBOY_DATABASE");
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();

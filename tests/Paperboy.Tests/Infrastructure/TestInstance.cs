@@ -48,11 +48,14 @@ public sealed class TestInstance : IAsyncDisposable
     public static Task<TestInstance> StartAsync(params string[] importPaths) => StartOnAsync("sqlite", importPaths);
 
     /// <summary>Like <see cref="StartAsync"/> on a chosen engine: "sqlite", or "postgres" (a fresh database on the test server).</summary>
-    public static async Task<TestInstance> StartOnAsync(string engine, params string[] importPaths)
+    public static Task<TestInstance> StartOnAsync(string engine, params string[] importPaths) => StartWithAsync(engine, null, importPaths);
+
+    /// <summary>Like <see cref="StartOnAsync"/>, with a hook to replace services (e.g. SMTP settings) before the app is built.</summary>
+    public static async Task<TestInstance> StartWithAsync(string engine, Action<WebApplicationBuilder>? configure, params string[] importPaths)
     {
         var instance = new TestInstance(engine);
         if (importPaths.Length > 0) await instance.ImportAsync(importPaths);
-        await instance.StartServerAsync();
+        await instance.StartServerAsync(configure);
         return instance;
     }
 
@@ -64,12 +67,13 @@ public sealed class TestInstance : IAsyncDisposable
         return summary;
     }
 
-    async Task StartServerAsync()
+    async Task StartServerAsync(Action<WebApplicationBuilder>? configure)
     {
         _app = await WebApp.BuildAsync(Options, "http://127.0.0.1:0", builder =>
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddFilter(_ => false);
+            configure?.Invoke(builder);
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Paperboy.Digests;
+using Paperboy.Papers;
+using Paperboy.Storage;
+using Paperboy.Syndication;
+
+namespace Paperboy.Cli;
+
+static class DigestCommand
+{
+    public static Command Build()
+    {
+        var date = new Option<string?>("--date") { Description = "Send the digests of this day, YYYY-MM-DD (default: yesterday in PAPERBOY_TIMEZONE)" };
+        var send = new Command("send", "Compose the due daily and weekly digests and deliver everything waiting in the outbox; safe to run twice or on two machines at once") { date };
+        send.SetAction(async (result, ct) =>
+        {
+            DateOnly? day = null;
+            if (result.GetValue(date) is { } text)
+                day = Clock.ParseDay(text) ?? throw new UsageException($"--date must be YYYY-MM-DD, got '{text}'.");
+            var database = Database.FromOptions(CliApp.Options(result));
+            await database.MigrateAsync(ct);
+            var site = SiteUrl.FromEnvironment();
+            var settings = DigestSettings.FromEnvironment();
+            using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
+                .AddFilter((_, level) => level >= LogLevel.Error));
+            var outbox = new Outbox(database);
+            var run = new DigestRun(new DigestComposer(database, new PaperStore(database), site), new OutboxSender(outbox, settings, site, logs.CreateLogger<OutboxSender>()),
+                settings, database);
+            var report = await run.RunAsync(day, ct);
+
+            foreach (var c in report.Composed)
+            {
+                var kind = c.Kind == DigestKind.Daily ? "daily" : "weekly";
+                Console.WriteLine(c.Papers == 0
+                    ? $"{kind} {c.Period}: no papers, nothing to compose"
+                    : $"{kind} {c.Period}: {c.Papers} papers, {c.NewMessages} new messages");
+            }
+            var d = report.Delivery;
+            if (!d.SmtpConfigured)
+            {
+                Console.WriteLine($"SMTP is not configured (set PAPERBOY_SMTP_HOST): {d.Pending} messages wait in the outbox");
+                return ExitCodes.Ok;
+            }
+            Console.WriteLine(d.Failed == 0 ? $"sent {d.Sent}, {d.Pending} waiting" : $"sent {d.Sent}, failed {d.Failed} (retried with backoff), {d.Pending} waiting");
+            if (d.Failed == 0) return ExitCodes.Ok;
+            Console.Error.WriteLine($"paperboy: some messages were not sent: {d.LastError}");
+            return d.Sent > 0 ? ExitCodes.Partial : ExitCodes.Failure;
+        });
+        var command = new Command("digest", "Email digests") { send };
+        return command;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Threading.RateLimiting;
+using Paperboy.Syndication;
+
+namespace Paperboy.Digests;
+
+/// <summary>Feeds, subscriptions and the digest job, registered in WebApp with two calls.</summary>
+public static class DigestSetup
+{
+    public static IServiceCollection AddDigests(this IServiceCollection services)
+    {
+        services.AddSingleton(SiteUrl.FromEnvironment());
+        services.AddSingleton(DigestSettings.FromEnvironment());
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<Subscriptions>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<DigestComposer>();
+        services.AddSingleton<OutboxSender>();
+        services.AddSingleton<DigestRun>();
+        services.AddHostedService<DigestScheduler>();
+        services.AddRateLimiter(options =>
+        {
+            // Per client IP: each subscribe request may mail a confirmation to a stranger.
+            options.AddPolicy(SubscriptionApi.RateLimitPolicy, http =>
+            {
+                var settings = http.RequestServices.GetRequiredService<DigestSettings>();
+                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.SubscribePermitLimit, Window = settings.SubscribeWindow, QueueLimit = 0 });
+            });
+            options.OnRejected = async (context, ct) =>
+            {
+                var response = context.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                    detail: "Too many subscribe requests from this address; try again later.").ExecuteAsync(context.HttpContext);
+            };
+        });
+        return services;
+    }
+
+    public static WebApplication MapDigests(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        app.MapFeeds();
+        app.MapSubscriptions();
+        return app;
+    }
+}

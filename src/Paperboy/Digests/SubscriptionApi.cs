@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Paperboy.Digests;
+
+/// <summary>Subscribe, confirm and unsubscribe: the pages, the JSON API (SPEC §7) and the RFC 8058 one-click endpoint.</summary>
+public static class SubscriptionApi
+{
+    public const string RateLimitPolicy = "subscribe";
+
+    /// <summary>Said for every well-formed request, whatever the address's state, so the answer reveals nothing.</summary>
+    public const string NeutralMessage =
+        "Thanks. If this address can receive mail, a confirmation link is on its way; nothing else is sent until it is opened.";
+
+    public sealed record SubscribeRequest(string? Email, string? Frequency);
+
+    public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/subscribe", (DigestSettings settings) =>
+            new RazorComponentResult<SubscribePage>(new { MailConfigured = settings.SmtpConfigured }));
+
+        // A form post: the antiforgery middleware checks the token <AntiforgeryToken /> put in the form.
+        app.MapPost("/subscribe", async ([Microsoft.AspNetCore.Mvc.FromForm] string? email, [Microsoft.AspNetCore.Mvc.FromForm] string? frequency,
+            Subscriptions subscriptions, DigestSettings settings, CancellationToken ct) =>
+        {
+            var error = Validate(email, frequency, out var normalized, out var often);
+            if (error is not null)
+                return new RazorComponentResult<SubscribePage>(new { Error = error, Email = email, Frequency = frequency, MailConfigured = settings.SmtpConfigured })
+                    { StatusCode = StatusCodes.Status400BadRequest };
+            await subscriptions.SubscribeAsync(normalized, often, DateTimeOffset.UtcNow, ct);
+            return new RazorComponentResult<SubscribePage>(new { Message = NeutralMessage, Frequency = often, MailConfigured = settings.SmtpConfigured });
+        }).RequireRateLimiting(RateLimitPolicy);
+
+        // JSON clients carry no antiforgery cookie; the rate limit and the double opt-in are what guard this endpoint.
+        app.MapPost("/api/subscriptions", SubscribeJsonAsync).RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
+
+        app.MapGet("/subscribe/confirm", async (string? token, Subscriptions subscriptions, CancellationToken ct) =>
+            await subscriptions.CheckAsync(token, "confirm", DateTimeOffset.UtcNow, ct) switch
+            {
+                TokenState.Valid => Page("Confirm your subscription", "One more click and the digest is on its way.", false,
+                    "Confirm subscription", "/subscribe/confirm?token=" + token),
+                TokenState.Used => Page("Already confirmed", "This link was already used: your subscription is confirmed.", false),
+                _ => BadLink(),
+            });
+        // The token in the address is the proof: it was mailed to the address being confirmed. No cookie is needed.
+        app.MapPost("/subscribe/confirm", async (string? token, Subscriptions subscriptions, CancellationToken ct) =>
+            await subscriptions.ConfirmAsync(token, DateTimeOffset.UtcNow, ct) switch
+            {
+                TokenState.Valid => Page("Subscription confirmed", "You are subscribed. The next digest will arrive in the morning.", false),
+                TokenState.Used => Page("Already confirmed", "This link was already used: your subscription is confirmed.", false),
+                _ => BadLink(),
+            }).DisableAntiforgery();
+
+        app.MapGet("/unsubscribe", async (string? token, Subscriptions subscriptions, CancellationToken ct) =>
+            await subscriptions.CheckAsync(token, "unsubscribe", DateTimeOffset.UtcNow, ct) == TokenState.Valid
+                ? Page("Unsubscribe", "Stop the Paperboy digest for this address?", false, "Unsubscribe", "/unsubscribe?token=" + token)
+                : BadLink());
+        // RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" here with no cookie and no page in between.
+        app.MapPost("/unsubscribe", async (string? token, Subscriptions subscriptions, CancellationToken ct) =>
+            await subscriptions.UnsubscribeAsync(token, DateTimeOffset.UtcNow, ct)
+                ? Page("Unsubscribed", "You will get no more digests. You can subscribe again at any time.", false)
+                : BadLink()).DisableAntiforgery();
+        return app;
+    }
+
+    static async Task<Results<Accepted<object>, ProblemHttpResult>> SubscribeJsonAsync(HttpRequest request, Subscriptions subscriptions, CancellationToken ct)
+    {
+        if (!request.HasJsonContentType())
+            return Problem("Send a JSON body: {\"email\": \"you@example.org\", \"frequency\": \"daily\"}.", StatusCodes.Status415UnsupportedMediaType);
+        SubscribeRequest? body;
+        try { body = await request.ReadFromJsonAsync<SubscribeRequest>(new JsonSerializerOptions(JsonSerializerDefaults.Web), ct); }
+        catch (JsonException) { return Problem("The body is not valid JSON."); }
+        var error = Validate(body?.Email, body?.Frequency, out var email, out var frequency);
+        if (error is not null) return Problem(error);
+        await subscriptions.SubscribeAsync(email, frequency, DateTimeOffset.UtcNow, ct);
+        return TypedResults.Accepted((string?)null, (object)new { message = NeutralMessage });
+    }
+
+    static string? Validate(string? email, string? frequency, out string normalized, out string often)
+    {
+        often = string.IsNullOrWhiteSpace(frequency) ? "daily" : frequency.Trim().ToLowerInvariant();
+        if (!Subscriptions.TryNormalizeEmail(email, out normalized)) return "email must be an address such as you@example.org.";
+        if (!Subscriptions.Frequencies.Contains(often)) return "frequency must be daily or weekly.";
+        return null;
+    }
+
+    static RazorComponentResult<TokenPage> Page(string title, string message, bool failed, string? button = null, string? action = null) =>
+        new(new { Title = title, Message = message, Failed = failed, ButtonLabel = button, Action = action });
+
+    static RazorComponentResult<TokenPage> BadLink() =>
+        new(new { Title = "Link not valid", Message = "This link is not valid or has expired. You can subscribe again from the subscribe page.", Failed = true })
+            { StatusCode = StatusCodes.Status404NotFound };
+
+    static ProblemHttpResult Problem(string detail, int status = StatusCodes.Status400BadRequest) =>
+        TypedResults.Problem(statusCode: status, title: "Bad request", detail: detail);
+}

@@ -1,0 +1,152 @@
+using Dapper;
+using MimeKit;
+using Paperboy.Storage;
+using Paperboy.Syndication;
+
+namespace Paperboy.Digests;
+
+public enum TokenState { Valid, Used, Invalid }
+
+/// <summary>
+/// Anonymous email subscriptions with double opt-in. Every request to subscribe is answered the
+/// same way whatever the address's state, and the only proof of ownership is a mailed token.
+/// </summary>
+public sealed class Subscriptions(Database database, SiteUrl site, DigestSettings settings, OutboxSignal signal)
+{
+    public static readonly string[] Frequencies = ["daily", "weekly"];
+
+    // Long enough to survive a weekend away from the inbox.
+    static readonly TimeSpan ConfirmLifetime = TimeSpan.FromDays(7);
+
+    /// <summary>A plain <c>local@domain</c> address, trimmed and lower-cased, or false.</summary>
+    public static bool TryNormalizeEmail(string? input, out string email)
+    {
+        email = (input ?? "").Trim().ToLowerInvariant();
+        if (email.Length is < 3 or > 254 || email.Count(c => c == '@') != 1 || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';' or '"'))
+            return false;
+        var at = email.IndexOf('@');
+        if (at == 0 || at == email.Length - 1 || !email[(at + 1)..].Contains('.')) return false;
+        return MailboxAddress.TryParse(email, out var parsed) && parsed.Address == email;
+    }
+
+    /// <summary>
+    /// Records the wish and queues a confirmation mail, unless one went to this address within the
+    /// cooldown. A confirmed address gets a confirmation too: confirming it changes the frequency.
+    /// </summary>
+    public async Task SubscribeAsync(string email, string frequency, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var at = Clock.Timestamp(now);
+        await using (var c = await database.OpenAsync(ct))
+        {
+            await using var tx = await c.BeginTransactionAsync(ct);
+            await c.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO subscriptions (email, frequency, status, created_at) VALUES (@email, @frequency, 'pending', @at)
+                ON CONFLICT (email) DO NOTHING
+                """, new { email, frequency, at }, tx, cancellationToken: ct));
+            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT id FROM subscriptions WHERE email = @email", new { email }, tx, cancellationToken: ct));
+            var recent = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM outbox WHERE subscription_id = @id AND kind = 'confirm' AND created_at > @since",
+                new { id, since = Clock.Timestamp(now - settings.ConfirmationCooldown) }, tx, cancellationToken: ct));
+            if (recent > 0)
+            {
+                await tx.CommitAsync(ct);
+                return;
+            }
+            var token = Tokens.New();
+            var hash = Tokens.Hash(token);
+            await c.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO subscription_tokens (token_hash, subscription_id, purpose, frequency, created_at, expires_at)
+                VALUES (@hash, @id, 'confirm', @frequency, @at, @expires)
+                """, new { hash, id, frequency, at, expires = Clock.Timestamp(now + ConfirmLifetime) }, tx, cancellationToken: ct));
+            var mail = DigestEmail.Confirmation(frequency, new Uri(site.ForEmail, "subscribe/confirm?token=" + token), site.ForEmail);
+            await Outbox.InsertAsync(c, tx, new OutboxInsert(id, "confirm", hash[..16], email, mail, null), now, ct);
+            await tx.CommitAsync(ct);
+        }
+        signal.Notify();
+    }
+
+    public async Task<TokenState> CheckAsync(string? token, string purpose, DateTimeOffset now, CancellationToken ct = default)
+    {
+        if (!Tokens.LooksValid(token)) return TokenState.Invalid;
+        await using var c = await database.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<TokenRow>(new CommandDefinition("""
+            SELECT subscription_id, frequency, expires_at, used_at FROM subscription_tokens
+            WHERE token_hash = @hash AND purpose = @purpose
+            """, new { hash = Tokens.Hash(token!), purpose }, cancellationToken: ct));
+        return State(row, purpose, now);
+    }
+
+    /// <summary>Confirms the subscription the token was mailed for. Confirm tokens work once.</summary>
+    public async Task<TokenState> ConfirmAsync(string? token, DateTimeOffset now, CancellationToken ct = default)
+    {
+        if (!Tokens.LooksValid(token)) return TokenState.Invalid;
+        var at = Clock.Timestamp(now);
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        // Marking the token used first takes the write lock and settles a double click: only one wins.
+        var claimed = await c.ExecuteAsync(new CommandDefinition("""
+            UPDATE subscription_tokens SET used_at = @at
+            WHERE token_hash = @hash AND purpose = 'confirm' AND used_at IS NULL AND expires_at > @at
+            """, new { hash = Tokens.Hash(token!), at }, tx, cancellationToken: ct));
+        if (claimed == 0)
+        {
+            var row = await c.QuerySingleOrDefaultAsync<TokenRow>(new CommandDefinition(
+                "SELECT subscription_id, frequency, expires_at, used_at FROM subscription_tokens WHERE token_hash = @hash AND purpose = 'confirm'",
+                new { hash = Tokens.Hash(token!) }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            return State(row, "confirm", now) == TokenState.Used ? TokenState.Used : TokenState.Invalid;
+        }
+        await c.ExecuteAsync(new CommandDefinition("""
+            UPDATE subscriptions
+            SET frequency = (SELECT t.frequency FROM subscription_tokens t WHERE t.token_hash = @hash),
+                confirmed_at = CASE WHEN status = 'confirmed' THEN confirmed_at ELSE @at END,
+                status = 'confirmed', unsubscribed_at = NULL
+            WHERE id = (SELECT t.subscription_id FROM subscription_tokens t WHERE t.token_hash = @hash)
+            """, new { hash = Tokens.Hash(token!), at }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return TokenState.Valid;
+    }
+
+    /// <summary>Unsubscribes the address the token was mailed to. Works any number of times (mail clients retry).</summary>
+    public async Task<bool> UnsubscribeAsync(string? token, DateTimeOffset now, CancellationToken ct = default)
+    {
+        if (!Tokens.LooksValid(token)) return false;
+        var at = Clock.Timestamp(now);
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var changed = await c.ExecuteAsync(new CommandDefinition("""
+            UPDATE subscriptions
+            SET status = 'unsubscribed', unsubscribed_at = CASE WHEN status = 'unsubscribed' THEN unsubscribed_at ELSE @at END
+            WHERE id = (SELECT t.subscription_id FROM subscription_tokens t WHERE t.token_hash = @hash AND t.purpose = 'unsubscribe')
+            """, new { hash = Tokens.Hash(token!), at }, tx, cancellationToken: ct));
+        if (changed > 0)
+        {
+            // Digests already composed but not sent would arrive after the reader left: drop them.
+            await c.ExecuteAsync(new CommandDefinition("""
+                UPDATE outbox SET status = 'cancelled', html = NULL, text = NULL
+                WHERE status = 'pending' AND kind <> 'confirm'
+                  AND subscription_id = (SELECT t.subscription_id FROM subscription_tokens t WHERE t.token_hash = @hash)
+                """, new { hash = Tokens.Hash(token!) }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+        return changed > 0;
+    }
+
+    static TokenState State(TokenRow? row, string purpose, DateTimeOffset now)
+    {
+        if (row is null) return TokenState.Invalid;
+        // Confirm tokens work once; unsubscribe tokens keep working (mail clients retry the one-click POST).
+        if (purpose == "confirm" && row.UsedAt is not null) return TokenState.Used;
+        if (row.ExpiresAt is not null && string.CompareOrdinal(row.ExpiresAt, Clock.Timestamp(now)) <= 0) return TokenState.Invalid;
+        return TokenState.Valid;
+    }
+
+    sealed class TokenRow
+    {
+        public long SubscriptionId { get; set; }
+        public string? Frequency { get; set; }
+        public string? ExpiresAt { get; set; }
+        public string? UsedAt { get; set; }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Paperboy.Papers;
+
+namespace Paperboy.Syndication;
+
+/// <summary>What every feed format says, in one shape: built once per request, written as RSS, Atom or JSON Feed.</summary>
+public sealed record Feed(string Title, string Description, Uri Self, Uri Page, DateTimeOffset Updated, IReadOnlyList<FeedEntry> Entries);
+
+public sealed record FeedEntry(string Id, string Title, Uri Link, string Summary, IReadOnlyList<string> Authors,
+    IReadOnlyList<string> Categories, DateTimeOffset Published, DateTimeOffset Updated, long Upvotes)
+{
+    /// <summary>The entry body as HTML, every value encoded: feed readers render it as markup.</summary>
+    public string Html
+    {
+        get
+        {
+            var sb = new StringBuilder();
+            if (Authors.Count > 0) sb.Append("<p>").Append(WebUtility.HtmlEncode(string.Join(", ", Authors))).Append("</p>");
+            if (Summary.Length > 0) sb.Append("<p>").Append(WebUtility.HtmlEncode(Summary)).Append("</p>");
+            sb.Append("<p>").Append(Upvotes.ToString(CultureInfo.InvariantCulture)).Append(Upvotes == 1 ? " upvote" : " upvotes").Append("</p>");
+            return sb.ToString();
+        }
+    }
+
+    public string Text => Authors.Count > 0 ? $"{string.Join(", ", Authors)}\n\n{Summary}" : Summary;
+
+    public static FeedEntry From(Paper paper, string? featuredDay, string? featuredAt, Uri site)
+    {
+        var link = PaperLinks.For(site, paper.Id);
+        var updated = ParseTime(paper.UpdatedAt) ?? ParseTime(paper.CreatedAt) ?? DateTimeOffset.UnixEpoch;
+        // A list's entry is dated by when it was featured, falling back to the paper's own date.
+        var published = ParseTime(featuredAt) ?? ParseDay(featuredDay) ?? ParseDay(paper.Published) ?? updated;
+        if (updated < published) updated = published;
+        return new FeedEntry(link.AbsoluteUri, SafeText.Clean(paper.Title).Trim(), link, SafeText.Clean(paper.Abstract).Trim(),
+            paper.AuthorList.Select(SafeText.Clean).ToList(), paper.CategoryList.Select(SafeText.Clean).ToList(),
+            published, updated, paper.Upvotes);
+    }
+
+    static DateTimeOffset? ParseTime(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? t : null;
+
+    static DateTimeOffset? ParseDay(string? text) =>
+        Storage.Clock.ParseDay(text) is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+}

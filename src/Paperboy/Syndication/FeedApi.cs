@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using Microsoft.Net.Http.Headers;
+using Paperboy.Papers;
+
+namespace Paperboy.Syndication;
+
+/// <summary>RSS, Atom and JSON feeds of the daily, weekly, monthly and trending lists and of an author (SPEC §7).</summary>
+public static class FeedApi
+{
+    // A day rarely has more than ~60 papers; weeks and months are cut to their best.
+    const int DayLimit = 100;
+    const int ListLimit = 50;
+
+    public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder app)
+    {
+        var feeds = app.MapGroup("/feeds");
+        feeds.MapGet("/daily.{ext}", async (string ext, HttpContext http, PaperStore store, SiteUrl site, CancellationToken ct) =>
+        {
+            var latest = Storage.Clock.ParseDay(await store.LatestDayAsync(ct));
+            var period = Period.Day(latest ?? DateOnly.FromDateTime(DateTime.UtcNow));
+            return await PeriodFeedAsync(ext, period, "/feeds/daily", http, store, site, ct);
+        });
+        feeds.MapGet("/date/{day}.{ext}", (string day, string ext, HttpContext http, PaperStore store, SiteUrl site, CancellationToken ct) =>
+            Period.TryParseDay(day, out var p) ? PeriodFeedAsync(ext, p, null, http, store, site, ct) : Task.FromResult(BadPeriod("date must be YYYY-MM-DD.")));
+        feeds.MapGet("/week/{week}.{ext}", (string week, string ext, HttpContext http, PaperStore store, SiteUrl site, CancellationToken ct) =>
+            Period.TryParseWeek(week, out var p) ? PeriodFeedAsync(ext, p, null, http, store, site, ct) : Task.FromResult(BadPeriod("week must be YYYY-Www, e.g. 2025-W47.")));
+        feeds.MapGet("/month/{month}.{ext}", (string month, string ext, HttpContext http, PaperStore store, SiteUrl site, CancellationToken ct) =>
+            Period.TryParseMonth(month, out var p) ? PeriodFeedAsync(ext, p, null, http, store, site, ct) : Task.FromResult(BadPeriod("month must be YYYY-MM.")));
+        feeds.MapGet("/trending.{ext}", TrendingAsync);
+        feeds.MapGet("/authors/{name}.{ext}", AuthorAsync);
+        return app;
+    }
+
+    static async Task<IResult> PeriodFeedAsync(string ext, Period period, string? selfPath, HttpContext http, PaperStore store, SiteUrl site, CancellationToken ct)
+    {
+        if (!FeedWriter.TryParseFormat(ext, out var format)) return TypedResults.NotFound();
+        var baseUri = site.For(http.Request);
+        var sort = period.Kind == PeriodKind.Day ? DailySort.Trending : DailySort.Upvotes;
+        var items = await store.ListAsync(period, sort, 0, period.Kind == PeriodKind.Day ? DayLimit : ListLimit, ct);
+        var entries = items.Select(i => FeedEntry.From(i.Paper, i.Day, i.FeaturedAt, baseUri)).ToList();
+        var what = period.Kind switch { PeriodKind.Week => "week", PeriodKind.Month => "month", _ => "day" };
+        var feed = new Feed($"Paperboy: papers of {period.Title}",
+            $"The papers featured on Paperboy for the {what} {period.Key}, best first.",
+            new Uri(baseUri, (selfPath ?? FeedLinks.PeriodPath(period)).TrimStart('/') + "." + ext),
+            new Uri(baseUri, period.Path.TrimStart('/')),
+            Newest(entries, new DateTimeOffset(period.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)), entries);
+        return Respond(http, feed, format);
+    }
+
+    static async Task<IResult> TrendingAsync(string ext, HttpContext http, PaperStore store, SiteUrl site, CancellationToken ct)
+    {
+        if (!FeedWriter.TryParseFormat(ext, out var format)) return TypedResults.NotFound();
+        var baseUri = site.For(http.Request);
+        var items = await store.TrendingAsync(0, ListLimit, DateTimeOffset.UtcNow, ct);
+        var entries = items.Select(i => FeedEntry.From(i.Paper, i.Day, i.FeaturedAt, baseUri)).ToList();
+        var feed = new Feed("Paperboy: trending papers", "The papers with the most upvotes for their age, over the last week.",
+            new Uri(baseUri, "feeds/trending." + ext), new Uri(baseUri, "papers/trending"), Newest(entries, DateTimeOffset.UnixEpoch), entries);
+        return Respond(http, feed, format);
+    }
+
+    static async Task<IResult> AuthorAsync(string name, string ext, HttpContext http, PaperStore store, SiteUrl site, CancellationToken ct)
+    {
+        if (!FeedWriter.TryParseFormat(ext, out var format)) return TypedResults.NotFound();
+        name = SafeText.Clean(name).Trim();
+        if (name.Length is 0 or > 200 || AuthorKey.Of(name).Length == 0) return BadPeriod("name must be an author's name.");
+        var baseUri = site.For(http.Request);
+        var papers = await store.ByAuthorAsync(name, 0, ListLimit, ct);
+        var entries = papers.Select(p => FeedEntry.From(p, null, null, baseUri)).ToList();
+        var escaped = Uri.EscapeDataString(name);
+        var feed = new Feed($"Paperboy: papers by {name}", $"The newest papers on Paperboy with {name} among the authors.",
+            new Uri(baseUri, $"feeds/authors/{escaped}.{ext}"), new Uri(baseUri, $"authors/{escaped}"), Newest(entries, DateTimeOffset.UnixEpoch), entries);
+        return Respond(http, feed, format);
+    }
+
+    static DateTimeOffset Newest(IReadOnlyList<FeedEntry> entries, DateTimeOffset whenEmpty) =>
+        entries.Count == 0 ? whenEmpty : entries.Max(e => e.Updated);
+
+    /// <summary>
+    /// Writes the feed with a strong ETag (a hash of the bytes) and Last-Modified (its newest entry),
+    /// answering 304 when the reader already has it: feed readers poll often, most polls change nothing.
+    /// </summary>
+    static IResult Respond(HttpContext http, Feed feed, FeedFormat format)
+    {
+        var body = FeedWriter.Write(feed, format);
+        var etag = new EntityTagHeaderValue("\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16)) + "\"");
+        // HTTP dates have whole seconds; dropping the fraction keeps If-Modified-Since comparisons exact.
+        var lastModified = DateTimeOffset.FromUnixTimeSeconds(feed.Updated.ToUnixTimeSeconds());
+        var headers = http.Response.GetTypedHeaders();
+        headers.ETag = etag;
+        headers.LastModified = lastModified;
+        headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = TimeSpan.FromMinutes(5) };
+
+        var request = http.Request.GetTypedHeaders();
+        var ifNoneMatch = request.IfNoneMatch;
+        var notModified = ifNoneMatch.Count > 0
+            ? ifNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false))
+            : request.IfModifiedSince is { } since && lastModified <= since;
+        if (notModified) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.Bytes(body, FeedWriter.ContentType(format));
+    }
+
+    static IResult BadPeriod(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
+}

@@ -1,0 +1,51 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Paperboy.Digests;
+using static Paperboy.Tests.Digests.DigestTestApp;
+
+namespace Paperboy.Tests.Digests;
+
+public sealed class DigestSchedulerTests : IAsyncLifetime
+{
+    Maildev _mail = null!;
+
+    public async Task InitializeAsync() => _mail = await Maildev.StartAsync();
+
+    public async Task DisposeAsync() => await _mail.DisposeAsync();
+
+    [Fact]
+    public async Task AMissedRunIsCaughtUpOnceAtStartAndNotAgainAfterARestart()
+    {
+        await using var app = await StartAsync(Smtp(_mail.SmtpPort));
+        await ConfirmedSubscriberAsync(app, _mail, "reader@example.org");
+        // 00:00 has always passed: the server "was down" at today's run time.
+        var settings = Smtp(_mail.SmtpPort, background: true) with { DigestAt = new TimeOnly(0, 0), PollInterval = TimeSpan.FromMilliseconds(200) };
+
+        for (var start = 0; start < 2; start++)
+        {
+            var run = new DigestRun(app.Services.GetRequiredService<DigestComposer>(), app.Services.GetRequiredService<OutboxSender>(), settings, app.Database);
+            using var scheduler = new DigestScheduler(run, app.Services.GetRequiredService<OutboxSender>(), new OutboxSignal(), settings, NullLogger<DigestScheduler>.Instance);
+            await scheduler.StartAsync(CancellationToken.None);
+            if (start == 0) await _mail.WaitForAsync("reader@example.org", 2);
+            else await Task.Delay(TimeSpan.FromSeconds(3));
+            await scheduler.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Single(await _mail.MessagesToAsync("reader@example.org"), m => m.GetProperty("subject").GetString()!.StartsWith("Paperboy daily", StringComparison.Ordinal));
+        await using var c = await app.Database.OpenAsync();
+        Assert.Equal(1L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM digest_runs WHERE kind = 'schedule'"));
+    }
+
+    [Fact]
+    public void TheNextRunIsAtTheConfiguredLocalTime()
+    {
+        var settings = new DigestSettings { DigestAt = new TimeOnly(7, 0), TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris") };
+        var run = new DigestRun(null!, null!, settings, null!);
+        // 2025-11-20 05:30 UTC is 06:30 in Paris: today's run is still ahead, at 06:00 UTC.
+        var now = new DateTimeOffset(2025, 11, 20, 5, 30, 0, TimeSpan.Zero);
+        Assert.Equal(new DateOnly(2025, 11, 19), run.LatestScheduledDate(now));
+        Assert.Equal(new DateTimeOffset(2025, 11, 20, 6, 0, 0, TimeSpan.Zero), run.NextScheduledAt(now).ToUniversalTime());
+        Assert.Equal(new DateOnly(2025, 11, 19), run.DefaultDate(now));
+    }
+}

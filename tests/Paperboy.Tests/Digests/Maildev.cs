@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Paperboy.Tests.Digests;
+
+/// <summary>
+/// A real SMTP server for a test: its own maildev process on free ports, so test classes never
+/// share a mailbox. Messages are read back through maildev's REST API.
+/// </summary>
+public sealed class Maildev : IAsyncDisposable
+{
+    Process? _process;
+    readonly HttpClient _http;
+
+    public int SmtpPort { get; }
+    public int WebPort { get; }
+
+    Maildev(int smtpPort, int webPort)
+    {
+        SmtpPort = smtpPort;
+        WebPort = webPort;
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{webPort}/"), Timeout = TimeSpan.FromSeconds(20) };
+    }
+
+    public static async Task<Maildev> StartAsync()
+    {
+        var maildev = new Maildev(FreePort(), FreePort());
+        await maildev.StartProcessAsync();
+        return maildev;
+    }
+
+    public static string Binary()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, "maildev");
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new InvalidOperationException("maildev is not installed: the email tests need a real SMTP server. Run `bash .ci/run` (it installs maildev with npm) or `npm install -g maildev@2.2.1`.");
+    }
+
+    /// <summary>Starts maildev again on the same ports, after <see cref="StopAsync"/> (an SMTP server coming back).</summary>
+    public async Task StartProcessAsync()
+    {
+        var start = new ProcessStartInfo(Binary())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "--ip", "127.0.0.1", "--smtp", SmtpPort.ToString(), "--web", WebPort.ToString(), "--silent" }) start.ArgumentList.Add(a);
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"maildev exited with code {_process.ExitCode}");
+            try
+            {
+                using var smtp = new TcpClient();
+                await smtp.ConnectAsync(IPAddress.Loopback, SmtpPort);
+                (await _http.GetAsync("email")).EnsureSuccessStatusCode();
+                return;
+            }
+            catch (Exception ex) when (ex is SocketException or HttpRequestException or TaskCanceledException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException("maildev did not start within 30 s");
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is null) return;
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async Task<IReadOnlyList<JsonElement>> MessagesAsync()
+    {
+        using var doc = JsonDocument.Parse(await _http.GetStringAsync("email"));
+        return doc.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
+    }
+
+    public async Task<IReadOnlyList<JsonElement>> MessagesToAsync(string address) =>
+        (await MessagesAsync()).Where(m => m.GetProperty("to").EnumerateArray().Any(t => string.Equals(t.GetProperty("address").GetString(), address, StringComparison.OrdinalIgnoreCase))).ToList();
+
+    /// <summary>Waits until at least <paramref name="count"/> messages reached <paramref name="address"/>.</summary>
+    public async Task<IReadOnlyList<JsonElement>> WaitForAsync(string address, int count = 1, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var messages = await MessagesToAsync(address);
+            if (messages.Count >= count) return messages;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{messages.Count} of {count} messages reached {address} within {seconds} s");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The raw message (headers and MIME parts) as the server received it.</summary>
+    public Task<string> SourceAsync(JsonElement message) => _http.GetStringAsync($"email/{message.GetProperty("id").GetString()}/source");
+
+    public async Task ClearAsync() => (await _http.DeleteAsync("email/all")).EnsureSuccessStatusCode();
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _http.Dispose();
+    }
+}
