@@ -236,7 +236,7 @@ public sealed class Ranking(SearchSettings settings)
         var wanted = ranked.Take(take).ToDictionary(x => x.Row, x => x.Score);
         var result = new List<(int, double)>(wanted.Count);
         for (var d = 0; d < s.DocToRow.Length && result.Count < wanted.Count; d++)
-            if (s.DocToRow[d] >= 0 && wanted.TryGetValue(s.DocToRow[d], out var score) ) result.Add((d, score));
+            if (s.DocToRow[d] >= 0 && wanted.TryGetValue(s.DocToRow[d], out var score)) result.Add((d, score));
         return result;
     }
 

@@ -32,6 +32,24 @@ public sealed class IndexLifecycleTests
     }
 
     [Fact]
+    public async Task AHiddenPaperLeavesSearchWithinSeconds()
+    {
+        await using var app = await TestInstance.StartAsync(SearchFixture.CorpusFile);
+        Assert.Contains("2503.11731", await app.Client.GetStringAsync("/api/papers/search?q=2503.11731"), StringComparison.Ordinal);
+        await using (var c = await app.Database.OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET hidden = 1, updated_at = @At WHERE id = '2503.11731'",
+                new { At = Paperboy.Storage.Clock.Timestamp() });
+        }
+        // Pages never show it (rows are read with hidden = 0); the index itself drops it on the next poll.
+        Assert.DoesNotContain("2503.11731", await app.Client.GetStringAsync("/api/papers/search?q=industrial%20sensor%20simulation%20gaussian%20splatting&mode=keyword"), StringComparison.Ordinal);
+        var index = app.Services.GetRequiredService<SearchIndex>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (index.Count != 2326 && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.Equal(2326, app.Services.GetRequiredService<SearchIndex>().Count);
+    }
+
+    [Fact]
     public async Task AReindexFromTheCommandLineWhileTheSiteRunsIsFollowed()
     {
         using var dir = new TempDir();

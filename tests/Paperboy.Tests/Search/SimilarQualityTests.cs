@@ -1,0 +1,56 @@
+using Paperboy.Ingestion;
+using Paperboy.Search;
+using Paperboy.Storage;
+using Paperboy.Tests.Infrastructure;
+
+namespace Paperboy.Tests.Search;
+
+/// <summary>"Similar papers" measured against CACM's citation links (cacm.all .X lines of kind 5).</summary>
+public sealed class SimilarQualityTests
+{
+    [Fact]
+    public async Task FusingNeighboursWithMoreLikeThisFindsCitedPapersBetterThanEitherAlone()
+    {
+        var links = CacmLinks(SharedData.Path("cacm", "cacm.all"));
+        using var dir = new TempDir();
+        var options = new PaperboyOptions { DataDir = dir.File("data") };
+        var database = Database.FromOptions(options);
+        await new Importer(database).ImportAsync([SharedData.Path("ir", "cacm", "docs.jsonl")], "paperboy", TextWriter.Null);
+        var evaluation = new Evaluation(links.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(id => id, _ => 1)));
+
+        async Task<double> MapAsync(SearchSettings settings)
+        {
+            using var index = new SearchIndex(database, options, settings);
+            await index.RebuildAsync();
+            var search = new PaperSearch(index, database);
+            var scores = links.Keys.Select(id => evaluation.Score(id, search.RankSimilar(id, 100).Select(r => r.Id).ToList())).OfType<Evaluation.Scores>().ToList();
+            return Evaluation.Mean(scores).Map;
+        }
+
+        var fused = await MapAsync(new SearchSettings());
+        var dense = await MapAsync(new SearchSettings { SimilarSource = 1 });
+        var moreLikeThis = await MapAsync(new SearchSettings { SimilarSource = 2 });
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Assert.True(fused > dense && fused > moreLikeThis, $"fused {fused:0.0000}, dense {dense:0.0000}, more-like-this {moreLikeThis:0.0000}");
+        Assert.True(fused > 0.25, $"fused {fused:0.0000}");
+    }
+
+    static Dictionary<string, HashSet<string>> CacmLinks(string path)
+    {
+        var links = new Dictionary<string, HashSet<string>>();
+        string? current = null;
+        var inLinks = false;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.StartsWith(".I ", StringComparison.Ordinal)) { current = "cacm-" + line[3..].Trim(); inLinks = false; continue; }
+            if (line.StartsWith('.')) { inLinks = line.StartsWith(".X", StringComparison.Ordinal); continue; }
+            var fields = line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            if (!inLinks || current is null || fields.Length < 3 || fields[1] != "5") continue;
+            var other = "cacm-" + fields[0];
+            if (other == current) continue;
+            if (!links.TryGetValue(current, out var set)) links[current] = set = [];
+            set.Add(other);
+        }
+        return links;
+    }
+}
