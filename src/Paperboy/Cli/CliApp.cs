@@ -28,6 +28,7 @@ public static class CliApp
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(ImportCommand.Build());
         root.Subcommands.Add(StatsCommand.Build());
+        root.Subcommands.Add(HarvestCommand.Build());
         return root;
     }
 

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Paperboy.Ingestion;
+using Paperboy.Storage;
+
+namespace Paperboy.Harvest;
+
+/// <summary>
+/// Pulls Hugging Face daily papers one day at a time (<c>/api/daily_papers?date=</c>), parsed by the
+/// <c>hf-daily</c> importer reader and merged by <see cref="CatalogWriter"/>. Each day is one
+/// transaction together with the day checkpoint, so a crash resumes at the first day not committed.
+/// </summary>
+public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSettings settings, ILogger logger)
+{
+    public const string Source = "hf";
+
+    /// <summary>Upvotes and comments keep coming for a few days after a paper is featured: those days are fetched again.</summary>
+    const int RefreshDays = 2;
+
+    public Task<HarvestReport> RunAsync(DateOnly? from, DateOnly? to, Action<DateOnly>? progress = null, CancellationToken ct = default) =>
+        HarvestRun.UnderLeaseAsync(store, Source, logger, (owner, report, token) => HarvestAsync(owner, report, from, to, progress, token),
+            new HarvestReport(Source) { Unit = "days" }, ct);
+
+    /// <summary>By default: from the day after the last one harvested (but at least the last few days again), or a week back; to today (UTC).</summary>
+    public static DateOnly DefaultFrom(string? cursor, DateOnly today)
+    {
+        var refresh = today.AddDays(-RefreshDays);
+        return Clock.ParseDay(cursor) is { } last
+            ? (last.AddDays(1) < refresh ? last.AddDays(1) : refresh)
+            : today.AddDays(-7);
+    }
+
+    async Task HarvestAsync(string owner, HarvestReport report, DateOnly? from, DateOnly? to, Action<DateOnly>? progress, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var state = await store.GetAsync(Source, ct);
+        var first = from ?? DefaultFrom(state?.Cursor, today);
+        var last = to ?? today;
+
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            progress?.Invoke(day);
+            var url = new Uri($"{settings.HfBaseUrl.ToString().TrimEnd('/')}/api/daily_papers?date={Clock.Day(day)}");
+            byte[] body;
+            try
+            {
+                body = await http.GetAsync(url, ValidateBody, ct);
+            }
+            catch (FetchException ex) when (ex.Kind == FetchFailure.Malformed || ex.Status is >= 400 and < 500 and not 408 and not 429)
+            {
+                // This day is bad, not the source: report it, keep the others. The checkpoint stays
+                // before it, so the next run asks for it again.
+                report.Rejections.Add($"{url}:1: {ex.Message}");
+                logger.LogWarning("Hugging Face day {Day} skipped: {Error}", Clock.Day(day), ex.Message);
+                continue;
+            }
+
+            var papers = new List<ImportedPaper>();
+            foreach (var record in Importer.Readers["hf-daily"]().Read(new MemoryStream(body, writable: false), url.ToString()))
+            {
+                if (record.Paper is { } paper) papers.Add(paper);
+                else report.Rejections.Add($"{url}:{record.Position}: {record.Error}");
+            }
+
+            await using var connection = await store.Database.OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            foreach (var paper in papers)
+                report.Count(await CatalogWriter.UpsertAsync(connection, tx, paper, "harvest"));
+            await HarvestStore.SaveDayAsync(connection, tx, Source, day, owner);
+            await tx.CommitAsync(ct);
+            report.Units++;
+        }
+    }
+
+    /// <summary>A day is a JSON array; anything else (a cut-off body, an HTML error page) is retried, then skipped.</summary>
+    static string? ValidateBody(byte[] body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Array ? null : $"expected a JSON array, got {doc.RootElement.ValueKind}";
+        }
+        catch (JsonException ex)
+        {
+            return $"truncated or invalid JSON ({body.Length:N0} bytes): {ex.Message.Split(" Path:")[0].TrimEnd('.')}";
+        }
+    }
+}
