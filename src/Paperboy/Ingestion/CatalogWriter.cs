@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
 using Paperboy.Papers;
@@ -12,13 +13,21 @@ public enum WriteOutcome { Unchanged, New, Updated }
 /// Writes imported papers into the catalog, merging with what is there. The rule: a field a
 /// source states replaces what we had; a field it leaves out keeps what another source said;
 /// counts reported by sources only grow (a later, smaller snapshot does not erase votes).
-/// Writing the same record twice changes nothing, which makes every import idempotent.
+/// Writing the same record twice changes nothing, which makes every import idempotent, also when
+/// two sources disagree: a record applied once is remembered by its fingerprint and skipped after.
 /// </summary>
 public static class CatalogWriter
 {
     public static async Task<WriteOutcome> UpsertAsync(DbConnection connection, DbTransaction tx, ImportedPaper incoming, string source)
     {
         var id = incoming.Id;
+        // A record applied before is skipped: two sources that disagree on a field would otherwise
+        // take turns overwriting it on every re-import of both (see import_fingerprints).
+        var fingerprint = Fingerprint(incoming);
+        var seen = await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM import_fingerprints WHERE paper_id = @id AND fingerprint = @fingerprint", new { id, fingerprint }, tx);
+        if (seen > 0) return WriteOutcome.Unchanged;
+
         var existing = await connection.QuerySingleOrDefaultAsync<Paper>(
             "SELECT * FROM papers WHERE id = @id", new { id }, tx);
         var now = Clock.Timestamp();
@@ -50,8 +59,14 @@ public static class CatalogWriter
         {
             outcome = WriteOutcome.Updated;
         }
+        await connection.ExecuteAsync(
+            "INSERT INTO import_fingerprints (paper_id, fingerprint) VALUES (@id, @fingerprint) ON CONFLICT DO NOTHING", new { id, fingerprint }, tx);
         return outcome;
     }
+
+    /// <summary>The record exactly as the reader produced it, hashed: any change in what a source says makes a new one.</summary>
+    static string Fingerprint(ImportedPaper paper) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(paper)));
 
     static async Task<bool> UpsertDailyAsync(DbConnection connection, DbTransaction tx, string paperId, DailyFeature daily, string source, string now)
     {

@@ -28,6 +28,8 @@ public sealed class Importer(Database database)
         ["paperboy"] = () => new PaperboyJsonlReader(),
     };
 
+    static readonly HashSet<string> EmptyIsValid = ["arxiv-atom", "arxiv-oai"];
+
     /// <summary>Called after every committed batch with (path, records read so far in that file).</summary>
     public Action<string, long>? Progress { get; init; }
 
@@ -105,7 +107,10 @@ public sealed class Importer(Database database)
             }
         }
         await FlushAsync();
-        if (seen == 0)
+        // An arXiv answer that matched nothing (Atom totalResults 0, OAI-PMH noRecordsMatch) is a
+        // valid empty result: its reader yields nothing and reports no error. A JSON file with no
+        // records at all is more likely the wrong file, so that is still reported.
+        if (seen == 0 && !EmptyIsValid.Contains(reader.Format))
         {
             rejections.WriteLine($"{path}:1: no records found");
             rejected++;

@@ -46,7 +46,12 @@ static class JsonErrors
     public static string Describe(JsonException ex)
     {
         var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.');
+        // Reader errors end with " LineNumber: …" instead, relative to a buffer when streaming.
+        foreach (var tail in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(tail, StringComparison.Ordinal);
+            if (cut > 0) message = message[..cut];
+        }
+        return message.TrimEnd('.', ' ');
     }
 }
