@@ -109,7 +109,8 @@ public static class CatalogWriter
             Title = Text(p.Title) ?? old?.Title ?? "",
             Abstract = Text(p.Abstract) ?? old?.Abstract,
             Authors = List(p.Authors) ?? old?.Authors ?? "[]",
-            Published = p.Published is { } pub ? Clock.Day(pub) : old?.Published,
+            // A record without a date gets the month of its arXiv id (SPEC §4), but never over a real date.
+            Published = p.Published is { } pub ? Clock.Day(pub) : old?.Published ?? (ArxivId.MonthOf(p.Id) is { } month ? Clock.Day(month) : null),
             Updated = p.Updated is { } upd ? Clock.Day(upd) : old?.Updated,
             Categories = p.Categories is { Count: > 0 } c ? string.Join(' ', c) : old?.Categories,
             AbsUrl = Text(p.AbsUrl) ?? old?.AbsUrl,

@@ -33,10 +33,23 @@ public static class JsonLines
                     ? ReadResult.Ok(line, parse(doc.RootElement))
                     : ReadResult.Bad(line, $"expected a JSON object, got {doc.RootElement.ValueKind}");
             }
-            catch (JsonException ex) { result = ReadResult.Bad(line, $"invalid JSON: {JsonErrors.Describe(ex)}"); }
+            catch (JsonException ex)
+            {
+                // GZipStream ends silently where a .gz was cut, so a cut file shows up as a last line
+                // that more bytes would have completed; say so rather than blame the JSON.
+                result = ReadResult.Bad(line, AtEnd(reader) && JsonErrors.IsIncomplete(text)
+                    ? $"JSON ends mid-record (file cut short?): {JsonErrors.Describe(ex)}"
+                    : $"invalid JSON: {JsonErrors.Describe(ex)}");
+            }
             catch (FormatException ex) { result = ReadResult.Bad(line, ex.Message); }
             yield return result;
         }
+    }
+
+    static bool AtEnd(StreamReader reader)
+    {
+        try { return reader.EndOfStream; }
+        catch (Exception ex) when (ex is InvalidDataException or IOException) { return true; }
     }
 }
 
@@ -53,5 +66,23 @@ static class JsonErrors
             if (cut > 0) message = message[..cut];
         }
         return message.TrimEnd('.', ' ');
+    }
+
+    /// <summary>True when the text is the start of a JSON value that more bytes would complete.</summary>
+    public static bool IsIncomplete(string text)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text), isFinalBlock: false, state: default);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return false;
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }

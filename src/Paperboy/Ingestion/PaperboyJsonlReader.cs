@@ -20,7 +20,7 @@ public sealed class PaperboyJsonlReader : IPaperReader
         var rawId = JsonFields.String(e, "id") ?? throw new FormatException("missing \"id\"");
         // The title must be there but may be empty: real collections have untitled records (Cranfield).
         if (!e.TryGetProperty("title", out _)) throw new FormatException("missing \"title\"");
-        var title = JsonFields.String(e, "title") ?? "";
+        var title = SourceText.Collapse(JsonFields.String(e, "title")) ?? "";
         var parsedId = ArxivId.Parse(rawId);
         var id = parsedId?.Id ?? rawId.Trim();
         var daily = JsonFields.Date(e, "daily_date");
@@ -28,10 +28,11 @@ public sealed class PaperboyJsonlReader : IPaperReader
         {
             Id = id,
             Title = title,
-            Abstract = JsonFields.String(e, "abstract") ?? JsonFields.String(e, "summary"),
+            Abstract = SourceText.Collapse(JsonFields.String(e, "abstract") ?? JsonFields.String(e, "summary")),
             Authors = JsonFields.StringList(e, "authors"),
-            // A missing date on a new-style arXiv id comes from its YYMM (SPEC §4).
-            Published = JsonFields.Date(e, "published") ?? ArxivId.MonthOf(id),
+            // A missing date is left to CatalogWriter, which takes it from the id's YYMM (SPEC §4)
+            // only when no source gave a real one: the guess must not overwrite Hugging Face's date.
+            Published = JsonFields.Date(e, "published"),
             Categories = JsonFields.StringList(e, "categories"),
             AbsUrl = JsonFields.String(e, "url") ?? JsonFields.String(e, "abs"),
             PdfUrl = JsonFields.String(e, "pdf_url") ?? JsonFields.String(e, "pdf"),
