@@ -53,12 +53,12 @@ static class HarvestCommand
             var idList = result.GetValue(ids) ?? [];
             if (result.GetValue(baseUrl) is { } url)
                 settings = idList.Length > 0 ? settings with { ArxivApiUrl = Url(url) } : settings with { ArxivOaiUrl = Url(url) };
+            if (idList.Length > 0 && (first is not null || last is not null || result.GetValue(sets) is { Length: > 0 }))
+                throw new UsageException("--id fetches single papers; it does not combine with --set, --from or --to");
             using var harvesters = Create(result, settings);
 
             if (idList.Length > 0)
             {
-                if (first is not null || last is not null || result.GetValue(sets) is { Length: > 0 })
-                    throw new UsageException("--id fetches single papers; it does not combine with --set, --from or --to");
                 var report = await RunAsync(async () => (await harvesters.Arxiv.FetchByIdsAsync(idList, ct)).Report);
                 return Finish(report);
             }
