@@ -42,7 +42,7 @@ public static class HarvestAdmin
     public static async Task<HarvestOverview> OverviewAsync(Harvesters harvesters, CancellationToken ct)
     {
         var settings = harvesters.Settings;
-        var jobs = new HarvestScheduler(harvesters, Microsoft.Extensions.Logging.Abstractions.NullLogger<HarvestScheduler>.Instance).Jobs();
+        var jobs = settings.Jobs();
         var states = (await harvesters.Store.AllAsync(ct)).ToDictionary(s => s.Source);
         var now = DateTimeOffset.UtcNow;
         var views = jobs.Union(states.Keys).Order(StringComparer.Ordinal).Select(source =>
@@ -52,7 +52,9 @@ public static class HarvestAdmin
             return new HarvestSourceView(source, s.Status(now), jobs.Contains(source), s.LastSuccessAt, s.LastAttemptAt, s.LastSummary,
                 s.LastNew, s.LastUpdated, s.LastRejected, erred ? s.LastError : null, s.LastErrorAt, s.Cursor, s.Resume is not null);
         }).ToList();
-        var schedule = jobs.Count == 0
+        var schedule = settings.ConfigurationError is { } error
+            ? $"off: {error}"
+            : jobs.Count == 0
             ? "off (set PAPERBOY_HARVEST_SOURCES=hf,arxiv)"
             : $"{string.Join(", ", jobs)} daily at {settings.At:HH\\:mm} UTC";
         return new HarvestOverview(schedule, settings.UserAgent, views);

@@ -14,17 +14,12 @@ public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestSched
 
     HarvestSettings Settings => harvesters.Settings;
 
-    /// <summary>The jobs: "hf", and one "arxiv:SET" per configured set.</summary>
-    public IReadOnlyList<string> Jobs() =>
-        Settings.Sources.SelectMany(s => s switch
-        {
-            "hf" => new[] { HfHarvester.Source },
-            "arxiv" => Settings.ArxivSets.Select(ArxivHarvester.SourceFor),
-            _ => Array.Empty<string>(),
-        }).Distinct().ToList();
+    IReadOnlyList<string> Jobs() => Settings.Jobs();
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
+        if (Settings.ConfigurationError is { } error)
+            logger.LogError("Harvesting is off: {Error}", error);
         foreach (var unknown in Settings.Sources.Where(s => s is not ("hf" or "arxiv")))
             logger.LogWarning("PAPERBOY_HARVEST_SOURCES: unknown source '{Source}' ignored (expected hf, arxiv)", unknown);
         if (Jobs().Count == 0)
@@ -40,8 +35,7 @@ public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestSched
             foreach (var job in Jobs())
             {
                 if (ct.IsCancellationRequested) break;
-                if (!await IsDueAsync(job, DateTimeOffset.UtcNow, ct)) continue;
-                anyFailed |= !await RunAsync(job, ct);
+                anyFailed |= !await RunIfDueAsync(job, ct);
             }
             var now = DateTimeOffset.UtcNow;
             var next = NextScheduled(now, Settings.At);
@@ -58,11 +52,12 @@ public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestSched
             || string.CompareOrdinal(state.LastSuccessAt, Clock.Timestamp(LastScheduled(now, Settings.At))) < 0;
     }
 
-    /// <summary>Runs one job; false when it failed. Nothing a source does may stop the site.</summary>
-    async Task<bool> RunAsync(string job, CancellationToken ct)
+    /// <summary>Runs one job if it is due; false when it failed. Nothing a source (or the database) does may stop the site.</summary>
+    async Task<bool> RunIfDueAsync(string job, CancellationToken ct)
     {
         try
         {
+            if (!await IsDueAsync(job, DateTimeOffset.UtcNow, ct)) return true;
             var report = job == HfHarvester.Source
                 ? await harvesters.Hf.RunAsync(null, null, ct: ct)
                 : await harvesters.Arxiv.RunAsync(job["arxiv:".Length..], null, null, ct: ct);

@@ -44,7 +44,26 @@ public sealed record HarvestSettings
         }
     }
 
+    /// <summary>What the scheduler runs, by harvest_state source key: "hf", and "arxiv:SET" for each set.</summary>
+    public IReadOnlyList<string> Jobs() =>
+        Sources.SelectMany(s => s switch
+        {
+            "hf" => new[] { HfHarvester.Source },
+            "arxiv" => ArxivSets.Select(ArxivHarvester.SourceFor),
+            _ => [],
+        }).Distinct().ToList();
+
     public static HarvestSettings FromEnvironment() => FromLookup(Environment.GetEnvironmentVariable);
+
+    /// <summary>Set when the configuration could not be read: <c>serve</c> then runs with harvesting off and says why.</summary>
+    public string? ConfigurationError { get; init; }
+
+    /// <summary>For <c>serve</c>: a typo in a harvest setting turns harvesting off with a clear error; the site still starts.</summary>
+    public static HarvestSettings FromEnvironmentOrOff()
+    {
+        try { return FromEnvironment(); }
+        catch (FormatException ex) { return new HarvestSettings { ConfigurationError = ex.Message }; }
+    }
 
     public static HarvestSettings FromLookup(Func<string, string?> env)
     {

@@ -134,9 +134,9 @@ public sealed class HarvestStore(Database database)
     {
         var previous = Clock.Day(day.AddDays(-1));
         await c.ExecuteAsync("""
-            UPDATE harvest_state SET cursor = @day, lease_until = @until
+            UPDATE harvest_state SET cursor = @day
             WHERE source = @source AND (cursor IS NULL OR (cursor < @day AND cursor >= @previous))
-            """, new { source, day = Clock.Day(day), previous, until = Clock.Timestamp(DateTimeOffset.UtcNow + LeaseLength) }, tx);
+            """, new { source, day = Clock.Day(day), previous }, tx);
         await c.ExecuteAsync("UPDATE harvest_state SET lease_until = @until WHERE source = @source AND lease_owner = @owner",
             new { source, owner, until = Clock.Timestamp(DateTimeOffset.UtcNow + LeaseLength) }, tx);
     }

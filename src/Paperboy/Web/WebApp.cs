@@ -34,7 +34,7 @@ public static class WebApp
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<PaperStore>();
         builder.Services.AddSingleton<Metrics>();
-        builder.Services.AddSingleton(_ => Harvest.HarvestSettings.FromEnvironment());
+        builder.Services.AddSingleton(_ => Harvest.HarvestSettings.FromEnvironmentOrOff());
         builder.Services.AddSingleton<Harvest.Harvesters>();
         builder.Services.AddHostedService<Harvest.HarvestScheduler>();
         builder.Services.AddRazorComponents();

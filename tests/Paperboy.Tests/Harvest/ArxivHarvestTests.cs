@@ -113,6 +113,7 @@ public sealed class ArxivHarvestTests
         Assert.Contains("\"Token\":\"page-3\"", saved!.Resume, StringComparison.Ordinal);
 
         holdPageThree = false;
+        await WaitUntilLoggedAsync(stub, 3); // the stub logs the abandoned request when its handler ends
         var requestsBefore = stub.Requests.Count;
         var resumed = await harvesters.Arxiv.RunAsync("cs", null, null);
 
@@ -159,6 +160,7 @@ public sealed class ArxivHarvestTests
         var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
         Assert.Equal(9, (await IdsAsync(database)).Count);
         holdPageFour = false;
+        await WaitUntilLoggedAsync(stub, 4);
         var requestsBefore = stub.Requests.Count;
 
         // Same command again: the dead process's lease does not block it, and it picks up at page 4.
@@ -349,6 +351,13 @@ public sealed class ArxivHarvestTests
             answers[ids] = (doc.RootElement.GetProperty("status_code").GetInt32(), doc.RootElement.GetProperty("body").GetString()!);
         }
         return answers;
+    }
+
+    static async Task WaitUntilLoggedAsync(StubServer stub, int page)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!stub.Requests.Any(r => HarvestFixtures.PageOf(r.PathAndQuery) == page) && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
     }
 
     static async Task<List<string>> IdsAsync(Database database)
