@@ -13,7 +13,7 @@ namespace Paperboy.Harvest;
 /// next page, so a crash resumes at the first page not committed. Deleted OAI records and "This paper
 /// has been withdrawn" comments mark papers withdrawn; a newer version updates version and dates.
 /// </summary>
-public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestSettings settings, ILogger logger)
+public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestSettings settings, ILogger logger, TimeProvider time)
 {
     public static string SourceFor(string set) => "arxiv:" + set;
     public const string ApiSource = "arxiv:api";
@@ -30,9 +30,10 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
     {
         var source = SourceFor(set);
         var state = await store.GetAsync(source, ct);
-        var today = Clock.Day(DateOnly.FromDateTime(DateTime.UtcNow));
+        var todayDate = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = Clock.Day(todayDate);
         var saved = state?.Resume is { } json ? JsonSerializer.Deserialize<OaiRun>(json) : null;
-        var runFrom = from is { } f ? Clock.Day(f) : state?.Cursor ?? Clock.Day(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-7));
+        var runFrom = from is { } f ? Clock.Day(f) : state?.Cursor ?? Clock.Day(todayDate.AddDays(-7));
         var runUntil = until is { } u ? Clock.Day(u) : null;
 
         // Resume an interrupted run when asked for the same thing (or nothing in particular).

@@ -12,7 +12,7 @@ public sealed class Harvesters : IDisposable
     readonly PoliteHttp _hfHttp;
     readonly PoliteHttp _arxivHttp;
 
-    public Harvesters(Database database, HarvestSettings settings, ILoggerFactory loggers)
+    public Harvesters(Database database, HarvestSettings settings, ILoggerFactory loggers, TimeProvider? time = null)
     {
         Settings = settings;
         Store = new HarvestStore(database);
@@ -22,8 +22,10 @@ public sealed class Harvesters : IDisposable
         var arxivInterval = Max(HarvestSettings.PoliteInterval(settings.ArxivOaiUrl, settings.ArxivInterval),
             HarvestSettings.PoliteInterval(settings.ArxivApiUrl, settings.ArxivInterval));
         _arxivHttp = new PoliteHttp(Policy(settings, arxivInterval), settings.UserAgent, settings.Contact, logger);
-        Hf = new HfHarvester(Store, _hfHttp, settings, logger);
-        Arxiv = new ArxivHarvester(Store, _arxivHttp, settings, logger);
+        // "Today" decides default ranges; tests move it, production uses the system clock.
+        time ??= TimeProvider.System;
+        Hf = new HfHarvester(Store, _hfHttp, settings, logger, time);
+        Arxiv = new ArxivHarvester(Store, _arxivHttp, settings, logger, time);
     }
 
     public HarvestSettings Settings { get; }

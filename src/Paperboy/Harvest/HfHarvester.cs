@@ -9,12 +9,16 @@ namespace Paperboy.Harvest;
 /// <c>hf-daily</c> importer reader and merged by <see cref="CatalogWriter"/>. Each day is one
 /// transaction together with the day checkpoint, so a crash resumes at the first day not committed.
 /// </summary>
-public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSettings settings, ILogger logger)
+public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSettings settings, ILogger logger, TimeProvider time)
 {
     public const string Source = "hf";
 
     /// <summary>Upvotes and comments keep coming for a few days after a paper is featured: those days are fetched again.</summary>
     const int RefreshDays = 2;
+
+    /// <summary>Items per page of <c>/api/daily_papers</c> when no limit is given (Hugging Face's default).</summary>
+    const int HfPageSize = 50;
+    const int MaxPagesPerDay = 10;
 
     public Task<HarvestReport> RunAsync(DateOnly? from, DateOnly? to, Action<DateOnly>? progress = null, CancellationToken ct = default) =>
         HarvestRun.UnderLeaseAsync(store, Source, logger, (owner, report, token) => HarvestAsync(owner, report, from, to, progress, token),
@@ -31,7 +35,7 @@ public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSett
 
     async Task HarvestAsync(string owner, HarvestReport report, DateOnly? from, DateOnly? to, Action<DateOnly>? progress, CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var state = await store.GetAsync(Source, ct);
         var first = from ?? DefaultFrom(state?.Cursor, today);
         var last = to ?? today;
@@ -39,26 +43,42 @@ public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSett
         for (var day = first; day <= last; day = day.AddDays(1))
         {
             progress?.Invoke(day);
-            var url = new Uri($"{settings.HfBaseUrl.ToString().TrimEnd('/')}/api/daily_papers?date={Clock.Day(day)}");
-            byte[] body;
-            try
-            {
-                body = await http.GetAsync(url, ValidateBody, ct);
-            }
-            catch (FetchException ex) when (ex.Kind == FetchFailure.Malformed || ex.Status is >= 400 and < 500 and not 408 and not 429)
-            {
-                // This day is bad, not the source: report it, keep the others. The checkpoint stays
-                // before it, so the next run asks for it again.
-                report.Rejections.Add($"{url}:1: {ex.Message}");
-                logger.LogWarning("Hugging Face day {Day} skipped: {Error}", Clock.Day(day), ex.Message);
-                continue;
-            }
-
             var papers = new List<ImportedPaper>();
-            foreach (var record in Importer.Readers["hf-daily"]().Read(new MemoryStream(body, writable: false), url.ToString()))
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            string? skipped = null;
+            // Hugging Face answers 50 items a page: a full page may have a next one (p=1, 2...).
+            // A page that brings no new paper ends the day too, should a server ignore p.
+            for (var page = 0; page < MaxPagesPerDay; page++)
             {
-                if (record.Paper is { } paper) papers.Add(paper);
-                else report.Rejections.Add($"{url}:{record.Position}: {record.Error}");
+                var url = new Uri($"{settings.HfBaseUrl.ToString().TrimEnd('/')}/api/daily_papers?date={Clock.Day(day)}" + (page == 0 ? "" : $"&p={page}"));
+                byte[] body;
+                try
+                {
+                    body = await http.GetAsync(url, ValidateBody, ct);
+                }
+                catch (FetchException ex) when (ex.Kind == FetchFailure.Malformed || ex.Status is >= 400 and < 500 and not 408 and not 429)
+                {
+                    // This day is bad, not the source: report it, keep the other days. The checkpoint
+                    // stays before it, so the next run asks for it again.
+                    skipped = $"{url}:1: {ex.Message}";
+                    break;
+                }
+
+                var items = 0;
+                var fresh = 0;
+                foreach (var record in Importer.Readers["hf-daily"]().Read(new MemoryStream(body, writable: false), url.ToString()))
+                {
+                    items++;
+                    if (record.Paper is not { } paper) report.Rejections.Add($"{url}:{record.Position}: {record.Error}");
+                    else if (ids.Add(paper.Id)) { papers.Add(paper); fresh++; }
+                }
+                if (items < HfPageSize || fresh == 0) break;
+            }
+            if (skipped is not null)
+            {
+                report.Rejections.Add(skipped);
+                logger.LogWarning("Hugging Face day {Day} skipped: {Error}", Clock.Day(day), skipped);
+                continue;
             }
 
             await using var connection = await store.Database.OpenAsync(ct);

@@ -182,6 +182,76 @@ public sealed class HfHarvestTests
     }
 
     [Fact]
+    public async Task ADayWithMoreThanOnePageIsFetchedPageByPage()
+    {
+        // 80 real items, as Hugging Face would page them: 50, then 30.
+        var items = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(HarvestFixtures.HfDay("2025-09-30")))!.AsArray()
+            .Concat(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(HarvestFixtures.HfDay("2025-09-29")))!.AsArray())
+            .Select(n => n!.ToJsonString()).ToList();
+        await using var stub = await StubServer.StartAsync(async c =>
+        {
+            var p = int.TryParse(c.Request.Query["p"], out var n) ? n : 0;
+            c.Response.ContentType = "application/json";
+            await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(c.Response, "[" + string.Join(",", items.Skip(p * 50).Take(50)) + "]");
+        });
+        using var dir = new TempDir();
+        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
+
+        var report = await harvesters.Hf.RunAsync(new DateOnly(2025, 9, 30), new DateOnly(2025, 9, 30));
+
+        Assert.Null(report.Error);
+        Assert.Equal(80, report.New);
+        Assert.Equal(["/api/daily_papers?date=2025-09-30", "/api/daily_papers?date=2025-09-30&p=1"], stub.Requests.Select(r => r.PathAndQuery));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task AHarvestStoppedMidRangeIsResumedByTheNextDefaultRunFromTheFirstMissingDay()
+    {
+        var dayFourAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hold = true;
+        await using var stub = await StubServer.StartAsync(async c =>
+        {
+            if (hold && c.Request.Query["date"] == "2025-09-04")
+            {
+                dayFourAsked.TrySetResult();
+                await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { });
+                return;
+            }
+            await HarvestFixtures.ServeHfDayAsync(c);
+        });
+        using var dir = new TempDir();
+        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        // "Today" is 2025-09-09, so a first default run covers 2025-09-02..09.
+        using var harvesters = new Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl),
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, new FixedTime(DateTimeOffset.Parse("2025-09-09T12:00:00Z")));
+
+        using var crash = new CancellationTokenSource();
+        var interrupted = harvesters.Hf.RunAsync(null, null, ct: crash.Token);
+        await dayFourAsked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await crash.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => interrupted);
+        Assert.Equal("2025-09-03", (await harvesters.Store.GetAsync("hf"))!.Cursor);
+
+        hold = false;
+        var resumed = await harvesters.Hf.RunAsync(null, null);
+
+        Assert.Null(resumed.Error);
+        var asked = stub.Requests.Select(r => r.PathAndQuery[^10..]).ToList();
+        Assert.Equal(["2025-09-02", "2025-09-03", "2025-09-04", "2025-09-04", "2025-09-05", "2025-09-06", "2025-09-07", "2025-09-08", "2025-09-09"], asked.Order());
+        Assert.Equal("2025-09-09", (await harvesters.Store.GetAsync("hf"))!.Cursor);
+        var days = (await DailySnapshotAsync(database)).GroupBy(e => e.Day).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["2025-09-02"] = 4, ["2025-09-03"] = 26, ["2025-09-04"] = 4, ["2025-09-05"] = 10, ["2025-09-08"] = 7, ["2025-09-09"] = 16 }, days);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
     public async Task ByDefaultTheHarvestStartsAfterTheLastHarvestedDayButRefreshesTheLastTwo()
     {
         var today = new DateOnly(2025, 9, 20);
