@@ -71,6 +71,10 @@ public sealed class PoliteHttp : IDisposable
     /// </summary>
     public async Task<byte[]> GetAsync(Uri url, Func<byte[], string?>? validate, CancellationToken ct)
     {
+        // A server that says when to come back (arXiv's OAI flow control does so routinely) is obeyed
+        // without using up the tries meant for failures, up to this many times per request.
+        const int MaxPolitePauses = 10;
+        var pauses = 0;
         for (var attempt = 1; ; attempt++)
         {
             var (failure, message, status, retryAfter, body) = await TryOnceAsync(url, ct);
@@ -88,14 +92,19 @@ public sealed class PoliteHttp : IDisposable
                 throw new FetchException(FetchFailure.Status,
                     $"GET {url}: {message}; the server asks to wait {ra.TotalSeconds:0} s, longer than the {_policy.MaxRetryAfter.TotalSeconds:0} s we wait", status);
             }
-            if (!retriable || attempt >= _policy.Attempts)
+            if (retryAfter is not null && retriable && pauses < MaxPolitePauses)
             {
-                var tries = attempt == 1 ? "" : $" after {attempt} tries";
+                pauses++;
+                attempt--;
+            }
+            else if (!retriable || attempt >= _policy.Attempts)
+            {
+                var tries = attempt + pauses == 1 ? "" : $" after {attempt + pauses} tries";
                 throw new FetchException(failure.Value, $"GET {url}: {message}{tries}", status);
             }
 
             var delay = retryAfter ?? Backoff(attempt);
-            _logger.LogDebug("GET {Url}: {Problem}; try {Attempt} of {Attempts} in {Delay:0.0} s", url, message, attempt + 1, _policy.Attempts, delay.TotalSeconds);
+            _logger.LogDebug("GET {Url}: {Problem}; asking again in {Delay:0.0} s", url, message, delay.TotalSeconds);
             if (retryAfter is not null)
             {
                 // Retry-After speaks for the whole host: every request through this client waits.

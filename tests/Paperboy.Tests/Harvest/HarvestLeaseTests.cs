@@ -66,6 +66,33 @@ public sealed class HarvestLeaseTests
     }
 
     [Fact]
+    public async Task RepeatedFlowControlPausesDoNotUseUpTheRetriesMeantForFailures()
+    {
+        var pages = HarvestFixtures.OaiPages(6);
+        var refused = 0;
+        await using var stub = await StubServer.StartAsync(async c =>
+        {
+            // arXiv's OAI server answers "503, Retry-After" several times in a row when busy.
+            if (Interlocked.Increment(ref refused) <= 5)
+            {
+                c.Response.StatusCode = 503;
+                c.Response.Headers.RetryAfter = "0";
+                return;
+            }
+            await HarvestFixtures.WriteXmlAsync(c, pages[HarvestFixtures.PageOf(c.Request) - 1]);
+        });
+        using var dir = new TempDir();
+        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl)); // 3 tries for failures
+
+        var report = await harvesters.Arxiv.RunAsync("cs", new DateOnly(2017, 12, 14), null);
+
+        Assert.Null(report.Error);
+        Assert.Equal(18, report.New);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task ARetryAfterLongerThanWeWaitEndsTheRunWithAClearError()
     {
         await using var stub = await StubServer.StartAsync(c =>
