@@ -339,6 +339,38 @@ public sealed class ArxivHarvestTests
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
+    [Fact]
+    public async Task ANewVersionFromTheAtomApiUpdatesVersionAndDateAndAnOlderOneNeverDowngrades()
+    {
+        var recorded = RecordedAtomResponses()["1605.08386"].Body;
+        var revised = recorded.Replace("1605.08386v1", "1605.08386v2", StringComparison.Ordinal)
+            .Replace("<updated>2016-05-26T17:59:46Z</updated>", "<updated>2016-09-01T10:00:00Z</updated>", StringComparison.Ordinal);
+        var answer = recorded;
+        await using var stub = await StubServer.StartAsync(c => HarvestFixtures.WriteXmlAsync(c, answer));
+        using var dir = new TempDir();
+        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
+
+        await harvesters.Arxiv.FetchByIdsAsync(["1605.08386"]);
+        Assert.Equal((1L, "2016-05-26"), await VersionAsync(database));
+
+        answer = revised;
+        var (report, _) = await harvesters.Arxiv.FetchByIdsAsync(["1605.08386"]);
+        Assert.Equal(1, report.Updated);
+        Assert.Equal((2L, "2016-09-01"), await VersionAsync(database));
+
+        answer = recorded; // a stale mirror answering with v1 again
+        await harvesters.Arxiv.FetchByIdsAsync(["1605.08386"]);
+        Assert.Equal(2L, (await VersionAsync(database)).Version);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        static async Task<(long Version, string Updated)> VersionAsync(Database database)
+        {
+            await using var c = await database.OpenAsync();
+            return await c.QuerySingleAsync<(long, string)>("SELECT version, updated FROM papers WHERE id = '1605.08386'");
+        }
+    }
+
     /// <summary>The recorded Atom exchanges by their id_list.</summary>
     static Dictionary<string, (int Status, string Body)> RecordedAtomResponses()
     {
