@@ -40,12 +40,14 @@ public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSett
         var first = from ?? DefaultFrom(state?.Cursor, today);
         var last = to ?? today;
 
+        var missing = new List<string>();
         for (var day = first; day <= last; day = day.AddDays(1))
         {
             progress?.Invoke(day);
             var papers = new List<ImportedPaper>();
             var ids = new HashSet<string>(StringComparer.Ordinal);
             string? skipped = null;
+            var notFound = false;
             // Hugging Face answers 50 items a page: a full page may have a next one (p=1, 2...).
             // A page that brings no new paper ends the day too, should a server ignore p.
             for (var page = 0; page < MaxPagesPerDay; page++)
@@ -55,6 +57,13 @@ public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSett
                 try
                 {
                     body = await http.GetAsync(url, ValidateBody, ct);
+                }
+                catch (FetchException ex) when (ex.Status == 404)
+                {
+                    // Hugging Face answers [] for a day without papers; a 404 (some mirrors and stubs) says the
+                    // same, but we cannot tell it from a wrong base URL: no rejection, and no checkpoint either.
+                    notFound = true;
+                    break;
                 }
                 catch (FetchException ex) when (ex.Kind == FetchFailure.Malformed || ex.Status is >= 400 and < 500 and not 408 and not 429)
                 {
@@ -74,6 +83,11 @@ public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSett
                 }
                 if (items < HfPageSize || fresh == 0) break;
             }
+            if (notFound)
+            {
+                missing.Add(Clock.Day(day));
+                continue;
+            }
             if (skipped is not null)
             {
                 report.Rejections.Add(skipped);
@@ -89,6 +103,10 @@ public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSett
             await tx.CommitAsync(ct);
             report.Units++;
         }
+        if (missing.Count > 0 && report.Units == 0 && report.Rejected == 0)
+            throw new FetchException(FetchFailure.Status, $"every day asked ({missing[0]}..{missing[^1]}) answered HTTP 404: is the base URL {settings.HfBaseUrl} right?", 404);
+        if (missing.Count > 0)
+            logger.LogInformation("Hugging Face had no page for {Days}: taken as days without papers", string.Join(", ", missing));
     }
 
     /// <summary>A day is a JSON array; anything else (a cut-off body, an HTML error page) is retried, then skipped.</summary>

@@ -252,6 +252,31 @@ public sealed class HfHarvestTests
     }
 
     [Fact]
+    public async Task DaysAnsweredWith404AreDaysWithoutPapersButAll404MeansAWrongBaseUrl()
+    {
+        await using var stub = await StubServer.StartAsync(async c =>
+        {
+            // A stricter replay than Hugging Face: no recorded file, no page.
+            if (!File.Exists(HarvestFixtures.HfDay(c.Request.Query["date"].ToString()))) c.Response.StatusCode = 404;
+            else await HarvestFixtures.ServeHfDayAsync(c);
+        });
+        using var dir = new TempDir();
+        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
+
+        var week = await harvesters.Hf.RunAsync(new DateOnly(2025, 9, 1), new DateOnly(2025, 9, 9));
+        Assert.Null(week.Error);
+        Assert.Empty(week.Rejections);
+        Assert.Equal(7, week.Units);
+        Assert.Equal("2025-09-05", (await harvesters.Store.GetAsync("hf"))!.Cursor); // the weekend is asked again next time
+
+        var nothing = await harvesters.Hf.RunAsync(new DateOnly(2025, 9, 6), new DateOnly(2025, 9, 7));
+        Assert.Equal(1, nothing.ExitCode);
+        Assert.Contains("answered HTTP 404: is the base URL", nothing.Error, StringComparison.Ordinal);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task ByDefaultTheHarvestStartsAfterTheLastHarvestedDayButRefreshesTheLastTwo()
     {
         var today = new DateOnly(2025, 9, 20);
