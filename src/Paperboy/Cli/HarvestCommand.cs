@@ -88,7 +88,7 @@ static class HarvestCommand
         }
         catch (HarvestRun.BusyException ex)
         {
-            return new HarvestReport("harvest") { Error = ex.Message };
+            return new HarvestReport(ex.HarvestSource) { Error = ex.Message };
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
         var state = await store.GetAsync(source, ct);
         var todayDate = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var today = Clock.Day(todayDate);
-        var saved = state?.Resume is { } json ? JsonSerializer.Deserialize<OaiRun>(json) : null;
+        var saved = ReadRun(state?.Resume);
         var runFrom = from is { } f ? Clock.Day(f) : state?.Cursor ?? Clock.Day(todayDate.AddDays(-7));
         var runUntil = until is { } u ? Clock.Day(u) : null;
 
@@ -155,6 +155,18 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
             }
         }
         return (report, found);
+    }
+
+    /// <summary>The saved run, or null (and a fresh start) if there is none or it cannot be read.</summary>
+    OaiRun? ReadRun(string? json)
+    {
+        if (json is null) return null;
+        try { return JsonSerializer.Deserialize<OaiRun>(json); }
+        catch (JsonException ex)
+        {
+            logger.LogWarning("Ignoring an unreadable saved arXiv run ({Error}); starting from the last completed run", ex.Message);
+            return null;
+        }
     }
 
     /// <summary>arXiv withdraws a paper by publishing a last version whose comment says so.</summary>

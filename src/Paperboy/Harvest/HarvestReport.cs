@@ -49,7 +49,10 @@ public sealed class HarvestReport(string source)
 public static class HarvestRun
 {
     public sealed class BusyException(string source, string? holder)
-        : Exception($"a harvest of {source} is already running ({holder ?? "another process"}); try again when it ends");
+        : Exception($"already running in {holder ?? "another process"}; try again when it ends")
+    {
+        public string HarvestSource { get; } = source;
+    }
 
     public static async Task<HarvestReport> UnderLeaseAsync(HarvestStore store, string source, ILogger logger,
         Func<string, HarvestReport, CancellationToken, Task> run, HarvestReport report, CancellationToken ct)
