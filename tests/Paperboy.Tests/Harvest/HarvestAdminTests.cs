@@ -62,7 +62,7 @@ public sealed class HarvestAdminTests
         Assert.Contains("unreachable: the source could not be reached", page, StringComparison.Ordinal);
 
         // One warning per source per attempt, not one per retry.
-        var warnings = site.Logs.Where(l => l.Level >= LogLevel.Warning).ToList();
+        var warnings = site.Logs.Where(l => l.Level >= LogLevel.Warning && l.Category.StartsWith("Paperboy.Harvest", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, warnings.Count);
         Assert.Single(warnings, w => w.Message.Contains("Harvest of hf failed", StringComparison.Ordinal));
         Assert.Single(warnings, w => w.Message.Contains("Harvest of arxiv:cs failed", StringComparison.Ordinal));
@@ -129,7 +129,7 @@ public sealed class HarvestAdminTests
         WebApplication _app = null!;
         public HttpClient Client { get; private set; } = null!;
         public Paperboy.Storage.Database Database { get; private set; } = null!;
-        public ConcurrentQueue<(LogLevel Level, string Message)> Logs { get; } = new();
+        public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Logs { get; } = new();
 
         public static async Task<Site> StartAsync(HarvestSettings settings)
         {
@@ -176,13 +176,13 @@ public sealed class HarvestAdminTests
         }
     }
 
-    sealed class ListLogger(ConcurrentQueue<(LogLevel, string)> logs) : ILoggerProvider, ILogger
+    sealed class ListLogger(ConcurrentQueue<(string, LogLevel, string)> logs, string category = "") : ILoggerProvider, ILogger
     {
-        public ILogger CreateLogger(string categoryName) => this;
+        public ILogger CreateLogger(string categoryName) => new ListLogger(logs, categoryName);
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => true;
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            logs.Enqueue((logLevel, formatter(state, exception)));
+            logs.Enqueue((category, logLevel, formatter(state, exception)));
         public void Dispose() { }
     }
 }
