@@ -64,6 +64,7 @@ public sealed class ArxivHarvestTests
         var requests = stub.Requests.OrderBy(r => r.StartTicks).ToList();
         Assert.Equal(pages.Count + 3, requests.Count);
         Assert.Equal(1, stub.MaxConcurrent);
+        Assert.Single(requests.Select(r => r.ConnectionId).Distinct()); // one connection, kept alive
         for (var i = 1; i < requests.Count; i++)
         {
             var gap = requests[i].Start - requests[i - 1].End;

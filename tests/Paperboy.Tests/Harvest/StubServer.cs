@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Paperboy.Tests.Harvest;
 
 /// <summary>One request as the stub saw it, with Stopwatch times so intervals can be measured.</summary>
-public sealed record StubRequest(string PathAndQuery, string? UserAgent, long StartTicks, long EndTicks)
+public sealed record StubRequest(string PathAndQuery, string? UserAgent, long StartTicks, long EndTicks, string ConnectionId)
 {
     public TimeSpan Start => Stopwatch.GetElapsedTime(0, StartTicks);
     public TimeSpan End => Stopwatch.GetElapsedTime(0, EndTicks);
@@ -54,7 +54,7 @@ public sealed class StubServer : IAsyncDisposable
             {
                 Interlocked.Decrement(ref stub._inFlight);
                 stub._requests.Enqueue(new StubRequest(context.Request.Path + context.Request.QueryString.Value,
-                    context.Request.Headers.UserAgent.ToString(), start, Stopwatch.GetTimestamp()));
+                    context.Request.Headers.UserAgent.ToString(), start, Stopwatch.GetTimestamp(), context.Connection.Id));
             }
         });
         await app.StartAsync();
