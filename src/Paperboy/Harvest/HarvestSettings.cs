@@ -59,9 +59,11 @@ public sealed record HarvestSettings
     public string? ConfigurationError { get; init; }
 
     /// <summary>For <c>serve</c>: a typo in a harvest setting turns harvesting off with a clear error; the site still starts.</summary>
-    public static HarvestSettings FromEnvironmentOrOff()
+    public static HarvestSettings FromEnvironmentOrOff() => FromLookupOrOff(Environment.GetEnvironmentVariable);
+
+    public static HarvestSettings FromLookupOrOff(Func<string, string?> env)
     {
-        try { return FromEnvironment(); }
+        try { return FromLookup(env); }
         catch (FormatException ex) { return new HarvestSettings { ConfigurationError = ex.Message }; }
     }
 
@@ -71,8 +73,14 @@ public sealed record HarvestSettings
         string? Get(string name) => string.IsNullOrWhiteSpace(env(name)) ? null : env(name)!.Trim();
         static IReadOnlyList<string> List(string value) =>
             value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        TimeSpan Seconds(string name, TimeSpan fallback) =>
-            Get(name) is { } s ? TimeSpan.FromSeconds(double.Parse(s, CultureInfo.InvariantCulture)) : fallback;
+        TimeSpan Seconds(string name, TimeSpan fallback)
+        {
+            if (Get(name) is not { } s) return fallback;
+            var seconds = double.Parse(s, CultureInfo.InvariantCulture);
+            return double.IsFinite(seconds) && seconds >= 0
+                ? TimeSpan.FromSeconds(seconds)
+                : throw new FormatException($"{name} must be a number of seconds, 0 or more; got '{s}'");
+        }
 
         try
         {

@@ -120,6 +120,10 @@ public sealed class HarvestAdminTests
         Assert.Equal(new TimeOnly(5, 30), set.At);
         Assert.Equal("Paperboy/1.0 (+https://papers.example.org; mailto:ops@example.org)", set.UserAgent);
         Assert.Throws<FormatException>(() => HarvestSettings.FromLookup(k => k == "PAPERBOY_HARVEST_AT" ? "6am" : null));
+        Assert.Throws<FormatException>(() => HarvestSettings.FromLookup(k => k == "PAPERBOY_HARVEST_BACKOFF" ? "-1" : null));
+        var off = HarvestSettings.FromLookupOrOff(k => k == "PAPERBOY_HARVEST_SOURCES" ? "hf" : k == "PAPERBOY_HARVEST_AT" ? "6am" : null);
+        Assert.Empty(off.Jobs());
+        Assert.Contains("harvest configuration", off.ConfigurationError, StringComparison.Ordinal);
     }
 
     /// <summary>The real site in-process with harvest settings of the test's choosing and its logs captured.</summary>
