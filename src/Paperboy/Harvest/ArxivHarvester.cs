@@ -122,7 +122,7 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
         // The API answers up to 100 ids per request comfortably; a submission asks for one.
         foreach (var chunk in ids.Select(ArxivId.Normalize).Distinct(StringComparer.Ordinal).Chunk(100))
         {
-            var url = new Uri($"{settings.ArxivApiUrl}?id_list={string.Join(',', chunk.Select(Uri.EscapeDataString))}&max_results={chunk.Length}");
+            var url = new Uri($"{settings.ArxivApiUrl}?id_list={string.Join(',', chunk.Select(IdInQuery))}&max_results={chunk.Length}");
             byte[] body;
             try
             {
@@ -156,6 +156,9 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
         }
         return (report, found);
     }
+
+    /// <summary>Old-style ids keep their slash, as arXiv's own clients send them (astro-ph/0601001).</summary>
+    static string IdInQuery(string id) => Uri.EscapeDataString(id).Replace("%2F", "/", StringComparison.Ordinal);
 
     /// <summary>The saved run, or null (and a fresh start) if there is none or it cannot be read.</summary>
     OaiRun? ReadRun(string? json)

@@ -372,6 +372,30 @@ public sealed class ArxivHarvestTests
         }
     }
 
+    [Fact]
+    public async Task TheCommandLineFetchesIdsFromTheAtomApiAndExitsPartialForUnknownOnes()
+    {
+        var recorded = RecordedAtomResponses();
+        await using var stub = await StubServer.StartAsync(async c =>
+        {
+            var answer = recorded.GetValueOrDefault(c.Request.Query["id_list"].ToString(), (404, ""));
+            c.Response.StatusCode = answer.Item1;
+            await HarvestFixtures.WriteXmlAsync(c, answer.Item2);
+        });
+        using var dir = new TempDir();
+        var env = HarvestFixtures.Environment(stub.BaseUrl);
+        var api = new Uri(stub.BaseUrl, "api/query").ToString();
+
+        var ok = await HarvestCli.RunAsync(dir.Path, env, "harvest", "arxiv", "--id", "astro-ph/0601001", "--base-url", api);
+        Assert.True(ok.ExitCode == 0, ok.Stderr);
+        Assert.Contains("harvested arxiv:api: 1 new, 0 updated, 0 rejected", ok.Stdout, StringComparison.Ordinal);
+
+        var partial = await HarvestCli.RunAsync(dir.Path, env, "harvest", "arxiv", "--id", "0000.0000", "--base-url", api);
+        Assert.Equal(3, partial.ExitCode);
+        Assert.Contains("0000.0000: not found on arXiv", partial.Stderr, StringComparison.Ordinal);
+        Assert.Equal("/api/query?id_list=astro-ph/0601001&max_results=1", stub.Requests[0].PathAndQuery);
+    }
+
     /// <summary>The recorded Atom exchanges by their id_list.</summary>
     static Dictionary<string, (int Status, string Body)> RecordedAtomResponses()
     {
