@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
+using Paperboy.Harvest;
 using Paperboy.Papers;
 using Paperboy.Storage;
 
@@ -34,9 +35,9 @@ public static class WebApp
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<PaperStore>();
         builder.Services.AddSingleton<Metrics>();
-        builder.Services.AddSingleton(_ => Harvest.HarvestSettings.FromEnvironmentOrOff());
-        builder.Services.AddSingleton<Harvest.Harvesters>();
-        builder.Services.AddHostedService<Harvest.HarvestScheduler>();
+        builder.Services.AddSingleton(_ => HarvestSettings.FromEnvironmentOrOff());
+        builder.Services.AddSingleton<Harvesters>();
+        builder.Services.AddHostedService<HarvestScheduler>();
         builder.Services.AddRazorComponents();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
@@ -71,7 +72,7 @@ public static class WebApp
         app.MapGet("/metrics", async (PaperStore store, CancellationToken token) =>
             Results.Text(await metrics.RenderAsync(store, token), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapPaperApi();
-        Harvest.HarvestAdmin.MapHarvestAdmin(app);
+        app.MapHarvestAdmin();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
