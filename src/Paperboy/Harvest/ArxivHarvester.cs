@@ -133,6 +133,18 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
                 foreach (var id in chunk) report.Rejections.Add($"{url}:1: arXiv rejected the id list: {id} may not be an arXiv id ({ex.Message})");
                 continue;
             }
+            catch (FetchException ex) when (ex.Kind == FetchFailure.Malformed)
+            {
+                foreach (var id in chunk) report.Rejections.Add($"{url}:1: {id}: {ex.Message}");
+                continue;
+            }
+            catch (FetchException ex)
+            {
+                // Unreachable or failing: the caller (a submission) learns it from the report, not from an exception.
+                report.Fail(ex);
+                logger.LogWarning("arXiv API lookup failed: {Error}", ex.Message);
+                break;
+            }
             var papers = new List<ImportedPaper>();
             foreach (var record in Importer.Readers["arxiv-atom"]().Read(new MemoryStream(body, writable: false), url.ToString()))
             {

@@ -394,6 +394,11 @@ public sealed class ArxivHarvestTests
         Assert.Equal(3, partial.ExitCode);
         Assert.Contains("0000.0000: not found on arXiv", partial.Stderr, StringComparison.Ordinal);
         Assert.Equal("/api/query?id_list=astro-ph/0601001&max_results=1", stub.Requests[0].PathAndQuery);
+
+        var closed = new Uri($"http://127.0.0.1:{StubServer.ClosedPort()}/api/query").ToString();
+        var down = await HarvestCli.RunAsync(dir.Path, env, "harvest", "arxiv", "--id", "1605.08386", "--base-url", closed);
+        Assert.Equal(1, down.ExitCode);
+        Assert.Contains("unreachable (connection refused)", Assert.Single(down.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
     /// <summary>The recorded Atom exchanges by their id_list.</summary>
