@@ -21,6 +21,7 @@ public sealed record HarvestSourceView(
 
 public sealed record HarvestOverview(
     [property: JsonPropertyName("schedule")] string Schedule,
+    [property: JsonPropertyName("next_run_at")] string? NextRunAt,
     [property: JsonPropertyName("user_agent")] string UserAgent,
     [property: JsonPropertyName("sources")] IReadOnlyList<HarvestSourceView> Sources);
 
@@ -57,6 +58,7 @@ public static class HarvestAdmin
             : jobs.Count == 0
             ? "off (set PAPERBOY_HARVEST_SOURCES=hf,arxiv)"
             : $"{string.Join(", ", jobs)} daily at {settings.At:HH\\:mm} UTC";
-        return new HarvestOverview(schedule, settings.UserAgent, views);
+        var next = jobs.Count == 0 ? null : Paperboy.Storage.Clock.Timestamp(HarvestScheduler.NextScheduled(now, settings.At));
+        return new HarvestOverview(schedule, next, settings.UserAgent, views);
     }
 }
