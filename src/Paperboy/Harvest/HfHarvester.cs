@@ -62,7 +62,8 @@ public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSett
                 {
                     // Hugging Face answers [] for a day without papers; a 404 (some mirrors and stubs) says the
                     // same, but we cannot tell it from a wrong base URL: no rejection, and no checkpoint either.
-                    notFound = true;
+                    // After the first page, a 404 only means there is no further page.
+                    notFound = page == 0;
                     break;
                 }
                 catch (FetchException ex) when (ex.Kind == FetchFailure.Malformed || ex.Status is >= 400 and < 500 and not 408 and not 429)
