@@ -4,7 +4,7 @@ using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Harvest;
 
-public sealed class HarvestLeaseTests
+public sealed class HarvestRunTests
 {
     [Fact]
     public async Task ASecondHarvestOfTheSameSourceWaitsItsTurnInsteadOfRunningTwice()
