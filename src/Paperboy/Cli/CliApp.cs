@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(SearchCommands.Reindex());
         root.Subcommands.Add(EvalCommand.Build());
         root.Subcommands.Add(DigestCommand.Build());
+        root.Subcommands.Add(HarvestCommand.Build());
         return root;
     }
 

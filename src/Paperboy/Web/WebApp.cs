@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Paperboy.Digests;
 using Paperboy.Feed;
+using Paperboy.Harvest;
 using Paperboy.Papers;
 using Paperboy.Search;
 using Paperboy.Storage;
@@ -38,6 +39,9 @@ public static class WebApp
         builder.Services.AddSingleton<PaperStore>();
         builder.Services.AddSingleton<Metrics>();
         builder.Services.AddPaperSearch();
+        builder.Services.AddSingleton(_ => HarvestSettings.FromEnvironmentOrOff());
+        builder.Services.AddSingleton<Harvesters>();
+        builder.Services.AddHostedService<HarvestScheduler>();
         builder.Services.AddRazorComponents();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
@@ -76,6 +80,7 @@ public static class WebApp
         app.MapPaperApi();
         app.MapFeedPages();
         app.MapDigests();
+        app.MapHarvestAdmin();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Paperboy.Harvest;
+
+/// <summary>How one source stands, for the admin page and <c>GET /api/admin/harvest</c>.</summary>
+public sealed record HarvestSourceView(
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("scheduled")] bool Scheduled,
+    [property: JsonPropertyName("last_success_at")] string? LastSuccessAt,
+    [property: JsonPropertyName("last_attempt_at")] string? LastAttemptAt,
+    [property: JsonPropertyName("last_summary")] string? LastSummary,
+    [property: JsonPropertyName("last_new")] long LastNew,
+    [property: JsonPropertyName("last_updated")] long LastUpdated,
+    [property: JsonPropertyName("last_rejected")] long LastRejected,
+    [property: JsonPropertyName("last_error")] string? LastError,
+    [property: JsonPropertyName("last_error_at")] string? LastErrorAt,
+    [property: JsonPropertyName("cursor")] string? Cursor,
+    [property: JsonPropertyName("resuming")] bool Resuming);
+
+public sealed record HarvestOverview(
+    [property: JsonPropertyName("schedule")] string Schedule,
+    [property: JsonPropertyName("next_run_at")] string? NextRunAt,
+    [property: JsonPropertyName("user_agent")] string UserAgent,
+    [property: JsonPropertyName("sources")] IReadOnlyList<HarvestSourceView> Sources);
+
+/// <summary>
+/// The admin view of harvesting. Self-contained on purpose: the site layout and admin-only access
+/// are added where the web and accounts features land (see the report on issue 6).
+/// </summary>
+public static class HarvestAdmin
+{
+    public static IEndpointRouteBuilder MapHarvestAdmin(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/admin/harvest", async (Harvesters harvesters, CancellationToken ct) =>
+            TypedResults.Ok(await OverviewAsync(harvesters, ct)));
+        app.MapGet("/admin/harvest", async (Harvesters harvesters, CancellationToken ct) =>
+            new RazorComponentResult<HarvestPage>(new { Overview = await OverviewAsync(harvesters, ct) }));
+        return app;
+    }
+
+    public static async Task<HarvestOverview> OverviewAsync(Harvesters harvesters, CancellationToken ct)
+    {
+        var settings = harvesters.Settings;
+        var jobs = settings.Jobs();
+        var states = (await harvesters.Store.AllAsync(ct)).ToDictionary(s => s.Source);
+        var now = DateTimeOffset.UtcNow;
+        var views = jobs.Union(states.Keys).Order(StringComparer.Ordinal).Select(source =>
+        {
+            var s = states.GetValueOrDefault(source) ?? new HarvestState { Source = source };
+            var erred = s.LastErrorAt is not null && (s.LastSuccessAt is null || string.CompareOrdinal(s.LastErrorAt, s.LastSuccessAt) >= 0);
+            return new HarvestSourceView(source, s.Status(now), jobs.Contains(source), s.LastSuccessAt, s.LastAttemptAt, s.LastSummary,
+                s.LastNew, s.LastUpdated, s.LastRejected, erred ? s.LastError : null, s.LastErrorAt, s.Cursor, s.Resume is not null);
+        }).ToList();
+        var schedule = settings.ConfigurationError is { } error
+            ? $"off: {error}"
+            : jobs.Count == 0
+            ? "off (set PAPERBOY_HARVEST_SOURCES=hf,arxiv)"
+            : $"{string.Join(", ", jobs)} daily at {settings.At:HH\\:mm} UTC";
+        var next = jobs.Count == 0 ? null : Paperboy.Storage.Clock.Timestamp(HarvestScheduler.NextScheduled(now, settings.At));
+        return new HarvestOverview(schedule, next, settings.UserAgent, views);
+    }
+}

@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Paperboy.Harvest;
+using Paperboy.Tests.Infrastructure;
+using Paperboy.Web;
+
+namespace Paperboy.Tests.Harvest;
+
+public sealed class HarvestAdminTests
+{
+    [Fact]
+    public async Task ServeCatchesUpAMissedRunAtStartAndTheAdminJsonShowsTheSuccess()
+    {
+        // Whatever day is asked, the stub answers with a real recorded day.
+        await using var stub = await StubServer.StartAsync(c =>
+        {
+            c.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?date=2025-09-01");
+            return HarvestFixtures.ServeHfDayAsync(c);
+        });
+        var settings = HarvestFixtures.Settings(stub.BaseUrl) with { Sources = ["hf"] };
+        await using var site = await Site.StartAsync(settings);
+
+        var hf = await site.WaitForAsync("hf", s => s.GetProperty("status").GetString() == "ok");
+
+        Assert.NotNull(hf.GetProperty("last_success_at").GetString());
+        Assert.Equal(13, hf.GetProperty("last_new").GetInt32());
+        Assert.Contains("harvested hf: 13 new", hf.GetProperty("last_summary").GetString(), StringComparison.Ordinal);
+        Assert.True(hf.GetProperty("scheduled").GetBoolean());
+        Assert.Equal(8, stub.Requests.Count); // a week back to today, the first time
+        var page = await site.Client.GetStringAsync("/admin/harvest");
+        Assert.Contains("<th scope=\"row\">hf</th>", page, StringComparison.Ordinal);
+        Assert.Contains("data-status=\"ok\"", page, StringComparison.Ordinal);
+        Assert.Contains("hf daily at 06:00 UTC", page, StringComparison.Ordinal);
+        var daily = await site.Client.GetFromJsonAsync<JsonElement>("/api/daily_papers?date=2025-09-01");
+        Assert.Equal(13, daily.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task WithNoNetworkTheSiteKeepsServingLogsOneLineAndTheAdminPageSaysUnreachable()
+    {
+        var closed = new Uri($"http://127.0.0.1:{StubServer.ClosedPort()}/");
+        var settings = HarvestFixtures.Settings(closed) with { Sources = ["hf", "arxiv"], ArxivSets = ["cs"] };
+        await using var site = await Site.StartAsync(settings);
+
+        var hf = await site.WaitForAsync("hf", s => s.GetProperty("status").GetString() == "unreachable");
+        var arxiv = await site.WaitForAsync("arxiv:cs", s => s.GetProperty("status").GetString() == "unreachable");
+
+        Assert.Contains("connection refused", hf.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("connection refused", arxiv.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, hf.GetProperty("last_success_at").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, (await site.Client.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await site.Client.GetAsync("/api/daily_papers")).StatusCode);
+        var page = await site.Client.GetStringAsync("/admin/harvest");
+        Assert.Contains("unreachable: the source could not be reached", page, StringComparison.Ordinal);
+
+        // One warning per source per attempt, not one per retry.
+        var warnings = site.Logs.Where(l => l.Level >= LogLevel.Warning && l.Category.StartsWith("Paperboy.Harvest", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Single(warnings, w => w.Message.Contains("Harvest of hf failed", StringComparison.Ordinal));
+        Assert.Single(warnings, w => w.Message.Contains("Harvest of arxiv:cs failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheAdminPageEscapesWhatASourceSent()
+    {
+        var settings = HarvestFixtures.Settings(new Uri("http://127.0.0.1:9/"));
+        await using var site = await Site.StartAsync(settings);
+        await using (var c = await site.Database.OpenAsync())
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO harvest_state (source, last_attempt_at, last_error, last_error_at, last_error_kind)
+                VALUES ('hf', '2026-01-01T00:00:00Z', '<script>alert(1)</script>', '2026-01-01T00:00:00Z', 'failed')
+                """);
+        }
+
+        var page = await site.Client.GetStringAsync("/admin/harvest");
+
+        Assert.DoesNotContain("<script>", page, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", page, StringComparison.Ordinal);
+        Assert.Contains("off (set PAPERBOY_HARVEST_SOURCES=hf,arxiv)", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ScheduledRunsAreDueOnceADayAtTheConfiguredTime()
+    {
+        var at = new TimeOnly(6, 0);
+        Assert.Equal(DateTimeOffset.Parse("2026-11-23T06:00:00Z"), HarvestScheduler.LastScheduled(DateTimeOffset.Parse("2026-11-23T12:00:00Z"), at));
+        Assert.Equal(DateTimeOffset.Parse("2026-11-22T06:00:00Z"), HarvestScheduler.LastScheduled(DateTimeOffset.Parse("2026-11-23T05:59:00Z"), at));
+        Assert.Equal(DateTimeOffset.Parse("2026-11-24T06:00:00Z"), HarvestScheduler.NextScheduled(DateTimeOffset.Parse("2026-11-23T06:00:00Z"), at));
+    }
+
+    [Fact]
+    public void SettingsAreReadFromTheEnvironmentWithSafeDefaults()
+    {
+        var none = HarvestSettings.FromLookup(_ => null);
+        Assert.Empty(none.Sources);
+        Assert.Equal(["cs"], none.ArxivSets);
+        Assert.Equal(TimeSpan.FromSeconds(3), none.ArxivInterval);
+        Assert.Equal("Paperboy/1.0 (self-hosted; contact not configured)", none.UserAgent);
+
+        var env = new Dictionary<string, string>
+        {
+            ["PAPERBOY_HARVEST_SOURCES"] = "hf, arxiv",
+            ["PAPERBOY_HARVEST_ARXIV_SETS"] = "cs,physics:hep-th",
+            ["PAPERBOY_HARVEST_AT"] = "05:30",
+            ["PAPERBOY_CONTACT"] = "ops@example.org",
+            ["PAPERBOY_PUBLIC_URL"] = "https://papers.example.org",
+        };
+        var set = HarvestSettings.FromLookup(k => env.GetValueOrDefault(k));
+        Assert.Equal(["hf", "arxiv"], set.Sources);
+        Assert.Equal(["cs", "physics:hep-th"], set.ArxivSets);
+        Assert.Equal(new TimeOnly(5, 30), set.At);
+        Assert.Equal("Paperboy/1.0 (+https://papers.example.org; mailto:ops@example.org)", set.UserAgent);
+        Assert.Throws<FormatException>(() => HarvestSettings.FromLookup(k => k == "PAPERBOY_HARVEST_AT" ? "6am" : null));
+        Assert.Throws<FormatException>(() => HarvestSettings.FromLookup(k => k == "PAPERBOY_HARVEST_BACKOFF" ? "-1" : null));
+        var off = HarvestSettings.FromLookupOrOff(k => k == "PAPERBOY_HARVEST_SOURCES" ? "hf" : k == "PAPERBOY_HARVEST_AT" ? "6am" : null);
+        Assert.Empty(off.Jobs());
+        Assert.Contains("harvest configuration", off.ConfigurationError, StringComparison.Ordinal);
+    }
+
+    /// <summary>The real site in-process with harvest settings of the test's choosing and its logs captured.</summary>
+    sealed class Site : IAsyncDisposable
+    {
+        readonly TempDir _dir = new();
+        WebApplication _app = null!;
+        public HttpClient Client { get; private set; } = null!;
+        public Paperboy.Storage.Database Database { get; private set; } = null!;
+        public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Logs { get; } = new();
+
+        public static async Task<Site> StartAsync(HarvestSettings settings)
+        {
+            var site = new Site();
+            var options = new PaperboyOptions { DataDir = site._dir.File("data") };
+            site._app = await WebApp.BuildAsync(options, "http://127.0.0.1:0", builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(new ListLogger(site.Logs));
+                builder.Services.AddSingleton(settings);
+            });
+            await site._app.StartAsync();
+            var address = site._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            site.Client = new HttpClient { BaseAddress = new Uri(address) };
+            site.Database = site._app.Services.GetRequiredService<Paperboy.Storage.Database>();
+            return site;
+        }
+
+        public async Task<JsonElement> WaitForAsync(string source, Func<JsonElement, bool> condition)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            JsonElement last = default;
+            while (DateTime.UtcNow < deadline)
+            {
+                var overview = await Client.GetFromJsonAsync<JsonElement>("/api/admin/harvest");
+                foreach (var s in overview.GetProperty("sources").EnumerateArray())
+                {
+                    if (s.GetProperty("source").GetString() != source) continue;
+                    last = s;
+                    if (condition(s)) return s;
+                }
+                await Task.Delay(100);
+            }
+            throw new TimeoutException($"{source} never reached the expected state; last seen: {last}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            _dir.Dispose();
+        }
+    }
+
+    sealed class ListLogger(ConcurrentQueue<(string, LogLevel, string)> logs, string category = "") : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => new ListLogger(logs, categoryName);
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            logs.Enqueue((category, logLevel, formatter(state, exception)));
+        public void Dispose() { }
+    }
+}
