@@ -11,6 +11,8 @@ dotnet build src/Paperboy -c Release -nologo -v quiet
 bin=src/Paperboy/bin/Release/net10.0/paperboy
 dir=$(mktemp -d)
 $bin --data "$dir" import $data/hf-daily-papers/*.json $data/corpus-arxiv-daily/*.jsonl.gz >/dev/null
+# Build the search index first, so the server is not training embeddings while it is measured.
+$bin --data "$dir" reindex >/dev/null
 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
   $bin --data "$dir" serve --urls "http://127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
 pid=$!

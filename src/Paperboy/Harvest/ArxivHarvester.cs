@@ -196,7 +196,7 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
         var raw = identifier.StartsWith("oai:arXiv.org:", StringComparison.OrdinalIgnoreCase) ? identifier["oai:arXiv.org:".Length..] : identifier;
         var id = ArxivId.Normalize(raw);
         return await connection.ExecuteAsync(
-            "UPDATE papers SET withdrawn = 1, updated_at = @now WHERE id = @id AND withdrawn = 0",
+            "UPDATE papers SET withdrawn = TRUE, updated_at = @now WHERE id = @id AND withdrawn = FALSE",
             new { id, now = Clock.Timestamp() }, tx) > 0;
     }
 

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Paperboy.Papers;
 
@@ -11,7 +15,11 @@ public static class PaperApi
     public static IEndpointRouteBuilder MapPaperApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/daily_papers", DailyPapersAsync);
+        // One cache per app: tests run several sites over different databases in one process.
+        var cache = new JsonCache();
+        api.MapGet("/daily_papers", (string? date, string? week, string? month, string? sort, string? p, string? limit,
+                PaperStore store, IOptions<JsonOptions> json, CancellationToken ct) =>
+            DailyPapersAsync(date, week, month, sort, p, limit, store, cache, json.Value.SerializerOptions, ct));
         api.MapGet("/papers/{id}", PaperAsync);
         // Old-style arXiv ids carry a slash: /api/papers/hep-th/9901001.
         api.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, CancellationToken ct) =>
@@ -19,8 +27,9 @@ public static class PaperApi
         return app;
     }
 
-    static async Task<Results<Ok<List<HfDailyItem>>, ProblemHttpResult>> DailyPapersAsync(
-        string? date, string? week, string? month, string? sort, string? p, string? limit, PaperStore store, CancellationToken ct)
+    static async Task<Results<Ok<List<HfDailyItem>>, FileContentHttpResult, ProblemHttpResult>> DailyPapersAsync(
+        string? date, string? week, string? month, string? sort, string? p, string? limit, PaperStore store, JsonCache cache,
+        JsonSerializerOptions json, CancellationToken ct)
     {
         if (new[] { date, week, month }.Count(v => v is not null) > 1)
             return Problem("Give at most one of date, week or month.");
@@ -49,8 +58,35 @@ public static class PaperApi
 
         var offset = (long)page * take;
         if (offset > int.MaxValue) return TypedResults.Ok(new List<HfDailyItem>());
-        var items = await store.ListAsync(period, order, (int)offset, take, ct);
-        return TypedResults.Ok(items.Select(i => i.AsHfDailyItem()).ToList());
+        // The answer is reused while the period's papers are unchanged (a one-row aggregate says so);
+        // trending also moves with the clock, so its answers live one minute at most.
+        var stamp = await store.ListVersionAsync(period, ct);
+        if (order == DailySort.Trending) stamp += "|" + DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
+        var key = $"{period.Kind}:{period.Key}|{order}|{offset}|{take}";
+        if (cache.Get(key, stamp) is not { } body)
+        {
+            var items = await store.ListAsync(period, order, (int)offset, take, ct);
+            body = cache.Set(key, stamp, JsonSerializer.SerializeToUtf8Bytes(items.Select(i => i.AsHfDailyItem()).ToList(), json));
+        }
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
+    }
+
+    /// <summary>Serialized answers by request, each valid for one version stamp of its data.</summary>
+    sealed class JsonCache
+    {
+        // Bounds memory (an answer is at most ~200 KB at limit=100): past this, start over.
+        const int MaxEntries = 512;
+        readonly ConcurrentDictionary<string, (string Stamp, byte[] Body)> _entries = new(StringComparer.Ordinal);
+
+        public byte[]? Get(string key, string stamp) =>
+            _entries.TryGetValue(key, out var e) && e.Stamp == stamp ? e.Body : null;
+
+        public byte[] Set(string key, string stamp, byte[] body)
+        {
+            if (_entries.Count >= MaxEntries) _entries.Clear();
+            _entries[key] = (stamp, body);
+            return body;
+        }
     }
 
     static async Task<Results<Ok<HfPaper>, ProblemHttpResult>> PaperAsync(string id, PaperStore store, CancellationToken ct)

@@ -67,7 +67,7 @@ public sealed class PaperStore(Database database)
         var row = await c.QuerySingleAsync<(long Count, string? Updated, long Upvotes, long Comments)>(new CommandDefinition("""
             SELECT COUNT(*), MAX(p.updated_at), COALESCE(SUM(p.upvotes), 0), COALESCE(SUM(p.num_comments), 0)
             FROM daily_entries d JOIN papers p ON p.id = d.paper_id
-            WHERE d.day >= @From AND d.day <= @To AND p.hidden = 0
+            WHERE d.day >= @From AND d.day <= @To AND p.hidden = FALSE
             """, new { From = Clock.Day(period.From), To = Clock.Day(period.To) }, cancellationToken: ct));
         return $"{row.Count}/{row.Updated}/{row.Upvotes}/{row.Comments}";
     }

@@ -115,7 +115,7 @@ public sealed class ExternalEmbeddings : IDisposable
         var papers = new List<Paper>();
         await using (var c = await database.OpenAsync(ct))
         {
-            foreach (var p in Dapper.SqlMapper.Query<Paper>(c, "SELECT id, title, abstract FROM papers WHERE hidden = 0", buffered: false))
+            foreach (var p in Dapper.SqlMapper.Query<Paper>(c, "SELECT id, title, abstract FROM papers WHERE hidden = FALSE", buffered: false))
                 if (live.Contains(p.Id) && store.Hashes.GetValueOrDefault(p.Id) != Hash(p)) papers.Add(p);
         }
         var removed = store.Hashes.Keys.Where(id => !live.Contains(id)).ToList();

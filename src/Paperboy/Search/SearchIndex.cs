@@ -115,7 +115,7 @@ public sealed class SearchIndex : IDisposable
         var watermark = "";
         await using (var c = await _database.OpenAsync(ct))
         {
-            foreach (var p in c.Query<Paper>(SelectPapers + " WHERE hidden = 0", buffered: false))
+            foreach (var p in c.Query<Paper>(SelectPapers + " WHERE hidden = FALSE", buffered: false))
             {
                 ct.ThrowIfCancellationRequested();
                 writer.AddDocument(Documents.Of(p));

@@ -23,14 +23,20 @@ public sealed class SqliteDialect(string path) : ISqlDialect
 
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
+    // Native handles already set up. The pool hands the same handle out again and again; the
+    // pragmas stick to it, so running them on every open was pure overhead on each request.
+    readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _prepared = new();
+
     public async Task PrepareAsync(DbConnection connection, CancellationToken ct)
     {
+        var handle = ((SqliteConnection)connection).Handle;
+        if (handle is not null && _prepared.TryGetValue(handle, out _)) return;
         // NORMAL is durable across process crashes (not power loss of the last commits), the
-        // trade-off SQLite recommends for WAL. Pooled connections keep these, but a pool hands
-        // out fresh ones too, and three pragmas cost microseconds.
+        // trade-off SQLite recommends for WAL.
         await connection.ExecuteAsync(new CommandDefinition(
             "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;",
             cancellationToken: ct));
+        if (handle is not null) _prepared.AddOrUpdate(handle, handle);
     }
 
     // SQLite serialises writers itself; each migration runs in its own transaction. WAL (readers
