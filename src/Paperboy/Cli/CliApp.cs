@@ -28,6 +28,8 @@ public static class CliApp
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(ImportCommand.Build());
         root.Subcommands.Add(StatsCommand.Build());
+        root.Subcommands.Add(MembersCommands.Users());
+        root.Subcommands.Add(MembersCommands.Tokens());
         return root;
     }
 

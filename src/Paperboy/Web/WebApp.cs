@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
+using Paperboy.Community;
 using Paperboy.Papers;
 using Paperboy.Storage;
 
@@ -35,6 +36,7 @@ public static class WebApp
         builder.Services.AddSingleton<PaperStore>();
         builder.Services.AddSingleton<Metrics>();
         builder.Services.AddRazorComponents();
+        builder.Services.AddCommunity();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
         configure?.Invoke(builder);
@@ -51,6 +53,7 @@ public static class WebApp
         {
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "public, max-age=3600",
         });
+        app.UseCommunity();
         app.UseAntiforgery();
 
         app.MapGet("/healthz", async (Database db, CancellationToken token) =>
@@ -68,6 +71,7 @@ public static class WebApp
         app.MapGet("/metrics", async (PaperStore store, CancellationToken token) =>
             Results.Text(await metrics.RenderAsync(store, token), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapPaperApi();
+        app.MapCommunityApi();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

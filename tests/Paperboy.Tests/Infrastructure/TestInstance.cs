@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Paperboy.Ingestion;
@@ -33,11 +34,14 @@ public sealed class TestInstance : IAsyncDisposable
     public string DataDir => Options.DataDir;
 
     /// <summary>Imports the given files (through the real importer), then starts the site.</summary>
-    public static async Task<TestInstance> StartAsync(params string[] importPaths)
+    public static Task<TestInstance> StartAsync(params string[] importPaths) => StartWithAsync(null, importPaths);
+
+    /// <summary>Like <see cref="StartAsync"/>, with settings for the app (e.g. <c>Community:VotesPerMinute</c>).</summary>
+    public static async Task<TestInstance> StartWithAsync(IReadOnlyDictionary<string, string?>? settings, params string[] importPaths)
     {
         var instance = new TestInstance();
         if (importPaths.Length > 0) await instance.ImportAsync(importPaths);
-        await instance.StartServerAsync();
+        await instance.StartServerAsync(settings);
         return instance;
     }
 
@@ -49,10 +53,11 @@ public sealed class TestInstance : IAsyncDisposable
         return summary;
     }
 
-    async Task StartServerAsync()
+    async Task StartServerAsync(IReadOnlyDictionary<string, string?>? settings)
     {
         _app = await WebApp.BuildAsync(Options, "http://127.0.0.1:0", builder =>
         {
+            if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
             builder.Logging.AddFilter(_ => false);
         });
