@@ -57,6 +57,7 @@ public static class CommunityApi
             await http.SignOutAsync(CommunityAuth.CookieScheme);
             return Results.Redirect(CommunityAuth.SafeReturnUrl(returnUrl));
         });
+        app.MapAccountPages();
         return app;
     }
 

@@ -60,6 +60,8 @@ public static class CommunityAuth
             o.Cookie.Name = "paperboy_csrf";
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = SecurePolicy(community);
+            // SecurityHeaders already sends X-Frame-Options: DENY, stricter than antiforgery's SAMEORIGIN.
+            o.SuppressXFrameOptionsHeader = true;
         });
         services.Configure<ForwardedHeadersOptions>(o =>
             // Only proxies on this machine are trusted (the default KnownProxies), so a client cannot claim HTTPS or another address.
@@ -90,7 +92,25 @@ public static class CommunityAuth
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        // Pages get their antiforgery token before anything renders, while the response can still set its cookie.
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is not null && !context.Request.Path.StartsWithSegments("/api")
+                && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsPost(context.Request.Method)))
+                CsrfToken(context);
+            return next(context);
+        });
         return app;
+    }
+
+    /// <summary>The request token for this response's forms (issued once per request).</summary>
+    public static string CsrfToken(HttpContext? http)
+    {
+        if (http is null) return "";
+        if (http.Items.TryGetValue(nameof(CsrfToken), out var issued) && issued is string token) return token;
+        token = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
+        http.Items[nameof(CsrfToken)] = token;
+        return token;
     }
 
     static CookieSecurePolicy SecurePolicy(CommunityOptions community) =>
