@@ -58,6 +58,7 @@ public static class CommunityApi
             return Results.Redirect(CommunityAuth.SafeReturnUrl(returnUrl));
         });
         app.MapAccountPages();
+        app.MapSubmissions();
         return app;
     }
 

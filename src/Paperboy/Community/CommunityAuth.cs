@@ -29,6 +29,8 @@ public static class CommunityAuth
         services.AddSingleton<MemberStore>();
         services.AddSingleton<VoteStore>();
         services.AddSingleton<CommentStore>();
+        services.AddHttpClient<ArxivLookup>(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("Paperboy/1.0 (self-hosted paper hub)"));
+        services.AddTransient<SubmissionStore>();
         services.AddHttpContextAccessor();
 
         services.AddAuthentication(MemberScheme)

@@ -17,6 +17,8 @@ public sealed partial class CommunityApp : IAsyncDisposable
     public const string Paper = "2405.21060";
     public const string OldStylePaper = "hep-th/9901001";
     public const string OtherPaper = "2501.00001";
+    /// <summary>In the catalog, published today, on no day's list yet: what a member would submit.</summary>
+    public const string FreshPaper = "2611.00042";
 
     readonly TempDir _fixtures = new();
     public TestInstance App { get; private set; } = null!;
@@ -29,7 +31,8 @@ public sealed partial class CommunityApp : IAsyncDisposable
         var papers = community._fixtures.Write("papers.jsonl", string.Join('\n',
             $$"""{"id":"{{Paper}}","title":"Transformers are SSMs","abstract":"State space duality.","authors":["Tri Dao","Albert Gu"],"published":"2024-05-31","daily_date":"{{today}}","upvotes":3}""",
             $$"""{"id":"{{OldStylePaper}}","title":"The Large N Limit","authors":["Juan Maldacena"],"published":"1999-01-04","daily_date":"{{today}}"}""",
-            $$"""{"id":"{{OtherPaper}}","title":"Another paper","authors":["Ada Lovelace"],"published":"2025-01-01","daily_date":"{{today}}"}""") + "\n");
+            $$"""{"id":"{{OtherPaper}}","title":"Another paper","authors":["Ada Lovelace"],"published":"2025-01-01","daily_date":"{{today}}"}""",
+            $$"""{"id":"{{FreshPaper}}","title":"A fresh paper","authors":["Grace Hopper"],"published":"{{today}}"}""") + "\n");
         settings ??= [];
         community.App = await TestInstance.StartWithAsync(settings, papers);
         return community;
