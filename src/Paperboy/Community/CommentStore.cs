@@ -130,25 +130,6 @@ public sealed class CommentStore(Database database)
         return CommentChange.Ok;
     }
 
-    /// <summary>Hides or shows a comment (moderation); returns whether its visibility changed.</summary>
-    public async Task<bool> SetHiddenAsync(long commentId, bool hidden, CancellationToken ct = default)
-    {
-        await using var c = await database.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        var paperId = await c.ExecuteScalarAsync<string?>(new CommandDefinition("""
-            UPDATE comments SET hidden = @hidden WHERE id = @commentId AND hidden = @wasHidden
-            RETURNING CASE WHEN deleted = TRUE THEN NULL ELSE paper_id END
-            """, new { commentId, hidden, wasHidden = !hidden }, tx, cancellationToken: ct));
-        if (paperId is not null)
-        {
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE papers SET num_comments = num_comments + @delta WHERE id = @paperId",
-                new { paperId, delta = hidden ? -1 : 1 }, tx, cancellationToken: ct));
-        }
-        await tx.CommitAsync(ct);
-        return paperId is not null;
-    }
-
     async Task<bool> ExistsVisibleAsync(long commentId, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);

@@ -59,6 +59,7 @@ public static class CommunityApi
         });
         app.MapAccountPages();
         app.MapSubmissions();
+        app.MapModeration();
         return app;
     }
 

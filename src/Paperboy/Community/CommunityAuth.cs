@@ -31,6 +31,7 @@ public static class CommunityAuth
         services.AddSingleton<CommentStore>();
         services.AddHttpClient<ArxivLookup>(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("Paperboy/1.0 (self-hosted paper hub)"));
         services.AddTransient<SubmissionStore>();
+        services.AddSingleton<ModerationStore>();
         services.AddHttpContextAccessor();
 
         services.AddAuthentication(MemberScheme)
