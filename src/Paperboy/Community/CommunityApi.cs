@@ -60,6 +60,7 @@ public static class CommunityApi
         app.MapAccountPages();
         app.MapSubmissions();
         app.MapModeration();
+        app.MapLibrary();
         return app;
     }
 

@@ -32,6 +32,7 @@ public static class CommunityAuth
         services.AddHttpClient<ArxivLookup>(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("Paperboy/1.0 (self-hosted paper hub)"));
         services.AddTransient<SubmissionStore>();
         services.AddSingleton<ModerationStore>();
+        services.AddSingleton<LibraryStore>();
         services.AddHttpContextAccessor();
 
         services.AddAuthentication(MemberScheme)
@@ -83,6 +84,7 @@ public static class CommunityAuth
             o.AddPolicy(RateLimits.Register, http => Limit(http, byAddress: true, c => c.RegistrationsPerHour, TimeSpan.FromHours(1)));
             o.AddPolicy(RateLimits.Votes, http => Limit(http, byAddress: false, c => c.VotesPerMinute, TimeSpan.FromMinutes(1)));
             o.AddPolicy(RateLimits.Comments, http => Limit(http, byAddress: false, c => c.CommentsPerMinute, TimeSpan.FromMinutes(1)));
+            o.AddPolicy(RateLimits.Library, http => Limit(http, byAddress: false, c => c.VotesPerMinute, TimeSpan.FromMinutes(1)));
             o.AddPolicy(RateLimits.Submissions, http => Limit(http, byAddress: false, c => c.SubmissionsPerHour, TimeSpan.FromHours(1)));
         });
         return services;
@@ -202,6 +204,7 @@ public static class RateLimits
     public const string Votes = "votes";
     public const string Comments = "comments";
     public const string Submissions = "submissions";
+    public const string Library = "library";
 }
 
 /// <summary><c>Authorization: Bearer TOKEN</c> with a token from <c>paperboy tokens create</c> or /settings.</summary>
