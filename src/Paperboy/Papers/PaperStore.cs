@@ -56,6 +56,22 @@ public sealed class PaperStore(Database database)
             """, new { From = Clock.Day(period.From), To = Clock.Day(period.To) }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// A version of what <see cref="ListAsync"/> shows for a period, one row instead of the papers:
+    /// it changes when a paper there is added, hidden, edited (updated_at), voted on or commented on.
+    /// Pages use it to reuse their rendered HTML.
+    /// </summary>
+    public async Task<string> ListVersionAsync(Period period, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var row = await c.QuerySingleAsync<(long Count, string? Updated, long Upvotes, long Comments)>(new CommandDefinition("""
+            SELECT COUNT(*), MAX(p.updated_at), COALESCE(SUM(p.upvotes), 0), COALESCE(SUM(p.num_comments), 0)
+            FROM daily_entries d JOIN papers p ON p.id = d.paper_id
+            WHERE d.day >= @From AND d.day <= @To AND p.hidden = 0
+            """, new { From = Clock.Day(period.From), To = Clock.Day(period.To) }, cancellationToken: ct));
+        return $"{row.Count}/{row.Updated}/{row.Upvotes}/{row.Comments}";
+    }
+
     /// <summary>The nearest days with papers before and after a period, for previous/next links that never lead to an empty page.</summary>
     public async Task<(DateOnly? Previous, DateOnly? Next)> NeighboursAsync(Period period, CancellationToken ct = default)
     {

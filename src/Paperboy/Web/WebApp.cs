@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Paperboy.Community;
+using Paperboy.Feed;
 using Paperboy.Papers;
 using Paperboy.Storage;
 
@@ -71,6 +72,7 @@ public static class WebApp
         app.MapGet("/metrics", async (PaperStore store, CancellationToken token) =>
             Results.Text(await metrics.RenderAsync(store, token), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapPaperApi();
+        app.MapFeedPages();
         app.MapCommunityApi();
 
         app.Lifetime.ApplicationStarted.Register(() =>

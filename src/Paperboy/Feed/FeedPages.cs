@@ -1,0 +1,229 @@
+using System.Globalization;
+using Paperboy.Papers;
+using Paperboy.Storage;
+
+namespace Paperboy.Feed;
+
+/// <summary>
+/// The reader's pages (SPEC §7): server-rendered HTML that works without JavaScript. Each handler
+/// runs one to three small queries (the list, its neighbours, a count only when there is more than
+/// one page) and hands a finished view to a Razor component: components never query.
+/// </summary>
+public static class FeedPages
+{
+    /// <summary>Papers per page; Hugging Face's busiest days have about 50.</summary>
+    public const int PageSize = 50;
+
+    public static IEndpointRouteBuilder MapFeedPages(this IEndpointRouteBuilder app)
+    {
+        FeedAssets.Load(app.ServiceProvider.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider);
+
+        // One cache per app: tests run several sites over different databases in one process.
+        var cache = new PageCache();
+        app.MapGet("/", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            LatestAsync(PeriodKind.Day, p, store, cache, http, ct));
+        app.MapGet("/papers/date", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            LatestAsync(PeriodKind.Day, p, store, cache, http, ct));
+        app.MapGet("/papers/date/{day}", (string day, string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            Period.TryParseDay(day, out var period)
+                ? PeriodAsync(period, p, store, cache, http, ct)
+                : Task.FromResult(BadRequest("That is not a date", $"“{Clip(day)}” is not a day. Days look like 2025-11-20.")));
+        app.MapGet("/papers/week", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            LatestAsync(PeriodKind.Week, p, store, cache, http, ct));
+        app.MapGet("/papers/week/{week}", (string week, string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            Period.TryParseWeek(week, out var period)
+                ? PeriodAsync(period, p, store, cache, http, ct)
+                : Task.FromResult(BadRequest("That is not a week", $"“{Clip(week)}” is not an ISO week. Weeks look like 2025-W47.")));
+        app.MapGet("/papers/month", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            LatestAsync(PeriodKind.Month, p, store, cache, http, ct));
+        app.MapGet("/papers/month/{month}", (string month, string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            Period.TryParseMonth(month, out var period)
+                ? PeriodAsync(period, p, store, cache, http, ct)
+                : Task.FromResult(BadRequest("That is not a month", $"“{Clip(month)}” is not a month. Months look like 2025-11.")));
+        app.MapGet("/papers/trending", TrendingAsync);
+        app.MapGet("/papers/{id}", PaperAsync);
+        // Old-style arXiv ids carry a slash: /papers/hep-th/9901001.
+        app.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, CancellationToken ct) =>
+            PaperAsync($"{archive}/{number}", store, ct));
+        app.MapGet("/authors/{name}", AuthorAsync);
+        return app;
+    }
+
+    /// <summary>"/" is the latest day with papers (and /papers/week the latest week...), rendered in place so the URL stays.</summary>
+    static async Task<IResult> LatestAsync(PeriodKind kind, string? p, PaperStore store, PageCache cache, HttpContext http, CancellationToken ct)
+    {
+        var latest = Clock.ParseDay(await store.LatestDayAsync(ct));
+        if (latest is null) return Render(EmptySiteView(kind));
+        return await PeriodAsync(Period.Of(kind, latest.Value), p, store, cache, http, ct);
+    }
+
+    /// <summary>
+    /// A day, week or month. Two small queries decide whether the rendered page can be reused
+    /// (the list's version and the neighbouring days); otherwise the list is read and rendered.
+    /// </summary>
+    static async Task<IResult> PeriodAsync(Period period, string? p, PaperStore store, PageCache cache, HttpContext http, CancellationToken ct)
+    {
+        if (!TryParsePage(p, out var page)) return BadPage(p);
+        var (previousDay, nextDay) = await store.NeighboursAsync(period, ct);
+        var key = PageHref(period.Path, page);
+        var stamp = $"{await store.ListVersionAsync(period, ct)}|{previousDay}|{nextDay}";
+        if (cache.Get(key, stamp) is { } cached) return cached;
+
+        var result = await BuildPeriodAsync(period, page, previousDay, nextDay, store, ct);
+        if (result is not PageResult<FeedPage> fresh) return result;
+        return cache.Set(key, stamp, await fresh.RenderAsync(http.RequestServices), fresh.StatusCode);
+    }
+
+    static async Task<IResult> BuildPeriodAsync(Period period, int page, DateOnly? previousDay, DateOnly? nextDay, PaperStore store, CancellationToken ct)
+    {
+        var offset = (page - 1) * PageSize;
+        // One row more than a page tells whether there is a next page without counting.
+        var items = await store.ListAsync(period, DailySort.Upvotes, offset, PageSize + 1, ct);
+        if (items.Count == 0 && previousDay is null && nextDay is null) return Render(EmptySiteView(period.Kind));
+        if (items.Count == 0 && page > 1) return NotFound("No such page", $"{period.Title} has fewer than {page} pages of papers.", period.Path);
+
+        var total = page == 1 && items.Count <= PageSize ? items.Count : await store.CountAsync(period, ct);
+        var anchor = period.Kind == PeriodKind.Day || items.Count == 0
+            ? period.From
+            : Clock.ParseDay(items.Max(i => i.Day)) ?? period.From;
+        var (tab, kicker) = period.Kind switch
+        {
+            PeriodKind.Week => (FeedTab.Weekly, "Weekly papers"),
+            PeriodKind.Month => (FeedTab.Monthly, "Monthly papers"),
+            _ => (FeedTab.Daily, "Daily papers"),
+        };
+        return Render(new FeedView
+        {
+            Tab = tab,
+            Kicker = kicker,
+            Heading = period.Title,
+            Title = $"{kicker} · {ShortTitle(period)}",
+            Items = items.Take(PageSize).ToList(),
+            Tabs = TabLinks.Around(anchor),
+            Offset = offset,
+            Total = total,
+            Previous = previousDay is { } prev ? Neighbour(Period.Of(period.Kind, prev)) : null,
+            Next = nextDay is { } next ? Neighbour(Period.Of(period.Kind, next)) : null,
+            Page = page,
+            PageCount = Math.Max(1, (total + PageSize - 1) / PageSize),
+            PreviousPage = page > 1 ? new NavLink(PageHref(period.Path, page - 1), "Previous page") : null,
+            NextPage = items.Count > PageSize ? new NavLink(PageHref(period.Path, page + 1), "Next page") : null,
+            EmptyHint = period.Kind == PeriodKind.Day && period.From.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday
+                ? "Daily papers are not featured on weekends." : null,
+        });
+    }
+
+    static async Task<IResult> TrendingAsync(string? p, PaperStore store, CancellationToken ct)
+    {
+        if (!TryParsePage(p, out var page)) return BadPage(p);
+        var offset = (page - 1) * PageSize;
+        var items = await store.TrendingAsync(offset, PageSize + 1, DateTimeOffset.UtcNow, ct);
+        if (items.Count == 0)
+        {
+            if (await store.LatestDayAsync(ct) is null) return Render(EmptySiteView(PeriodKind.Day, FeedTab.Trending));
+            if (page > 1) return NotFound("No such page", $"Trending has fewer than {page} pages of papers.", "/papers/trending");
+        }
+        return Render(new FeedView
+        {
+            Tab = FeedTab.Trending,
+            Kicker = "Trending",
+            Heading = "Trending this week",
+            Title = "Trending papers",
+            Items = items.Take(PageSize).ToList(),
+            Tabs = TabLinks.Latest,
+            Offset = offset,
+            Total = offset + Math.Min(items.Count, PageSize),
+            Page = page,
+            PreviousPage = page > 1 ? new NavLink(PageHref("/papers/trending", page - 1), "Previous page") : null,
+            NextPage = items.Count > PageSize ? new NavLink(PageHref("/papers/trending", page + 1), "Next page") : null,
+        });
+    }
+
+    static async Task<IResult> PaperAsync(string id, PaperStore store, CancellationToken ct)
+    {
+        var paper = await store.GetAsync(id, ct);
+        if (paper is null) return NotFound("Paper not found", $"There is no paper “{Clip(id)}” here (yet).", null);
+        var features = await store.FeaturesAsync(paper, ct);
+        return new PageResult<PaperPage>(new Dictionary<string, object?>
+        {
+            [nameof(PaperPage.Paper)] = paper,
+            [nameof(PaperPage.Features)] = features,
+        });
+    }
+
+    static async Task<IResult> AuthorAsync(string name, string? p, PaperStore store, CancellationToken ct)
+    {
+        if (!TryParsePage(p, out var page)) return BadPage(p);
+        var offset = (page - 1) * PageSize;
+        var papers = await store.ByAuthorAsync(name, offset, PageSize + 1, ct);
+        if (papers.Count == 0) return NotFound("No papers by this author", $"We have no papers by “{Clip(name)}”.", null);
+        // Show the name as the papers spell it, not as it was typed in the URL.
+        var key = AuthorKey.Of(name);
+        var display = papers[0].AuthorList.FirstOrDefault(a => AuthorKey.Of(a) == key) ?? name;
+        var path = Text.AuthorHref(name);
+        return new PageResult<AuthorPage>(new Dictionary<string, object?>
+        {
+            [nameof(AuthorPage.Name)] = display,
+            [nameof(AuthorPage.Papers)] = papers.Take(PageSize).ToList(),
+            [nameof(AuthorPage.Offset)] = offset,
+            [nameof(AuthorPage.PreviousPage)] = page > 1 ? new NavLink(PageHref(path, page - 1), "Previous page") : null,
+            [nameof(AuthorPage.NextPage)] = papers.Count > PageSize ? new NavLink(PageHref(path, page + 1), "Next page") : null,
+        });
+    }
+
+    static FeedView EmptySiteView(PeriodKind kind, FeedTab? tab = null) => new()
+    {
+        Tab = tab ?? kind switch { PeriodKind.Week => FeedTab.Weekly, PeriodKind.Month => FeedTab.Monthly, _ => FeedTab.Daily },
+        Kicker = "Welcome",
+        Heading = "No papers yet",
+        Title = "Welcome",
+        Items = [],
+        Tabs = TabLinks.Latest,
+        EmptySite = true,
+    };
+
+    static NavLink Neighbour(Period period) => new(period.Path, period.Kind switch
+    {
+        PeriodKind.Week => $"Week {ISOWeek.GetWeekOfYear(period.From.ToDateTime(TimeOnly.MinValue))}",
+        PeriodKind.Month => period.From.ToString("MMM yyyy", CultureInfo.InvariantCulture),
+        _ => Text.ShortDay(period.From),
+    });
+
+    static string ShortTitle(Period period) => period.Kind switch
+    {
+        PeriodKind.Day => Text.Day(period.From),
+        _ => period.Title,
+    };
+
+    static string PageHref(string path, int page) => page <= 1 ? path : $"{path}?p={page}";
+
+    /// <summary>Pages are numbered from 1 in URLs (<c>?p=2</c>); a missing p is page 1.</summary>
+    static bool TryParsePage(string? text, out int page)
+    {
+        page = 1;
+        if (string.IsNullOrEmpty(text)) return true;
+        // The cap keeps (page - 1) * PageSize far from overflowing an int.
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out page) && page is >= 1 and <= 1_000_000;
+    }
+
+    static PageResult<FeedPage> Render(FeedView view) =>
+        new(new Dictionary<string, object?> { [nameof(FeedPage.View)] = view });
+
+    static IResult BadPage(string? p) =>
+        BadRequest("That is not a page number", $"“{Clip(p ?? "")}” is not a page number. Pages are numbered 1, 2, 3…");
+
+    static IResult BadRequest(string heading, string message) => Message(StatusCodes.Status400BadRequest, heading, message, null);
+
+    static IResult NotFound(string heading, string message, string? back) => Message(StatusCodes.Status404NotFound, heading, message, back);
+
+    static PageResult<MessagePage> Message(int status, string heading, string message, string? back) =>
+        new(new Dictionary<string, object?>
+        {
+            [nameof(MessagePage.Heading)] = heading,
+            [nameof(MessagePage.Message)] = message,
+            [nameof(MessagePage.Back)] = back,
+        }, status);
+
+    /// <summary>Echoed user input is escaped by Razor; clipping keeps a pasted essay from filling the page.</summary>
+    static string Clip(string s) => s.Length <= 80 ? s : s[..80] + "…";
+}

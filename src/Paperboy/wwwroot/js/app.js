@@ -1,0 +1,57 @@
+// Progressive enhancement only: every page works without this file.
+// Renders LaTeX in titles and abstracts with KaTeX (bundled at build time under /lib/katex).
+// KaTeX builds DOM nodes and sets styles through the CSSOM, which the CSP (style-src 'self') allows.
+(function () {
+  "use strict";
+
+  var options = {
+    delimiters: [
+      { left: "$$", right: "$$", display: true },
+      { left: "$", right: "$", display: false },
+      { left: "\\(", right: "\\)", display: false },
+      { left: "\\[", right: "\\]", display: true }
+    ],
+    throwOnError: false,
+    // Source text is untrusted: no \href, \url or \includegraphics from abstracts.
+    trust: false,
+    ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option"]
+  };
+
+  function hasMath(el) {
+    var text = el.textContent || "";
+    return text.indexOf("$") !== -1 || text.indexOf("\\(") !== -1 || text.indexOf("\\[") !== -1;
+  }
+
+  function render(el) {
+    if (el.dataset.math === "done" || !hasMath(el)) return;
+    el.dataset.math = "done";
+    try {
+      window.renderMathInElement(el, options);
+    } catch (e) {
+      // Math that KaTeX cannot parse stays as readable LaTeX text.
+    }
+  }
+
+  function start() {
+    if (typeof window.renderMathInElement !== "function") return;
+    var nodes = document.querySelectorAll(".math");
+    for (var i = 0; i < nodes.length; i++) {
+      var el = nodes[i];
+      // Abstracts inside a closed <details> are rendered when opened: a day has up to 50 of them.
+      var details = el.closest("details");
+      if (details && !details.open) {
+        details.addEventListener("toggle", function (event) {
+          var opened = event.currentTarget;
+          if (!opened.open) return;
+          var inner = opened.querySelectorAll(".math");
+          for (var j = 0; j < inner.length; j++) render(inner[j]);
+        });
+        continue;
+      }
+      render(el);
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

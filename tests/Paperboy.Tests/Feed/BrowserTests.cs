@@ -1,0 +1,147 @@
+using Microsoft.Playwright;
+using Paperboy.Tests.Infrastructure;
+
+namespace Paperboy.Tests.Feed;
+
+/// <summary>
+/// What a reader sees in a real browser (Debian's Chromium driven by Playwright): cards, the
+/// abstract behind its summary, math typeset by KaTeX, no CSP violations, nothing wider than a phone.
+/// </summary>
+public sealed class BrowserTests
+{
+    const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task DailyPageShowsCardsRevealsAbstractsAndTypesetsMathWithoutErrors()
+    {
+        await using var app = await StartWithMathAsync();
+        await using var browser = await BrowserSession.LaunchAsync();
+        var page = await browser.NewPageAsync(1280, 900);
+
+        await page.GotoAsync(new Uri(app.BaseAddress, "/papers/date/2025-11-20").ToString());
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        var titles = page.Locator(".card-title a");
+        Assert.Equal(9, await titles.CountAsync());
+        Assert.True(await titles.First.IsVisibleAsync());
+        Assert.StartsWith("Reasoning via Video", await titles.First.InnerTextAsync(), StringComparison.Ordinal);
+
+        // The title's $\mathcal{O}(n \log n)$ is typeset as soon as the page loads.
+        var mathCard = page.Locator(".card", new() { HasText = "Sorting faster" });
+        await mathCard.Locator(".card-title .katex").First.WaitForAsync(new() { Timeout = 5000 });
+
+        // The abstract is hidden until its summary is clicked; then its math is typeset too.
+        var abstractText = mathCard.Locator("details.abstract > div");
+        Assert.False(await abstractText.IsVisibleAsync());
+        await mathCard.Locator("details.abstract > summary").ClickAsync();
+        Assert.True(await abstractText.IsVisibleAsync());
+        await abstractText.Locator(".katex").First.WaitForAsync(new() { Timeout = 5000 });
+        Assert.Contains("We sort", await abstractText.InnerTextAsync(), StringComparison.Ordinal);
+
+        Assert.Empty(browser.Errors);
+    }
+
+    [Theory]
+    [InlineData(390)]
+    [InlineData(360)]
+    public async Task PagesFitAPhoneWithoutHorizontalScrolling(int width)
+    {
+        await using var app = await StartWithMathAsync();
+        await using var browser = await BrowserSession.LaunchAsync();
+        var page = await browser.NewPageAsync(width, 844);
+
+        // The unknown paper (last) answers 404 on purpose; every page before it must load cleanly.
+        foreach (var path in new[] { "/papers/date/2025-11-20", "/papers/2511.14993", "/papers/week/2025-W47", "/papers/2511.99999", "/papers/date/2025-11-22", "/papers/nope" })
+        {
+            if (path == "/papers/nope") Assert.Empty(browser.Errors);
+            await page.GotoAsync(new Uri(app.BaseAddress, path).ToString());
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            foreach (var summary in await page.Locator("details > summary").AllAsync()) await summary.ClickAsync();
+            var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+            Assert.True(widths[0] <= widths[1], $"{path} is {widths[0]}px wide on a {widths[1]}px screen");
+        }
+    }
+
+    [Fact]
+    public async Task TheWelcomePageFitsAPhone()
+    {
+        await using var app = await TestInstance.StartAsync();
+        await using var browser = await BrowserSession.LaunchAsync();
+        var page = await browser.NewPageAsync(360, 740);
+        await page.GotoAsync(app.BaseAddress.ToString());
+        Assert.True(await page.Locator("text=paperboy harvest hf --from 2025-11-01").IsVisibleAsync());
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+        Assert.True(widths[0] <= widths[1], $"the welcome page is {widths[0]}px wide on a {widths[1]}px screen");
+        Assert.Empty(browser.Errors);
+    }
+
+    /// <summary>A real day plus one paper with LaTeX in its title and abstract, featured on the same day.</summary>
+    static async Task<TestInstance> StartWithMathAsync()
+    {
+        using var dir = new TempDir();
+        var file = PageFixtures.WriteJsonl(dir, "math.jsonl", new
+        {
+            id = "2511.99999",
+            title = @"Sorting faster: $\mathcal{O}(n \log n)$ comparisons suffice",
+            @abstract = @"We sort $n$ keys with $\mathcal{O}(n \log n)$ comparisons. Moreover $$\sum_{i=1}^{n} i = \frac{n(n+1)}{2}$$ holds for every $n \ge 1$, and a very long display formula must not widen the page: $$a_1 + a_2 + a_3 + a_4 + a_5 + a_6 + a_7 + a_8 + a_9 + a_{10} + a_{11} + a_{12} + a_{13} + a_{14} + a_{15} + a_{16} + a_{17} + a_{18} = b$$",
+            authors = new[] { "Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger W. Dijkstra", "Donald E. Knuth" },
+            published = "2025-11-18",
+            categories = new[] { "cs.DS", "cs.CC" },
+            code_url = "https://github.com/example/sorting",
+            daily_date = "2025-11-20",
+            upvotes = 2,
+        });
+        var app = await TestInstance.StartAsync(file);
+        await PageFixtures.WriteAsync(app.Database, PageFixtures.ReadHf(PageFixtures.HfDay("2025-11-20")));
+        await PageFixtures.WriteAsync(app.Database, PageFixtures.ReadHf(PageFixtures.HfDay("2025-11-18")));
+        return app;
+    }
+}
+
+/// <summary>Chromium launched headless, collecting console errors, page errors and CSP violations.</summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    readonly IPlaywright _playwright;
+    readonly IBrowser _browser;
+    readonly List<string> _errors = [];
+
+    BrowserSession(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        _browser = browser;
+    }
+
+    public IReadOnlyList<string> Errors => _errors;
+
+    public static async Task<BrowserSession> LaunchAsync()
+    {
+        if (!File.Exists("/usr/bin/chromium"))
+            Assert.Fail("Chromium is not installed at /usr/bin/chromium. Run .ci/run (it installs the Debian chromium package), or: apt-get install -y chromium");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+        return new BrowserSession(playwright, browser);
+    }
+
+    public async Task<IPage> NewPageAsync(int width, int height)
+    {
+        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        // CSP violations are reported on the console as errors, so this catches them too.
+        page.Console += (_, message) => { if (message.Type is "error" or "warning") _errors.Add($"console {message.Type}: {message.Text}"); };
+        page.PageError += (_, error) => _errors.Add("page error: " + error);
+        page.RequestFailed += (_, request) => _errors.Add($"request failed: {request.Url} {request.Failure}");
+        page.Response += (_, response) => { if (response.Status >= 400) _errors.Add($"HTTP {response.Status}: {response.Url}"); };
+        return page;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.CloseAsync();
+        _playwright.Dispose();
+    }
+}
