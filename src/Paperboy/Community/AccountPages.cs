@@ -18,7 +18,7 @@ public static class AccountPages
     {
         app.MapGet("/login", async (HttpContext http, string? returnUrl) =>
             await http.CurrentMemberAsync() is not null
-                ? Results.Redirect(CommunityAuth.SafeReturnUrl(returnUrl))
+                ? Results.Redirect(returnUrl is null ? "/settings" : CommunityAuth.SafeReturnUrl(returnUrl))
                 : Page<LoginPage>(http, new { ReturnUrl = CommunityAuth.SafeReturnUrl(returnUrl) }));
         app.MapPost("/login", SignInAsync).RequireRateLimiting(RateLimits.SignIn);
 

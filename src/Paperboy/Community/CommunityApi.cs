@@ -41,11 +41,13 @@ public static class CommunityApi
             api.MapGet(paper + "/comments", CommentsAsync);
             api.MapPost(paper + "/comments", AddCommentAsync).MemberWrite(RateLimits.Comments).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
+            app.MapGet(paper + "/upvote", UpvotePageAsync);
             app.MapPost(paper + "/upvote", UpvoteFormAsync).RequireRateLimiting(RateLimits.Votes);
             app.MapPost(paper + "/comments", CommentFormAsync).RequireRateLimiting(RateLimits.Comments).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         }
         api.MapPatch("/comments/{commentId:long}", EditCommentAsync).MemberWrite(RateLimits.Comments).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         api.MapDelete("/comments/{commentId:long}", DeleteCommentAsync).MemberWrite(RateLimits.Comments);
+        api.MapGet("/me/state", MemberStateAsync);
         api.MapGet("/me", async (HttpContext http) => await http.CurrentMemberAsync() is { } u
             ? Results.Ok(new MeDto(u.Id, u.Name, u.Email, u.IsAdmin))
             : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in"));
@@ -117,6 +119,44 @@ public static class CommunityApi
             _ => CommentNotFound(),
         };
     }
+
+    /// <summary>
+    /// What a page's script needs to know about its reader: who they are, the antiforgery token for their
+    /// writes, and which of the papers on the page they upvoted. Shared (cached) pages stay the same for everyone.
+    /// </summary>
+    static async Task<IResult> MemberStateAsync(HttpContext http, string? ids, VoteStore votes)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var user = await http.CurrentMemberAsync();
+        if (user is null) return Results.Ok(new { signed_in = false });
+        var list = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Take(200).Select(Papers.ArxivId.Normalize);
+        var upvoted = await votes.VotedAmongAsync(user.Id, list, http.RequestAborted);
+        return Results.Ok(new
+        {
+            signed_in = true, name = user.Name, is_admin = user.IsAdmin, blocked = user.Blocked,
+            csrf = CommunityAuth.CsrfToken(http), upvoted = upvoted.Order(StringComparer.Ordinal),
+        });
+    }
+
+    /// <summary>Where the upvote button leads without JavaScript: sign in first if needed, then one confirming click.</summary>
+    static async Task<IResult> UpvotePageAsync(HttpContext http, string? returnUrl, Papers.PaperStore papers, VoteStore votes)
+    {
+        var id = PaperId(http);
+        var back = CommunityAuth.SafeReturnUrl(returnUrl ?? RefererPath(http) ?? Feed.Text.PaperHref(Papers.ArxivId.Normalize(id)));
+        var user = await http.CurrentMemberAsync();
+        if (user is null)
+            return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString($"{http.Request.Path}?returnUrl={Uri.EscapeDataString(back)}"));
+        var paper = await papers.GetAsync(id, http.RequestAborted);
+        if (paper is null) return PaperNotFound(id);
+        http.Response.Headers.CacheControl = "no-store";
+        return AccountPages.Page<UpvotePage>(http, new { Paper = paper, Upvoted = await votes.HasVotedAsync(user.Id, paper.Id, http.RequestAborted), ReturnUrl = back });
+    }
+
+    static string? RefererPath(HttpContext http) =>
+        Uri.TryCreate(http.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer)
+        && string.Equals(referer.Authority, http.Request.Host.Value, StringComparison.OrdinalIgnoreCase)
+            ? referer.PathAndQuery : null;
 
     // ---- Forms (no JavaScript needed; JavaScript sends the same form and asks for JSON) ----------
 

@@ -97,14 +97,6 @@ public static class CommunityAuth
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        // Pages get their antiforgery token before anything renders, while the response can still set its cookie.
-        app.Use((context, next) =>
-        {
-            if (context.GetEndpoint() is not null && !context.Request.Path.StartsWithSegments("/api")
-                && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsPost(context.Request.Method)))
-                CsrfToken(context);
-            return next(context);
-        });
         return app;
     }
 
