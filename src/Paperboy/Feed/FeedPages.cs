@@ -5,9 +5,10 @@ using Paperboy.Storage;
 namespace Paperboy.Feed;
 
 /// <summary>
-/// The reader's pages (SPEC §7): server-rendered HTML that works without JavaScript. Each handler
-/// runs one to three small queries (the list, its neighbours, a count only when there is more than
-/// one page) and hands a finished view to a Razor component: components never query.
+/// The reader's pages (SPEC §7): server-rendered HTML that works without JavaScript. Handlers
+/// run a few small queries (the list, its neighbours, a count only past one page; no query per
+/// card) and hand a finished view to a Razor component: components never query. Day, week and
+/// month pages reuse their rendered HTML while the data behind them is unchanged (PageCache).
 /// </summary>
 public static class FeedPages
 {
@@ -40,7 +41,8 @@ public static class FeedPages
             Period.TryParseMonth(month, out var period)
                 ? PeriodAsync(period, p, store, cache, http, ct)
                 : Task.FromResult(BadRequest("That is not a month", $"“{Clip(month)}” is not a month. Months look like 2025-11.")));
-        app.MapGet("/papers/trending", TrendingAsync);
+        app.MapGet("/papers/trending", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
+            TrendingAsync(p, store, cache, http, ct));
         app.MapGet("/papers/{id}", PaperAsync);
         // Old-style arXiv ids carry a slash: /papers/hep-th/9901001.
         app.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, CancellationToken ct) =>
@@ -113,16 +115,34 @@ public static class FeedPages
         });
     }
 
-    static async Task<IResult> TrendingAsync(string? p, PaperStore store, CancellationToken ct)
+    /// <summary>
+    /// Trending ranks by age, so it changes with the clock as well as the data: the rendered page
+    /// is reused within the same minute while the window's papers are unchanged.
+    /// </summary>
+    static async Task<IResult> TrendingAsync(string? p, PaperStore store, PageCache cache, HttpContext http, CancellationToken ct)
     {
         if (!TryParsePage(p, out var page)) return BadPage(p);
+        var now = DateTimeOffset.UtcNow;
+        var minute = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+        var latest = Clock.ParseDay(await store.LatestDayAsync(ct));
+        if (latest is null) return Render(EmptySiteView(PeriodKind.Day, FeedTab.Trending));
+        // The same window PaperStore.TrendingAsync ranks: the week up to the reference day.
+        var to = DateOnly.FromDateTime(Trending.ReferenceTime(latest, minute).UtcDateTime);
+        var window = new Period(PeriodKind.Week, to.AddDays(-Trending.WindowDays), to);
+        var key = PageHref("/papers/trending", page);
+        var stamp = $"{await store.ListVersionAsync(window, ct)}|{minute.Ticks}";
+        if (cache.Get(key, stamp) is { } cached) return cached;
+
+        var result = await BuildTrendingAsync(page, minute, store, ct);
+        if (result is not PageResult<FeedPage> fresh) return result;
+        return cache.Set(key, stamp, await fresh.RenderAsync(http.RequestServices), fresh.StatusCode);
+    }
+
+    static async Task<IResult> BuildTrendingAsync(int page, DateTimeOffset now, PaperStore store, CancellationToken ct)
+    {
         var offset = (page - 1) * PageSize;
-        var items = await store.TrendingAsync(offset, PageSize + 1, DateTimeOffset.UtcNow, ct);
-        if (items.Count == 0)
-        {
-            if (await store.LatestDayAsync(ct) is null) return Render(EmptySiteView(PeriodKind.Day, FeedTab.Trending));
-            if (page > 1) return NotFound("No such page", $"Trending has fewer than {page} pages of papers.", "/papers/trending");
-        }
+        var items = await store.TrendingAsync(offset, PageSize + 1, now, ct);
+        if (items.Count == 0 && page > 1) return NotFound("No such page", $"Trending has fewer than {page} pages of papers.", "/papers/trending");
         return Render(new FeedView
         {
             Tab = FeedTab.Trending,
