@@ -26,7 +26,32 @@ public static class AccountPages
             Page<RegisterPage>(http, new { ReturnUrl = CommunityAuth.SafeReturnUrl(returnUrl) }));
         app.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimits.Register);
 
-        app.MapGet("/forgot", (HttpContext http) => Page<ForgotPage>(http, new { }));
+        app.MapGet("/forgot", (HttpContext http, CommunityOptions options) => Page<ForgotPage>(http, new { CanEmail = options.CanEmailResets }));
+        app.MapPost("/forgot", async (HttpContext http, CommunityOptions options, MemberStore members, ResetMailer mailer, [FromForm(Name = "email")] string? email) =>
+        {
+            if (!options.CanEmailResets) return Page<ForgotPage>(http, new { CanEmail = false });
+            if (await members.CreateResetAsync(email, http.RequestAborted) is { } reset) mailer.SendInBackground(reset.User, reset.Token);
+            // The same page either way: this form must not tell anyone whether an email has an account.
+            return Page<ForgotPage>(http, new { CanEmail = true, Sent = true });
+        }).RequireRateLimiting(RateLimits.SignIn);
+        app.MapGet("/reset", (HttpContext http, string? token) =>
+        {
+            // The token sits in the URL: keep it out of caches and out of the Referer of any link on the page.
+            http.Response.Headers.CacheControl = "no-store";
+            http.Response.Headers["Referrer-Policy"] = "no-referrer";
+            return Page<ResetPage>(http, new { Token = token ?? "" });
+        });
+        app.MapPost("/reset", async (HttpContext http, MemberStore members, [FromForm(Name = "token")] string? token, [FromForm(Name = "password")] string? password) =>
+        {
+            if (MemberStore.CheckPassword(password) is { } error)
+                return Page<ResetPage>(http, new { Token = token ?? "", Error = error }, StatusCodes.Status400BadRequest);
+            var user = await members.ResetPasswordAsync(token, password!, http.RequestAborted);
+            if (user is null)
+                return Page<ResetPage>(http, new { Token = "", Error = "This reset link is not valid any more (it works once, for an hour). Ask for a new one." }, StatusCodes.Status400BadRequest);
+            if (user.Blocked) return Results.Redirect("/login");
+            await CommunityAuth.SignInAsync(http, user);
+            return Results.Redirect("/settings");
+        }).RequireRateLimiting(RateLimits.SignIn);
 
         app.MapGet("/settings", async (HttpContext http, MemberStore members) =>
             await http.CurrentMemberAsync() is { } user

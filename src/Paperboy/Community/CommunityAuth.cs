@@ -33,6 +33,7 @@ public static class CommunityAuth
         services.AddTransient<SubmissionStore>();
         services.AddSingleton<ModerationStore>();
         services.AddSingleton<LibraryStore>();
+        services.AddSingleton<ResetMailer>();
         services.AddHttpContextAccessor();
 
         services.AddAuthentication(MemberScheme)
@@ -58,12 +59,14 @@ public static class CommunityAuth
             o.Events.OnRedirectToAccessDenied = context => ApiOr(context, StatusCodes.Status403Forbidden);
         });
         services.AddAuthorization();
-        services.AddOptions<AntiforgeryOptions>().Configure<CommunityOptions>((o, community) =>
+        services.AddOptions<AntiforgeryOptions>().Configure(o =>
         {
             o.HeaderName = AntiforgeryHeader;
             o.Cookie.Name = "paperboy_csrf";
             o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = SecurePolicy(community);
+            // Follows the request: antiforgery refuses to work at all over plain HTTP with Always (a proxy that
+            // does not forward the scheme would break every form), and this cookie alone grants nothing.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             // SecurityHeaders already sends X-Frame-Options: DENY, stricter than antiforgery's SAMEORIGIN.
             o.SuppressXFrameOptionsHeader = true;
         });

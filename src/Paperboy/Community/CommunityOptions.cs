@@ -29,7 +29,17 @@ public sealed class CommunityOptions
 
     /// <summary>Set when outgoing mail is configured (<c>PAPERBOY_SMTP_HOST</c>); password resets by email need it.</summary>
     public string? SmtpHost { get; set; }
+    public int SmtpPort { get; set; } = 25;
+    public string? SmtpUser { get; set; }
+    public string? SmtpPassword { get; set; }
+    public string SmtpFrom { get; set; } = "paperboy@localhost";
+    /// <summary>STARTTLS; on by default whenever credentials are configured, so they never cross the network in clear.</summary>
+    public bool? SmtpStartTls { get; set; }
+    /// <summary>Links in emails are built on this, never on the request's Host header (which a client chooses).</summary>
     public string? PublicUrl { get; set; }
+
+    /// <summary>Reset links can be mailed only with a mail server and a known public address.</summary>
+    public bool CanEmailResets => !string.IsNullOrWhiteSpace(SmtpHost) && !string.IsNullOrWhiteSpace(PublicUrl);
 
     public static CommunityOptions From(IConfiguration configuration)
     {
@@ -38,6 +48,10 @@ public sealed class CommunityOptions
         options.SubmissionWindowDays = EnvInt("PAPERBOY_SUBMISSION_WINDOW_DAYS") ?? options.SubmissionWindowDays;
         options.SubmissionsPerDay = EnvInt("PAPERBOY_SUBMISSIONS_PER_DAY") ?? options.SubmissionsPerDay;
         options.SmtpHost = Env("PAPERBOY_SMTP_HOST");
+        options.SmtpPort = EnvInt("PAPERBOY_SMTP_PORT") ?? options.SmtpPort;
+        options.SmtpUser = Env("PAPERBOY_SMTP_USER");
+        options.SmtpPassword = Env("PAPERBOY_SMTP_PASSWORD");
+        options.SmtpFrom = Env("PAPERBOY_SMTP_FROM") ?? options.SmtpFrom;
         options.PublicUrl = Env("PAPERBOY_PUBLIC_URL");
         // Explicit configuration (tests, appsettings) wins over the environment.
         configuration.GetSection("Community").Bind(options);

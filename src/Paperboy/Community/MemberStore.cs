@@ -187,6 +187,36 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
     public static bool VerifyPassword(User user, string? password) =>
         password is not null && Hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
 
+    // ---- Password resets -------------------------------------------------------------------
+
+    /// <summary>A one-hour, single-use reset token for the email's member, or null when no member has that email.</summary>
+    public async Task<(User User, string Token)?> CreateResetAsync(string? email, CancellationToken ct = default)
+    {
+        if (CheckEmail(email) is not null) return null;
+        var user = await FindByEmailAsync(email!, ct);
+        if (user is null || user.Blocked) return null;
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        await using var c = await database.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (@hash, @Id, @expires)",
+            new { hash = HashToken(token), user.Id, expires = Clock.Timestamp(DateTimeOffset.UtcNow.AddHours(1)) }, cancellationToken: ct));
+        return (user, token);
+    }
+
+    /// <summary>Uses a reset token (once, before it expires) to set a new password; null when the token is not valid.</summary>
+    public async Task<User?> ResetPasswordAsync(string? token, string password, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 100) return null;
+        await using var c = await database.OpenAsync(ct);
+        var now = Clock.Timestamp();
+        // Marking it used and reading its member is one statement, so two uses of one link cannot both pass.
+        var userId = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "UPDATE password_resets SET used_at = @now WHERE token_hash = @hash AND used_at IS NULL AND expires_at > @now RETURNING user_id",
+            new { hash = HashToken(token), now }, cancellationToken: ct));
+        var user = userId is null ? null : await GetAsync(userId.Value, ct);
+        return user is null ? null : await SetPasswordAsync(user, password, ct);
+    }
+
     // ---- API tokens -------------------------------------------------------------------------
 
     /// <summary>Creates a token and returns it; this is the only time the token itself exists outside the member's hands.</summary>
