@@ -62,6 +62,10 @@ public static class LibraryApi
         app.MapGet("/library", LibraryPageAsync);
         app.MapPost("/library", SaveFormAsync).RequireRateLimiting(RateLimits.Library);
         app.MapPost("/collections", CreateFormAsync).RequireRateLimiting(RateLimits.Library);
+        // From a paper page, where the collection is chosen in a select rather than in the URL.
+        app.MapPost("/collections/add", (HttpContext http, LibraryStore library, [FromForm(Name = "collection")] long collection,
+            [FromForm(Name = "paper_id")] string? paperId, [FromForm(Name = "returnUrl")] string? returnUrl) =>
+            CollectionPaperFormAsync(http, collection, library, paperId, null, returnUrl)).RequireRateLimiting(RateLimits.Library);
         app.MapGet("/collections/{collectionId:long}", CollectionPageAsync);
         app.MapPost("/collections/{collectionId:long}/papers", CollectionPaperFormAsync).RequireRateLimiting(RateLimits.Library);
         app.MapPost("/collections/{collectionId:long}/settings", CollectionSettingsFormAsync).RequireRateLimiting(RateLimits.Library);

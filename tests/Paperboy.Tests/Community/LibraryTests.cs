@@ -87,4 +87,32 @@ public sealed class LibraryTests
         Assert.Contains("Another paper", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await app.NewBrowser().Client.GetAsync("/library")).StatusCode);
     }
+
+    [Fact]
+    public async Task FromThePaperPageAMemberSavesItAndAddsItToACollection()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var (anonymous, _) = await app.NewBrowser().PageAsync($"/papers/{CommunityApp.Paper}");
+        Assert.DoesNotContain("Save to library", anonymous, StringComparison.Ordinal);
+
+        var browser = app.NewBrowser();
+        await browser.RegisterAsync("ada@example.com", "ada");
+        var created = await browser.SubmitAsync("/library", "/collections", ("name", "To read"));
+        var collection = created.Headers.Location!.OriginalString;
+        var page = $"/papers/{CommunityApp.Paper}";
+        var (html, _) = await browser.PageAsync(page);
+        Assert.Contains("Save to library", html, StringComparison.Ordinal);
+        Assert.Contains(">To read</option>", html, StringComparison.Ordinal);
+
+        var save = await browser.SubmitAsync(page, "/library", ("paper_id", CommunityApp.Paper), ("saved", "true"), ("returnUrl", page));
+        Assert.Equal(page, save.Headers.Location?.OriginalString);
+        var (after, _) = await browser.PageAsync(page);
+        Assert.Contains("remove from library", after, StringComparison.Ordinal);
+
+        var id = collection[(collection.LastIndexOf('/') + 1)..];
+        var add = await browser.SubmitAsync(page, "/collections/add", ("collection", id), ("paper_id", CommunityApp.Paper), ("returnUrl", page));
+        Assert.Equal(page, add.Headers.Location?.OriginalString);
+        var (list, _) = await browser.PageAsync(collection);
+        Assert.Contains("Transformers are SSMs", list, StringComparison.Ordinal);
+    }
 }
