@@ -80,4 +80,18 @@ public sealed class FormTests
         Assert.Equal(HttpStatusCode.Forbidden, (await browser.SubmitAsync("/settings", $"/comments/{id}/edit", ("body", "defaced"))).StatusCode);
         Assert.Equal(1, await app.NumCommentsAsync(CommunityApp.Paper));
     }
+
+    [Fact]
+    public async Task OldStyleIdsHaveTheirUpvoteConfirmationAndForm()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var browser = app.NewBrowser();
+        await browser.RegisterAsync("ada@example.com", "ada");
+        var page = $"/papers/{CommunityApp.OldStylePaper}/upvote";
+        var (html, _) = await browser.PageAsync(page);
+        Assert.Contains("The Large N Limit", html, StringComparison.Ordinal);
+        var response = await browser.SubmitAsync(page, page, ("upvoted", "true"), ("returnUrl", $"/papers/{CommunityApp.OldStylePaper}"));
+        Assert.Equal($"/papers/{CommunityApp.OldStylePaper}", response.Headers.Location?.OriginalString);
+        Assert.Equal(1, await app.UpvotesAsync(CommunityApp.OldStylePaper));
+    }
 }

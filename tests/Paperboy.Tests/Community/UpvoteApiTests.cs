@@ -72,18 +72,20 @@ public sealed class UpvoteApiTests
     public async Task ManyMembersVotingAtOnceLeaveTheCountEqualToTheDistinctVoters()
     {
         await using var app = await CommunityApp.StartAsync(new() { ["Community:VotesPerMinute"] = "1000" });
-        const int members = 24;
+        const int members = 48;
         var clients = new List<HttpClient>();
         for (var i = 0; i < members; i++) clients.Add((await app.MemberAsync($"m{i}@example.com")).Client);
         var racer = clients[0];
+        var url = $"/api/papers/{CommunityApp.Paper}/upvote";
 
-        // Every member votes once; member 0 also races itself with 20 more votes and some removals interleaved, then votes last.
-        var tasks = clients.Select(c => c.PostAsync($"/api/papers/{CommunityApp.Paper}/upvote", null)).ToList();
+        // Every member double-clicks (three votes at once, each on its own connection); member 0 also
+        // races itself with 20 more votes and removals interleaved, then votes last.
+        var tasks = clients.SelectMany(c => Enumerable.Range(0, 3).Select(_ => c.PostAsync(url, null))).ToList();
         for (var i = 0; i < 20; i++)
-            tasks.Add(i % 4 == 3 ? racer.DeleteAsync($"/api/papers/{CommunityApp.Paper}/upvote") : racer.PostAsync($"/api/papers/{CommunityApp.Paper}/upvote", null));
+            tasks.Add(i % 4 == 3 ? racer.DeleteAsync(url) : racer.PostAsync(url, null));
         var responses = await Task.WhenAll(tasks);
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        Assert.Equal(HttpStatusCode.OK, (await racer.PostAsync($"/api/papers/{CommunityApp.Paper}/upvote", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await racer.PostAsync(url, null)).StatusCode);
 
         Assert.Equal(3 + members, await app.UpvotesAsync(CommunityApp.Paper));
         // The stored count and the vote rows agree: no double votes, no lost updates.
