@@ -37,10 +37,9 @@
     while (nav.firstChild) nav.removeChild(nav.firstChild);
     var name = link("/settings", s.name);
     name.className = "member-name";
+    name.title = "Settings, library, submissions";
     nav.appendChild(name);
-    nav.appendChild(link("/library", "Library"));
     nav.appendChild(link("/submit", "Submit"));
-    if (s.is_admin) nav.appendChild(link("/admin", "Moderation"));
     var form = document.createElement("form");
     form.method = "post";
     form.action = "/logout";
