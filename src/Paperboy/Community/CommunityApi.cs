@@ -134,8 +134,12 @@ public static class CommunityApi
         var upvoted = await votes.VotedAmongAsync(user.Id, list, http.RequestAborted);
         return Results.Ok(new
         {
-            signed_in = true, name = user.Name, is_admin = user.IsAdmin, blocked = user.Blocked,
-            csrf = CommunityAuth.CsrfToken(http), upvoted = upvoted.Order(StringComparer.Ordinal),
+            signed_in = true,
+            name = user.Name,
+            is_admin = user.IsAdmin,
+            blocked = user.Blocked,
+            csrf = CommunityAuth.CsrfToken(http),
+            upvoted = upvoted.Order(StringComparer.Ordinal),
         });
     }
 

@@ -226,8 +226,14 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         await using var c = await database.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (@UserId, @Name, @Hash, @Prefix, @Now)
-            """, new { UserId = user.Id, Name = string.IsNullOrWhiteSpace(name) ? "token" : name.Trim()[..Math.Min(name.Trim().Length, 60)],
-                Hash = HashToken(token), Prefix = token[..9], Now = Clock.Timestamp() }, cancellationToken: ct));
+            """, new
+        {
+            UserId = user.Id,
+            Name = string.IsNullOrWhiteSpace(name) ? "token" : name.Trim()[..Math.Min(name.Trim().Length, 60)],
+            Hash = HashToken(token),
+            Prefix = token[..9],
+            Now = Clock.Timestamp()
+        }, cancellationToken: ct));
         return token;
     }
 

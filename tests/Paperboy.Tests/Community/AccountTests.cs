@@ -14,8 +14,11 @@ public sealed class AccountTests
         var (_, token) = await browser.PageAsync("/register");
         var response = await browser.Client.PostAsync("/register", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["email"] = "Ada@Example.com", ["name"] = "ada", ["password"] = "correct horse battery",
-            ["returnUrl"] = "/settings", ["__RequestVerificationToken"] = token!,
+            ["email"] = "Ada@Example.com",
+            ["name"] = "ada",
+            ["password"] = "correct horse battery",
+            ["returnUrl"] = "/settings",
+            ["__RequestVerificationToken"] = token!,
         }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/settings", response.Headers.Location?.OriginalString);
@@ -42,7 +45,9 @@ public sealed class AccountTests
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["email"] = "ada@example.com", ["password"] = "correct horse battery", ["__RequestVerificationToken"] = token,
+                ["email"] = "ada@example.com",
+                ["password"] = "correct horse battery",
+                ["__RequestVerificationToken"] = token,
             }),
         };
         post.Headers.Add("Cookie", csrfCookie.Split(';')[0]);
@@ -66,7 +71,10 @@ public sealed class AccountTests
         await browser.PageAsync("/login"); // has the antiforgery cookie, but the form below does not carry the token
         var response = await browser.Client.PostAsync(action, new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["email"] = "ada@example.com", ["name"] = "ada", ["password"] = "correct horse battery", ["body"] = "hi",
+            ["email"] = "ada@example.com",
+            ["name"] = "ada",
+            ["password"] = "correct horse battery",
+            ["body"] = "hi",
         }));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         await using var c = await app.App.Database.OpenAsync();

@@ -64,7 +64,10 @@ public sealed class CommunityPageTests
         var returnUrl = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(loginPage, "name=\"returnUrl\" value=\"([^\"]*)\"").Groups[1].Value);
         var signedIn = await browser.Client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["email"] = "ada@example.com", ["password"] = "correct horse battery", ["returnUrl"] = returnUrl, ["__RequestVerificationToken"] = token!,
+            ["email"] = "ada@example.com",
+            ["password"] = "correct horse battery",
+            ["returnUrl"] = returnUrl,
+            ["__RequestVerificationToken"] = token!,
         }));
         Assert.Equal($"/papers/{CommunityApp.Paper}/upvote?returnUrl=%2F", signedIn.Headers.Location?.OriginalString);
 
