@@ -138,4 +138,24 @@ public sealed class ModerationTests
         Assert.DoesNotContain("<script>alert(1)", html, StringComparison.Ordinal);
         Assert.Equal(0, await app.NumCommentsAsync(CommunityApp.Paper));
     }
+
+    [Fact]
+    public async Task AnAdminHidesAPaperFromItsPage()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        await app.MemberAsync("root@example.com", admin: true);
+        var member = app.NewBrowser();
+        await member.RegisterAsync("ada@example.com", "ada");
+        var (memberView, _) = await member.PageAsync($"/papers/{CommunityApp.Paper}");
+        Assert.DoesNotContain("Hide paper", memberView, StringComparison.Ordinal);
+
+        var admin = app.NewBrowser();
+        await admin.SignInAsync("root@example.com");
+        var page = $"/papers/{CommunityApp.Paper}";
+        var (adminView, _) = await admin.PageAsync(page);
+        Assert.Contains("Hide paper", adminView, StringComparison.Ordinal);
+        var hide = await admin.SubmitAsync(page, "/admin", ("action", "hide-paper"), ("target", CommunityApp.Paper));
+        Assert.Equal(HttpStatusCode.OK, hide.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Anonymous.GetAsync(page)).StatusCode);
+    }
 }
