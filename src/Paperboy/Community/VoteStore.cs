@@ -36,8 +36,10 @@ public sealed class VoteStore(Database database)
         }
         var upvotes = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT upvotes FROM papers WHERE id = @Id AND hidden = FALSE", new { Id = id }, tx, cancellationToken: ct));
+        // A hidden or unknown paper changes nothing, not even a vote taken back.
+        if (upvotes is null) return null;
         await tx.CommitAsync(ct);
-        return upvotes is null ? null : new VoteState(id, upvotes.Value, upvoted);
+        return new VoteState(id, upvotes.Value, upvoted);
     }
 
     public async Task<bool> HasVotedAsync(long userId, string paperId, CancellationToken ct = default)
