@@ -210,4 +210,16 @@ public sealed class SubmissionTests
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("already on today", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SubmittingTooFastGets429FromTheRateLimiter()
+    {
+        await using var app = await CommunityApp.StartAsync(new() { ["Community:SubmissionsPerHour"] = "1" });
+        var (_, ada, _) = await app.MemberAsync("ada@example.com");
+        Assert.Equal(HttpStatusCode.Created, (await ada.PostAsJsonAsync("/api/papers/submit", new { paper_id = CommunityApp.FreshPaper })).StatusCode);
+        var second = await ada.PostAsJsonAsync("/api/papers/submit", new { paper_id = "2501.99999" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.Contains("Too many requests", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(second.Headers.RetryAfter is not null);
+    }
 }
