@@ -34,6 +34,8 @@ public static class CliApp
         root.Subcommands.Add(EvalCommand.Build());
         root.Subcommands.Add(DigestCommand.Build());
         root.Subcommands.Add(HarvestCommand.Build());
+        root.Subcommands.Add(MembersCommands.Users());
+        root.Subcommands.Add(MembersCommands.Tokens());
         return root;
     }
 

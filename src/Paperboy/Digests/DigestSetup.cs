@@ -26,22 +26,14 @@ public static class DigestSetup
                 return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.SubscribePermitLimit, Window = settings.SubscribeWindow, QueueLimit = 0 });
             });
-            options.OnRejected = async (context, ct) =>
-            {
-                var response = context.HttpContext.Response;
-                response.StatusCode = StatusCodes.Status429TooManyRequests;
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                    response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
-                    detail: "Too many subscribe requests from this address; try again later.").ExecuteAsync(context.HttpContext);
-            };
         });
         return services;
     }
 
     public static WebApplication MapDigests(this WebApplication app)
     {
-        app.UseRateLimiter();
+        // The rate limiter middleware runs once for the whole site (Community.UseCommunity), with
+        // one 429 answer; this only adds the subscribe policy.
         app.MapFeeds();
         app.MapSubscriptions();
         return app;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Paperboy.Digests;
+using Paperboy.Community;
 using Paperboy.Feed;
 using Paperboy.Harvest;
 using Paperboy.Papers;
@@ -43,6 +44,7 @@ public static class WebApp
         builder.Services.AddSingleton<Harvesters>();
         builder.Services.AddHostedService<HarvestScheduler>();
         builder.Services.AddRazorComponents();
+        builder.Services.AddCommunity();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
         builder.Services.AddDigests();
@@ -60,6 +62,7 @@ public static class WebApp
         {
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "public, max-age=3600",
         });
+        app.UseCommunity();
         app.UseAntiforgery();
 
         app.MapGet("/healthz", async (Database db, CancellationToken token) =>
@@ -81,6 +84,7 @@ public static class WebApp
         app.MapFeedPages();
         app.MapDigests();
         app.MapHarvestAdmin();
+        app.MapCommunityApi();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -58,6 +59,13 @@ public sealed class TestInstance : IAsyncDisposable
         await instance.StartServerAsync(configure);
         return instance;
     }
+
+    /// <summary>Like <see cref="StartAsync"/>, with settings for the app (e.g. <c>Community:VotesPerMinute</c>).</summary>
+    public static Task<TestInstance> StartWithAsync(IReadOnlyDictionary<string, string?>? settings, params string[] importPaths) =>
+        StartWithAsync("sqlite", builder =>
+        {
+            if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        }, importPaths);
 
     public async Task<ImportSummary> ImportAsync(params string[] paths)
     {

@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace Paperboy.Community;
+
+/// <summary>
+/// Who is asking: a browser session (cookie, and an antiforgery token on every write) or an API
+/// client (<c>Authorization: Bearer</c>, no ambient credential, so no antiforgery needed).
+/// Both are ordinary ASP.NET Core authentication schemes behind one policy scheme.
+/// </summary>
+public static class CommunityAuth
+{
+    public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string BearerScheme = "Bearer";
+    public const string MemberScheme = "Member";
+    public const string AntiforgeryHeader = "X-CSRF-TOKEN";
+    const string StampClaim = "paperboy:stamp";
+
+    public static IServiceCollection AddCommunity(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => CommunityOptions.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<MemberStore>();
+        services.AddSingleton<VoteStore>();
+        services.AddSingleton<CommentStore>();
+        services.AddHttpClient<ArxivLookup>(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("Paperboy/1.0 (self-hosted paper hub)"));
+        services.AddTransient<SubmissionStore>();
+        services.AddSingleton<ModerationStore>();
+        services.AddSingleton<LibraryStore>();
+        services.AddSingleton<ResetMailer>();
+        services.AddHttpContextAccessor();
+
+        services.AddAuthentication(MemberScheme)
+            .AddPolicyScheme(MemberScheme, "Session or API token", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? BearerScheme : CookieScheme)
+            .AddCookie(CookieScheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerScheme, null);
+        services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<CommunityOptions>((o, community) =>
+        {
+            o.Cookie.Name = "paperboy_session";
+            o.Cookie.HttpOnly = true;
+            // Lax: the session rides along when a reader follows a link to us, never on a cross-site POST.
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = SecurePolicy(community);
+            o.ExpireTimeSpan = TimeSpan.FromDays(30);
+            o.SlidingExpiration = true;
+            o.LoginPath = "/login";
+            o.LogoutPath = "/logout";
+            o.ReturnUrlParameter = "returnUrl";
+            o.Events.OnValidatePrincipal = ValidateSessionAsync;
+            // An API call never gets a login page: it gets 401/403 it can act on.
+            o.Events.OnRedirectToLogin = context => ApiOr(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => ApiOr(context, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthorization();
+        services.AddOptions<AntiforgeryOptions>().Configure(o =>
+        {
+            o.HeaderName = AntiforgeryHeader;
+            o.Cookie.Name = "paperboy_csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            // Follows the request: antiforgery refuses to work at all over plain HTTP with Always (a proxy that
+            // does not forward the scheme would break every form), and this cookie alone grants nothing.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // SecurityHeaders already sends X-Frame-Options: DENY, stricter than antiforgery's SAMEORIGIN.
+            o.SuppressXFrameOptionsHeader = true;
+        });
+        services.Configure<ForwardedHeadersOptions>(o =>
+            // Only proxies on this machine are trusted (the default KnownProxies), so a client cannot claim HTTPS or another address.
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, ct) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                    detail: "You are doing that too often. Wait a little and try again.").ExecuteAsync(context.HttpContext);
+            };
+            o.AddPolicy(RateLimits.SignIn, http => Limit(http, byAddress: true, c => c.SignInsPerMinute, TimeSpan.FromMinutes(1)));
+            o.AddPolicy(RateLimits.Register, http => Limit(http, byAddress: true, c => c.RegistrationsPerHour, TimeSpan.FromHours(1)));
+            o.AddPolicy(RateLimits.Votes, http => Limit(http, byAddress: false, c => c.VotesPerMinute, TimeSpan.FromMinutes(1)));
+            o.AddPolicy(RateLimits.Comments, http => Limit(http, byAddress: false, c => c.CommentsPerMinute, TimeSpan.FromMinutes(1)));
+            o.AddPolicy(RateLimits.Library, http => Limit(http, byAddress: false, c => c.VotesPerMinute, TimeSpan.FromMinutes(1)));
+            o.AddPolicy(RateLimits.Submissions, http => Limit(http, byAddress: false, c => c.SubmissionsPerHour, TimeSpan.FromHours(1)));
+        });
+        return services;
+    }
+
+    /// <summary>The middleware, in the order they depend on each other: client address, who, how often.</summary>
+    public static WebApplication UseCommunity(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>The request token for this response's forms (issued once per request).</summary>
+    public static string CsrfToken(HttpContext? http)
+    {
+        if (http is null) return "";
+        if (http.Items.TryGetValue(nameof(CsrfToken), out var issued) && issued is string token) return token;
+        token = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
+        http.Items[nameof(CsrfToken)] = token;
+        return token;
+    }
+
+    static CookieSecurePolicy SecurePolicy(CommunityOptions community) =>
+        community.PublicUrl?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true
+            ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+
+    // Reads are never limited here; writes are counted per member, or per address before sign-in.
+    static RateLimitPartition<string> Limit(HttpContext http, bool byAddress, Func<CommunityOptions, int> permits, TimeSpan window)
+    {
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+            return RateLimitPartition.GetNoLimiter("read");
+        var options = http.RequestServices.GetRequiredService<CommunityOptions>();
+        var member = http.User.MemberId();
+        var key = !byAddress && member is not null ? $"m{member}" : $"a{http.Connection.RemoteIpAddress}";
+        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, permits(options)),
+            Window = window,
+            QueueLimit = 0,
+        });
+    }
+
+    static Task ApiOr(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api")) context.Response.StatusCode = status;
+        else context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A session dies with its member's password change, block or deletion: the cookie's stamp must match the row.</summary>
+    static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var id = context.Principal?.MemberId();
+        var stamp = context.Principal?.FindFirstValue(StampClaim);
+        var user = id is null ? null : await context.HttpContext.RequestServices.GetRequiredService<MemberStore>().GetAsync(id.Value);
+        if (user is null || user.Blocked || user.SecurityStamp != stamp)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+            return;
+        }
+        context.HttpContext.Items[typeof(User)] = user;
+    }
+
+    public static long? MemberId(this ClaimsPrincipal principal) =>
+        long.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public static bool ViaCookie(this ClaimsPrincipal principal) => principal.Identity?.AuthenticationType == CookieScheme;
+
+    public static ClaimsPrincipal Principal(User user, string scheme)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Name, user.Name),
+            new(StampClaim, user.SecurityStamp),
+        };
+        if (user.IsAdmin) claims.Add(new Claim(ClaimTypes.Role, "admin"));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+    }
+
+    public static Task SignInAsync(HttpContext http, User user) =>
+        http.SignInAsync(CookieScheme, Principal(user, CookieScheme), new AuthenticationProperties { IsPersistent = true });
+
+    /// <summary>The signed-in member as the database has them now (not as the cookie remembers), or null.</summary>
+    public static async Task<User?> CurrentMemberAsync(this HttpContext http)
+    {
+        if (http.Items.TryGetValue(typeof(User), out var cached) && cached is User u) return u;
+        var id = http.User.MemberId();
+        if (id is null) return null;
+        var user = await http.RequestServices.GetRequiredService<MemberStore>().GetAsync(id.Value, http.RequestAborted);
+        if (user is not null) http.Items[typeof(User)] = user;
+        return user;
+    }
+
+    /// <summary>Only local paths are followed after sign-in, so a crafted link cannot bounce a member to another site.</summary>
+    public static string SafeReturnUrl(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal)
+        && !url.StartsWith("/\\", StringComparison.Ordinal) && !url.Any(char.IsControl) ? url : "/";
+}
+
+public static class RateLimits
+{
+    public const string SignIn = "sign-in";
+    public const string Register = "register";
+    public const string Votes = "votes";
+    public const string Comments = "comments";
+    public const string Submissions = "submissions";
+    public const string Library = "library";
+}
+
+/// <summary><c>Authorization: Bearer TOKEN</c> with a token from <c>paperboy tokens create</c> or /settings.</summary>
+sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, MemberStore members)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
+        var user = await members.AuthenticateTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (user is null) return AuthenticateResult.Fail("Unknown or revoked token.");
+        Context.Items[typeof(User)] = user;
+        return AuthenticateResult.Success(new AuthenticationTicket(CommunityAuth.Principal(user, Scheme.Name), Scheme.Name));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Guards every write endpoint of the API: a member must be signed in (401), a browser session must
+/// carry the antiforgery token (400), and a blocked member may not write (403). The handler then
+/// finds the member in <c>HttpContext.Items</c> through <see cref="MemberWrites.Member"/>.
+/// </summary>
+sealed class MemberWriteFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var user = await http.CurrentMemberAsync();
+        if (user is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in required",
+                detail: "Sign in, or send Authorization: Bearer with a token from /settings or 'paperboy tokens create'.");
+        }
+        if (http.User.ViaCookie())
+        {
+            try { await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http); }
+            catch (AntiforgeryValidationException)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing antiforgery token",
+                    detail: $"Writes from a browser session need the page's antiforgery token (form field or {CommunityAuth.AntiforgeryHeader} header). Reload the page and try again.");
+            }
+        }
+        if (user.Blocked)
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account blocked", detail: "This account has been blocked by a moderator.");
+        return await next(context);
+    }
+}
+
+public static class MemberWrites
+{
+    /// <summary>The member a <see cref="MemberWriteFilter"/> let through.</summary>
+    public static User Member(this HttpContext http) =>
+        http.Items.TryGetValue(typeof(User), out var u) && u is User user ? user : throw new InvalidOperationException("no member: endpoint lacks MemberWriteFilter");
+
+    public static RouteHandlerBuilder MemberWrite(this RouteHandlerBuilder builder, string rateLimit) =>
+        builder.AddEndpointFilter<MemberWriteFilter>().RequireRateLimiting(rateLimit);
+}

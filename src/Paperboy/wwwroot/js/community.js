@@ -1,0 +1,134 @@
+// Progressive enhancement for members; every action also works without this file.
+// Pages are shared between readers (list pages are even cached), so they carry nothing personal:
+// this script asks /api/me/state who is reading, fills the account corner, marks the reader's
+// upvotes and toggles them with fetch, sending the antiforgery token in the X-CSRF-TOKEN header.
+// DOM is built with textContent and attributes only, never innerHTML: names are member input.
+(function () {
+  "use strict";
+
+  var state = null;
+
+  function upvoteForms() {
+    return Array.prototype.slice.call(document.querySelectorAll("form.upvote[data-paper-id]"));
+  }
+
+  function here() {
+    return location.pathname + location.search;
+  }
+
+  function loginUrl() {
+    return "/login?returnUrl=" + encodeURIComponent(here());
+  }
+
+  function paperPath(id) {
+    return id.split("/").map(encodeURIComponent).join("/");
+  }
+
+  function link(href, text) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    return a;
+  }
+
+  function fillNav(s) {
+    var nav = document.getElementById("member-nav");
+    if (!nav || !s.signed_in) return;
+    while (nav.firstChild) nav.removeChild(nav.firstChild);
+    var name = link("/settings", s.name);
+    name.className = "member-name";
+    name.title = "Settings, library, submissions";
+    nav.appendChild(name);
+    nav.appendChild(link("/submit", "Submit"));
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = "/logout";
+    form.className = "inline";
+    var token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "__RequestVerificationToken";
+    token.value = s.csrf;
+    var back = document.createElement("input");
+    back.type = "hidden";
+    back.name = "returnUrl";
+    back.value = here();
+    var button = document.createElement("button");
+    button.type = "submit";
+    button.className = "link";
+    button.textContent = "Sign out";
+    form.appendChild(token);
+    form.appendChild(back);
+    form.appendChild(button);
+    nav.appendChild(form);
+  }
+
+  function show(id, upvotes, upvoted) {
+    upvoteForms().forEach(function (form) {
+      if (form.getAttribute("data-paper-id") !== id) return;
+      form.classList.toggle("upvoted", upvoted);
+      var button = form.querySelector("button");
+      if (button) button.setAttribute("aria-pressed", upvoted ? "true" : "false");
+      var n = form.querySelector(".n");
+      if (n && upvotes !== null) n.textContent = String(upvotes);
+    });
+  }
+
+  function load() {
+    var ids = [];
+    upvoteForms().forEach(function (form) {
+      var id = form.getAttribute("data-paper-id");
+      if (ids.indexOf(id) === -1 && ids.length < 200) ids.push(id);
+    });
+    fetch("/api/me/state?ids=" + encodeURIComponent(ids.join(",")), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (s) {
+      if (!s) return;
+      state = s;
+      fillNav(s);
+      (s.upvoted || []).forEach(function (id) { show(id, null, true); });
+    }).catch(function () {
+      // Offline or blocked: the plain links and forms still work.
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("upvote")) return;
+    // Until we know who is reading, the button does what it does without script (the confirmation page).
+    if (!state) return;
+    event.preventDefault();
+    if (!state.signed_in) {
+      location.href = loginUrl();
+      return;
+    }
+    if (form.classList.contains("busy")) return;
+    var id = form.getAttribute("data-paper-id");
+    var on = !form.classList.contains("upvoted");
+    form.classList.add("busy");
+    fetch("/api/papers/" + paperPath(id) + "/upvote", {
+      method: on ? "POST" : "DELETE",
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRF-TOKEN": state.csrf }
+    }).then(function (r) {
+      if (r.status === 401) {
+        location.href = loginUrl();
+        return null;
+      }
+      if (!r.ok) throw new Error("upvote failed: " + r.status);
+      return r.json();
+    }).then(function (vote) {
+      if (vote) show(id, vote.upvotes, vote.upvoted);
+    }).catch(function () {
+      // Let the server explain (rate limit, blocked account…) on the confirmation page.
+      location.href = form.action;
+    }).then(function () {
+      form.classList.remove("busy");
+    });
+  });
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", load);
+  else load();
+})();

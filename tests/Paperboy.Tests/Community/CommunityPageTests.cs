@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Paperboy.Tests.Community;
+
+public sealed class CommunityPageTests
+{
+    const string PaperPage = $"/papers/{CommunityApp.Paper}";
+
+    [Fact]
+    public async Task ThePaperPageShowsTheDiscussionEscapedAndTheCommentFormOnlyToMembers()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var (_, mallory, _) = await app.MemberAsync("mallory@example.com");
+        await mallory.PostAsJsonAsync($"/api/papers/{CommunityApp.Paper}/comments", new { body = "<script>alert(1)</script> [x](javascript:alert(2)) **fine**" });
+
+        var (anonymous, _) = await app.NewBrowser().PageAsync(PaperPage);
+        Assert.Contains("Sign in</a> to join the discussion", anonymous, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert(1)", anonymous, StringComparison.Ordinal);
+        Assert.DoesNotContain("javascript:alert(2)", anonymous, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", anonymous, StringComparison.Ordinal);
+        Assert.Contains("<strong>fine</strong>", anonymous, StringComparison.Ordinal);
+        Assert.DoesNotContain("Add a comment", anonymous, StringComparison.Ordinal);
+
+        var member = app.NewBrowser();
+        await member.RegisterAsync("ada@example.com", "ada");
+        var (html, token) = await member.PageAsync(PaperPage);
+        Assert.Contains("Add a comment", html, StringComparison.Ordinal);
+        Assert.NotNull(token);
+        // Ada may reply to Mallory but not edit or delete her comment.
+        Assert.Contains("Reply", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/edit\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/delete\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CommentsCanBeReadNewestOrOldestFirstOnThePage()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var (_, ada, _) = await app.MemberAsync("ada@example.com");
+        await ada.PostAsJsonAsync($"/api/papers/{CommunityApp.Paper}/comments", new { body = "first words" });
+        await ada.PostAsJsonAsync($"/api/papers/{CommunityApp.Paper}/comments", new { body = "second words" });
+        var newest = await app.Anonymous.GetStringAsync(PaperPage);
+        var oldest = await app.Anonymous.GetStringAsync(PaperPage + "?comments=oldest");
+        Assert.True(newest.IndexOf("second words", StringComparison.Ordinal) < newest.IndexOf("first words", StringComparison.Ordinal));
+        Assert.True(oldest.IndexOf("first words", StringComparison.Ordinal) < oldest.IndexOf("second words", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutJavaScriptTheUpvoteButtonGoesThroughSignInToAOneClickConfirmation()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        await app.Members.CreateAsync("ada@example.com", "ada", "correct horse battery", false);
+        var browser = app.NewBrowser();
+        var (day, _) = await browser.PageAsync("/");
+        Assert.Contains($"action=\"/papers/{CommunityApp.Paper}/upvote\"", day, StringComparison.Ordinal);
+
+        var button = await browser.Client.GetAsync($"/papers/{CommunityApp.Paper}/upvote?returnUrl=%2F");
+        Assert.Equal(HttpStatusCode.Redirect, button.StatusCode);
+        var login = button.Headers.Location!.OriginalString;
+        Assert.StartsWith("/login?returnUrl=", login, StringComparison.Ordinal);
+        var (loginPage, token) = await browser.PageAsync(login);
+        var returnUrl = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(loginPage, "name=\"returnUrl\" value=\"([^\"]*)\"").Groups[1].Value);
+        var signedIn = await browser.Client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = "ada@example.com",
+            ["password"] = "correct horse battery",
+            ["returnUrl"] = returnUrl,
+            ["__RequestVerificationToken"] = token!,
+        }));
+        Assert.Equal($"/papers/{CommunityApp.Paper}/upvote?returnUrl=%2F", signedIn.Headers.Location?.OriginalString);
+
+        var confirm = await browser.SubmitAsync(signedIn.Headers.Location!.OriginalString, $"/papers/{CommunityApp.Paper}/upvote", ("upvoted", "true"), ("returnUrl", "/"));
+        Assert.Equal("/", confirm.Headers.Location?.OriginalString);
+        Assert.Equal(4, await app.UpvotesAsync(CommunityApp.Paper));
+        var (again, _) = await browser.PageAsync($"/papers/{CommunityApp.Paper}/upvote");
+        Assert.Contains("Remove my upvote", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SharedPagesCarryNothingPersonalAndTheStateEndpointDoes()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var browser = app.NewBrowser();
+        await browser.RegisterAsync("ada@example.com", "adalovelace");
+        var token = await browser.CsrfTokenAsync();
+        using (var vote = new HttpRequestMessage(HttpMethod.Post, $"/api/papers/{CommunityApp.Paper}/upvote"))
+        {
+            vote.Headers.Add("X-CSRF-TOKEN", token);
+            Assert.Equal(HttpStatusCode.OK, (await browser.Client.SendAsync(vote)).StatusCode);
+        }
+        var (memberView, _) = await browser.PageAsync("/");
+        Assert.DoesNotContain("adalovelace", memberView, StringComparison.Ordinal);
+        Assert.DoesNotContain("__RequestVerificationToken", memberView, StringComparison.Ordinal);
+
+        using var state = JsonDocument.Parse(await browser.Client.GetStringAsync($"/api/me/state?ids={CommunityApp.Paper},{CommunityApp.OtherPaper}"));
+        Assert.True(state.RootElement.GetProperty("signed_in").GetBoolean());
+        Assert.Equal("adalovelace", state.RootElement.GetProperty("name").GetString());
+        Assert.Equal([CommunityApp.Paper], state.RootElement.GetProperty("upvoted").EnumerateArray().Select(e => e.GetString()));
+        Assert.False(string.IsNullOrEmpty(state.RootElement.GetProperty("csrf").GetString()));
+
+        using var anonymous = JsonDocument.Parse(await app.Anonymous.GetStringAsync("/api/me/state"));
+        Assert.False(anonymous.RootElement.GetProperty("signed_in").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("/login")]
+    [InlineData("/register")]
+    [InlineData("/forgot")]
+    [InlineData($"/papers/{CommunityApp.Paper}")]
+    public async Task CommunityPagesUseTheSiteLayoutAndAStrictCsp(string path)
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var response = await app.Anonymous.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("site-header", html, StringComparison.Ordinal);
+        Assert.Contains("/js/community.js", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal); // no inline script, only src=
+        Assert.DoesNotContain(" style=", html, StringComparison.Ordinal);
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.Contains("form-action 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+    }
+}

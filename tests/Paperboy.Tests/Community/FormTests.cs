@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Paperboy.Tests.Community;
+
+/// <summary>The same actions as the API, from plain HTML forms: what a reader without JavaScript gets.</summary>
+public sealed class FormTests
+{
+    const string Upvote = $"/papers/{CommunityApp.Paper}/upvote";
+
+    [Fact]
+    public async Task AnAnonymousUpvoteLeadsToSignInAndBackToThePage()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var browser = app.NewBrowser();
+        var response = await browser.SubmitAsync("/login", Upvote, ("returnUrl", "/papers/date/2025-01-01"));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/login?returnUrl=%2Fpapers%2Fdate%2F2025-01-01", response.Headers.Location?.OriginalString);
+        var (html, _) = await browser.PageAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("value=\"/papers/date/2025-01-01\"", html, StringComparison.Ordinal);
+        Assert.Equal(3, await app.UpvotesAsync(CommunityApp.Paper));
+    }
+
+    [Fact]
+    public async Task AMemberUpvotesAndTakesItBackWithFormsAndReturnsToThePage()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var browser = app.NewBrowser();
+        await browser.RegisterAsync("ada@example.com", "ada");
+        var up = await browser.SubmitAsync("/settings", Upvote, ("upvoted", "true"), ("returnUrl", "/papers/trending"));
+        Assert.Equal(HttpStatusCode.Redirect, up.StatusCode);
+        Assert.Equal("/papers/trending", up.Headers.Location?.OriginalString);
+        Assert.Equal(4, await app.UpvotesAsync(CommunityApp.Paper));
+        await browser.SubmitAsync("/settings", Upvote, ("upvoted", "false"), ("returnUrl", "/"));
+        Assert.Equal(3, await app.UpvotesAsync(CommunityApp.Paper));
+    }
+
+    [Fact]
+    public async Task ScriptsPostTheSameFormAndGetJsonBack()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var browser = app.NewBrowser();
+        await browser.RegisterAsync("ada@example.com", "ada");
+        var token = await browser.CsrfTokenAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Upvote)
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["upvoted"] = "true", ["__RequestVerificationToken"] = token }),
+        };
+        request.Headers.Add("Accept", "application/json");
+        var response = await browser.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(4, body.RootElement.GetProperty("upvotes").GetInt64());
+    }
+
+    [Fact]
+    public async Task ACommentFormPostsTheCommentAndReturnsToIt()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var browser = app.NewBrowser();
+        await browser.RegisterAsync("ada@example.com", "ada");
+        var response = await browser.SubmitAsync("/settings", $"/papers/{CommunityApp.Paper}/comments", ("body", "Nice *paper*"), ("returnUrl", $"/papers/{CommunityApp.Paper}"));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith($"/papers/{CommunityApp.Paper}#c", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(1, await app.NumCommentsAsync(CommunityApp.Paper));
+    }
+
+    [Fact]
+    public async Task AMemberCannotDeleteAnotherMembersCommentWithAForm()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var (_, bobApi, _) = await app.MemberAsync("bob@example.com");
+        var created = await bobApi.PostAsync($"/api/papers/{CommunityApp.Paper}/comments",
+            new StringContent("{\"body\":\"bob's\"}", System.Text.Encoding.UTF8, "application/json"));
+        using var doc = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        var id = doc.RootElement.GetProperty("id").GetInt64();
+        var browser = app.NewBrowser();
+        await browser.RegisterAsync("ada@example.com", "ada");
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.SubmitAsync("/settings", $"/comments/{id}/delete")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.SubmitAsync("/settings", $"/comments/{id}/edit", ("body", "defaced"))).StatusCode);
+        Assert.Equal(1, await app.NumCommentsAsync(CommunityApp.Paper));
+    }
+
+    [Fact]
+    public async Task OldStyleIdsHaveTheirUpvoteConfirmationAndForm()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var browser = app.NewBrowser();
+        await browser.RegisterAsync("ada@example.com", "ada");
+        var page = $"/papers/{CommunityApp.OldStylePaper}/upvote";
+        var (html, _) = await browser.PageAsync(page);
+        Assert.Contains("The Large N Limit", html, StringComparison.Ordinal);
+        var response = await browser.SubmitAsync(page, page, ("upvoted", "true"), ("returnUrl", $"/papers/{CommunityApp.OldStylePaper}"));
+        Assert.Equal($"/papers/{CommunityApp.OldStylePaper}", response.Headers.Location?.OriginalString);
+        Assert.Equal(1, await app.UpvotesAsync(CommunityApp.OldStylePaper));
+    }
+}
