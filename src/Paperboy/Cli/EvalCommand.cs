@@ -34,7 +34,9 @@ static class EvalCommand
                     throw new UsageException($"{path}: cannot read: {ex.Message}");
                 }
             }
-            var scores = await RunAsync(docsPath, queriesPath, qrelsPath, searchMode, result.GetValue(run), ct);
+            var progress = new TerminalProgress();
+            var scores = await RunAsync(docsPath, queriesPath, qrelsPath, searchMode, result.GetValue(run), ct, progress: progress.Report);
+            progress.Clear();
             Console.WriteLine(scores);
             return ExitCodes.Ok;
         });
@@ -42,7 +44,7 @@ static class EvalCommand
     }
 
     public static async Task<Evaluation.Scores> RunAsync(string docsPath, string queriesPath, string qrelsPath, SearchMode mode,
-        string? runPath, CancellationToken ct, SearchSettings? settings = null)
+        string? runPath, CancellationToken ct, SearchSettings? settings = null, Action<string>? progress = null)
     {
         var evaluation = new Evaluation(Evaluation.ReadQrels(qrelsPath));
         var queryList = Evaluation.ReadQueries(queriesPath);
@@ -51,17 +53,24 @@ static class EvalCommand
         {
             var options = new PaperboyOptions { DataDir = dir };
             var database = Database.FromOptions(options);
-            var summary = await new Importer(database).ImportAsync([docsPath], "paperboy", TextWriter.Null, ct: ct);
+            var importer = new Importer(database)
+            {
+                Progress = progress is null ? null : (_, records) => progress(string.Create(CultureInfo.InvariantCulture, $"importing: {records:N0} documents…")),
+            };
+            var summary = await importer.ImportAsync([docsPath], "paperboy", TextWriter.Null, ct: ct);
             if (summary.New == 0) throw new UsageException($"{docsPath}: no documents could be imported");
             using var index = new SearchIndex(database, options, settings);
+            if (progress is not null) index.Progress = (stage, papers) => progress(string.Create(CultureInfo.InvariantCulture, $"indexing, {stage}: {papers:N0} papers…"));
             await index.RebuildAsync(ct);
             var search = new PaperSearch(index, database);
             var perQuery = new List<Evaluation.Scores>();
             await using var runFile = runPath is null ? null : new StreamWriter(runPath);
             var tag = "paperboy-" + mode.ToString().ToLowerInvariant();
+            var done = 0;
             foreach (var (qid, text) in queryList)
             {
                 ct.ThrowIfCancellationRequested();
+                progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"queries: {++done:N0} of {queryList.Count:N0}…"));
                 var ranked = search.Rank(text, mode, Depth);
                 if (runFile is not null)
                 {

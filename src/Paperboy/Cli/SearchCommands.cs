@@ -63,8 +63,11 @@ static class SearchCommands
             var options = CliApp.Options(result);
             var database = Database.FromOptions(options);
             using var index = new SearchIndex(database, options);
+            var progress = new TerminalProgress();
+            index.Progress = (stage, papers) => progress.Report(string.Create(CultureInfo.InvariantCulture, $"{stage}: {papers:N0} papers…"));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var count = await index.RebuildAsync(ct);
+            progress.Clear();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reindexed {count} papers in {clock.Elapsed.TotalSeconds:0.0} s"));
             return ExitCodes.Ok;
         });

@@ -14,6 +14,7 @@ public static class FeedPages
 {
     /// <summary>Papers per page; Hugging Face's busiest days have about 50.</summary>
     public const int PageSize = 50;
+    const int SimilarCount = 5;
 
     public static IEndpointRouteBuilder MapFeedPages(this IEndpointRouteBuilder app)
     {
@@ -45,8 +46,8 @@ public static class FeedPages
             TrendingAsync(p, store, cache, http, ct));
         app.MapGet("/papers/{id}", PaperAsync);
         // Old-style arXiv ids carry a slash: /papers/hep-th/9901001.
-        app.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, CancellationToken ct) =>
-            PaperAsync($"{archive}/{number}", store, ct));
+        app.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, Search.PaperSearch search, ILogger<PaperPage> log, CancellationToken ct) =>
+            PaperAsync($"{archive}/{number}", store, search, log, ct));
         app.MapGet("/authors/{name}", AuthorAsync);
         return app;
     }
@@ -112,6 +113,7 @@ public static class FeedPages
             NextPage = items.Count > PageSize ? new NavLink(PageHref(period.Path, page + 1), "Next page") : null,
             EmptyHint = period.Kind == PeriodKind.Day && period.From.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday
                 ? "Daily papers are not featured on weekends." : null,
+            Feeds = Syndication.FeedLinks.For(period),
         });
     }
 
@@ -156,10 +158,11 @@ public static class FeedPages
             Page = page,
             PreviousPage = page > 1 ? new NavLink(PageHref("/papers/trending", page - 1), "Previous page") : null,
             NextPage = items.Count > PageSize ? new NavLink(PageHref("/papers/trending", page + 1), "Next page") : null,
+            Feeds = Syndication.FeedLinks.Trending(),
         });
     }
 
-    static async Task<IResult> PaperAsync(string id, PaperStore store, CancellationToken ct)
+    static async Task<IResult> PaperAsync(string id, PaperStore store, Search.PaperSearch search, ILogger<PaperPage> log, CancellationToken ct)
     {
         var paper = await store.GetAsync(id, ct);
         if (paper is null) return NotFound("Paper not found", $"There is no paper “{Clip(id)}” here (yet).", null);
@@ -168,7 +171,26 @@ public static class FeedPages
         {
             [nameof(PaperPage.Paper)] = paper,
             [nameof(PaperPage.Features)] = features,
+            [nameof(PaperPage.Similar)] = await SimilarAsync(paper, search, log, ct),
         });
+    }
+
+    /// <summary>
+    /// A few papers like this one. Similar papers are a nicety: while the index is still being built, or
+    /// if it fails, the page is shown without them rather than waiting or failing.
+    /// </summary>
+    static async Task<IReadOnlyList<Paper>> SimilarAsync(Paper paper, Search.PaperSearch search, ILogger log, CancellationToken ct)
+    {
+        if (!await search.Index.WaitReadyAsync(TimeSpan.Zero, ct)) return [];
+        try
+        {
+            return (await search.SimilarAsync(paper.Id, SimilarCount, ct))?.Select(h => h.Paper).ToList() ?? [];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Similar papers for {Id} failed; the page is shown without them", paper.Id);
+            return [];
+        }
     }
 
     static async Task<IResult> AuthorAsync(string name, string? p, PaperStore store, CancellationToken ct)
@@ -188,6 +210,7 @@ public static class FeedPages
             [nameof(AuthorPage.Offset)] = offset,
             [nameof(AuthorPage.PreviousPage)] = page > 1 ? new NavLink(PageHref(path, page - 1), "Previous page") : null,
             [nameof(AuthorPage.NextPage)] = papers.Count > PageSize ? new NavLink(PageHref(path, page + 1), "Next page") : null,
+            [nameof(AuthorPage.Feeds)] = Syndication.FeedLinks.Author(display),
         });
     }
 

@@ -41,6 +41,8 @@ public sealed class FeedView
     public string? EmptyHint { get; init; }
     /// <summary>True when the catalog has no daily papers at all: show how to import instead.</summary>
     public bool EmptySite { get; init; }
+    /// <summary>This list's RSS/Atom/JSON feeds (Syndication.FeedLinks).</summary>
+    public IReadOnlyList<(string Type, string Title, string Href)> Feeds { get; init; } = [];
 }
 
 /// <summary>Small text shaping shared by the pages. Everything returned is plain text; Razor escapes it.</summary>

@@ -42,6 +42,9 @@ public sealed class SearchIndex : IDisposable
     }
 
     public string Root { get; }
+
+    /// <summary>Called during a rebuild with the stage and the papers read so far, for a command's progress line.</summary>
+    public Action<string, int>? Progress { get; set; }
     public SearchSettings Settings { get; }
 
     public SearchIndex(Database database, PaperboyOptions options, SearchSettings? settings = null, ILogger<SearchIndex>? logger = null)
@@ -130,11 +133,14 @@ public sealed class SearchIndex : IDisposable
                 }
                 docs.Add(terms);
                 if (string.CompareOrdinal(p.UpdatedAt, watermark) > 0) watermark = p.UpdatedAt;
+                if (ids.Count % 1000 == 0) Progress?.Invoke("reading papers", ids.Count);
             }
         }
+        Progress?.Invoke("training the embedder", ids.Count);
         var analysed = clock.Elapsed;
         var lsa = LsaEmbedder.Train(docs, Settings.Dimensions);
         var trained = clock.Elapsed;
+        Progress?.Invoke("embedding papers", ids.Count);
         var vectors = new float[docs.Count * lsa.Dimensions];
         Parallel.For(0, docs.Count, d => lsa.Embed(docs[d]).CopyTo(vectors.AsSpan(d * lsa.Dimensions, lsa.Dimensions)));
         var dense = new DenseIndex(lsa.Dimensions, ids.ToArray(), facts.ToArray(), vectors);

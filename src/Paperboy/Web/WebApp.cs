@@ -80,6 +80,7 @@ public static class WebApp
         app.MapGet("/metrics", async (PaperStore store, CancellationToken token) =>
             Results.Text(await metrics.RenderAsync(store, token), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapSearchApi();
+        app.MapSearchPage();
         app.MapPaperApi();
         app.MapFeedPages();
         app.MapDigests();

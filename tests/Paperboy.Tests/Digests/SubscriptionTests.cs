@@ -99,6 +99,9 @@ public sealed class SubscriptionTests : IAsyncLifetime
         var page = await app.Client.GetStringAsync("/subscribe");
         var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
         Assert.NotEmpty(token);
+        // In the site layout: the header with its search box, the footer.
+        Assert.Contains("class=\"site-header\"", page, StringComparison.Ordinal);
+        Assert.Contains("class=\"site-footer\"", page, StringComparison.Ordinal);
 
         var forged = await app.Client.PostAsync("/subscribe", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -112,7 +115,9 @@ public sealed class SubscriptionTests : IAsyncLifetime
             ["email"] = "form@example.org", ["frequency"] = "weekly", ["__RequestVerificationToken"] = token,
         }));
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
-        Assert.Contains(System.Net.WebUtility.HtmlEncode(SubscriptionApi.NeutralMessage), await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var answer = await posted.Content.ReadAsStringAsync();
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(SubscriptionApi.NeutralMessage), answer, StringComparison.Ordinal);
+        Assert.Contains("class=\"site-header\"", answer, StringComparison.Ordinal);
         Assert.Equal("pending", await StatusOfAsync(app, "form@example.org"));
     }
 

@@ -75,6 +75,31 @@ public sealed class BrowserTests
         Assert.Empty(browser.Errors);
     }
 
+    [Fact]
+    public async Task TypingAQueryInTheHeaderShowsResultsWithTheMatchesMarked()
+    {
+        await using var app = await StartWithMathAsync();
+        var index = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Paperboy.Search.PaperSearch>(app.Services).Index;
+        Assert.True(await index.WaitReadyAsync(TimeSpan.FromMinutes(2), CancellationToken.None), "index was not built");
+        await index.EnsureReadyAsync();
+        await using var browser = await BrowserSession.LaunchAsync();
+        var page = await browser.NewPageAsync(1280, 900);
+
+        await page.GotoAsync(new Uri(app.BaseAddress, "/papers/date/2025-11-20").ToString());
+        var box = page.Locator("header form.search input[name=q]");
+        await box.FillAsync("maze video reasoning");
+        await box.PressAsync("Enter");
+        await page.WaitForURLAsync("**/search?q=maze+video+reasoning");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        var first = page.Locator(".card").First;
+        Assert.StartsWith("Reasoning via Video", await first.Locator(".card-title a").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await first.Locator(".card-title mark").First.IsVisibleAsync());
+        Assert.True(await first.Locator(".snippet mark").First.IsVisibleAsync());
+        Assert.Equal("maze video reasoning", await page.Locator("header form.search input[name=q]").InputValueAsync());
+        Assert.Empty(browser.Errors);
+    }
+
     /// <summary>A real day plus one paper with LaTeX in its title and abstract, featured on the same day.</summary>
     static async Task<TestInstance> StartWithMathAsync()
     {

@@ -1,0 +1,125 @@
+using System.Globalization;
+using Microsoft.AspNetCore.WebUtilities;
+using Paperboy.Feed;
+using Paperboy.Papers;
+
+namespace Paperboy.Search;
+
+/// <summary>
+/// <c>GET /search</c> (SPEC §7): the results page behind the header's search box. It binds the same
+/// parameters as the JSON API (<see cref="SearchApi.TryBind"/>), except that pages are numbered from 1
+/// like every other page, and an arXiv id or URL of a paper we have goes straight to that paper.
+/// </summary>
+public static class SearchPages
+{
+    public const int PageSize = 20;
+    /// <summary>Deep pages cost a ranking over offset + limit candidates; nobody reads page 50.</summary>
+    const int MaxPage = 50;
+
+    public static IEndpointRouteBuilder MapSearchPage(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/search", SearchAsync);
+        return app;
+    }
+
+    static async Task<IResult> SearchAsync(string? q, string? mode, string? sort, string? from, string? to, string? category, string? author, string? p,
+        PaperSearch search, PaperStore store, CancellationToken ct)
+    {
+        var view = new SearchView { Query = q?.Trim() ?? "", Mode = mode, Sort = sort, From = from, To = to, Category = category, Author = author };
+        var page = 1;
+        if (!string.IsNullOrEmpty(p) && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page is < 1 or > MaxPage))
+            return BadRequest(view, $"p must be a page number from 1 to {MaxPage}.");
+        if (view.Query.Length == 0)
+        {
+            // Validate the rest anyway, so a bad filter is reported even before a query is typed.
+            return SearchApi.TryBind("-", null, mode, sort, null, from, to, category, author, PageSize, out _, out var emptyError)
+                ? Render(view with { State = SearchState.EmptyQuery })
+                : BadRequest(view, emptyError);
+        }
+        if (!SearchApi.TryBind(q, null, mode, sort, null, from, to, category, author, PageSize, out var request, out var error))
+            return BadRequest(view, error);
+
+        // An id or arXiv URL is a request for that paper, not a search.
+        if (ParsedQuery.Parse(view.Query).ArxivId is { } id && await store.GetAsync(id, ct) is { } exact)
+            return Results.Redirect(Text.PaperHref(exact.Id));
+
+        if (!await search.Index.WaitReadyAsync(TimeSpan.FromSeconds(10), ct))
+            return Render(view with { State = SearchState.NotReady }, StatusCodes.Status503ServiceUnavailable);
+
+        // One row more than a page tells whether there is a next page.
+        var results = await search.SearchAsync(request with { Offset = (page - 1) * PageSize, Limit = PageSize + 1, WithHighlights = true }, ct);
+        if (results.Hits.Count == 0 && page > 1)
+            return NotFound(view, $"There are fewer than {page} pages of results.");
+        // Ranking stops at a depth (at least 100 candidates), so a full count is "at least".
+        var capped = results.Total >= Math.Max(100, page * PageSize + 1);
+        return Render(view with
+        {
+            State = results.Hits.Count == 0 ? SearchState.NoResults : SearchState.Results,
+            Hits = results.Hits.Take(PageSize).ToList(),
+            TotalLabel = Text.Count(results.Total, "paper", "papers") + (capped ? " or more" : ""),
+            Offset = (page - 1) * PageSize,
+            Page = page,
+            PreviousPage = page > 1 ? new NavLink(view.Href(page: page - 1), "Previous page") : null,
+            NextPage = results.Hits.Count > PageSize && page < MaxPage ? new NavLink(view.Href(page: page + 1), "Next page") : null,
+        });
+    }
+
+    static PageResult<SearchPage> Render(SearchView view, int status = StatusCodes.Status200OK) =>
+        new(new Dictionary<string, object?> { [nameof(SearchPage.View)] = view }, status);
+
+    static IResult BadRequest(SearchView view, string message) => Message(view, StatusCodes.Status400BadRequest, "That search did not make sense", message);
+
+    static IResult NotFound(SearchView view, string message) => Message(view, StatusCodes.Status404NotFound, "No such page", message);
+
+    static PageResult<MessagePage> Message(SearchView view, int status, string heading, string message) =>
+        new(new Dictionary<string, object?>
+        {
+            [nameof(MessagePage.Heading)] = heading,
+            [nameof(MessagePage.Message)] = message,
+            [nameof(MessagePage.Back)] = view.Query.Length > 0 ? SearchView.QueryHref(view.Query) : null,
+        }, status);
+}
+
+public enum SearchState { EmptyQuery, NoResults, Results, NotReady }
+
+/// <summary>What the search page shows: the parameters as typed (echoed into the form) and the results.</summary>
+public sealed record SearchView
+{
+    public required string Query { get; init; }
+    public string? Mode { get; init; }
+    public string? Sort { get; init; }
+    public string? From { get; init; }
+    public string? To { get; init; }
+    public string? Category { get; init; }
+    public string? Author { get; init; }
+    public SearchState State { get; init; }
+    public IReadOnlyList<SearchHit> Hits { get; init; } = [];
+    public string TotalLabel { get; init; } = "";
+    public int Offset { get; init; }
+    public int Page { get; init; } = 1;
+    public NavLink? PreviousPage { get; init; }
+    public NavLink? NextPage { get; init; }
+
+    public bool HasFilters => !string.IsNullOrWhiteSpace(From) || !string.IsNullOrWhiteSpace(To)
+        || !string.IsNullOrWhiteSpace(Category) || !string.IsNullOrWhiteSpace(Author);
+
+    public static string QueryHref(string query) => QueryHelpers.AddQueryString("/search", "q", query);
+
+    /// <summary>This search with one thing changed; empty parameters are left out so links stay short.</summary>
+    public string Href(string? sort = null, int page = 1, bool keepFilters = true)
+    {
+        var parameters = new List<KeyValuePair<string, string?>> { new("q", Query) };
+        void Add(string key, string? value) { if (!string.IsNullOrWhiteSpace(value)) parameters.Add(new(key, value)); }
+        Add("mode", Mode);
+        Add("sort", sort ?? Sort);
+        if (keepFilters)
+        {
+            Add("from", From);
+            Add("to", To);
+            Add("category", Category);
+            Add("author", Author);
+        }
+        if (page > 1) Add("p", page.ToString(CultureInfo.InvariantCulture));
+        return QueryHelpers.AddQueryString("/search", parameters);
+    }
+}
