@@ -100,7 +100,7 @@ public sealed partial class SearchPageTests(SearchPageFixture fixture) : IClassF
         Assert.Equal(dates.OrderDescending().ToList(), dates);
 
         var (_, html) = await GetAsync("/search?q=models&sort=upvotes");
-        var votes = Regex.Matches(html, "<li class=\"card\">\\s*<div class=\"votes\"[^>]*>.*?<span class=\"n\">(\\d+)</span>", RegexOptions.Singleline)
+        var votes = Regex.Matches(html, "<li class=\"card\">\\s*<form class=\"votes[^>]*>.*?<span class=\"n\">(\\d+)</span>", RegexOptions.Singleline)
             .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.True(votes.Count > 5);
         Assert.Equal(votes.OrderDescending().ToList(), votes);
