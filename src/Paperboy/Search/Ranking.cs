@@ -57,6 +57,15 @@ public sealed class Ranking(SearchSettings settings)
                 _ => Hybrid(s, q, constraint, allowed, depth, external),
             };
         }
+        if (hasText && sort != SearchSort.Relevance && mode != SearchMode.Keyword)
+        {
+            // The dense list ranks every paper, so "newest" or "most upvoted" over it would put
+            // unrelated papers first. Re-sorting keeps only papers the words actually match,
+            // unless none do (then the semantic neighbours are all there is to show).
+            var matching = Keyword(s, q, constraint, depth).Select(x => x.Row).ToHashSet();
+            var kept = ranked.Where(x => matching.Contains(x.Row)).ToList();
+            if (kept.Count > 0) ranked = kept;
+        }
         IEnumerable<(int Row, double Score)> ordered = sort switch
         {
             SearchSort.Newest => ranked.OrderByDescending(x => s.Dense.Facts[x.Row].Day).ThenByDescending(x => x.Score),

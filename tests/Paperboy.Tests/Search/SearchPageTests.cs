@@ -110,6 +110,18 @@ public sealed partial class SearchPageTests(SearchPageFixture fixture) : IClassF
     }
 
     [Theory]
+    [InlineData("newest")]
+    [InlineData("upvotes")]
+    public async Task ReSortedHybridResultsOnlyShowPapersTheWordsMatch(string sort)
+    {
+        var (_, html) = await GetAsync($"/search?q=video+reasoning&sort={sort}");
+        var cards = html.Split("<li class=\"card\">").Skip(1).ToList();
+        Assert.NotEmpty(cards);
+        Assert.True(cards.Count < fixture.Papers.Count, $"{cards.Count} cards: the whole catalog came back");
+        Assert.All(cards, card => Assert.Contains("<mark>", card, StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("2511.15065")]
     [InlineData("arXiv:2511.15065v2")]
     [InlineData("https://arxiv.org/abs/2511.15065")]
