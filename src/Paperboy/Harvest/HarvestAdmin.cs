@@ -33,12 +33,28 @@ public static class HarvestAdmin
 {
     public static IEndpointRouteBuilder MapHarvestAdmin(this IEndpointRouteBuilder app)
     {
+        // Error text and the operator's contact address are for admins only.
         app.MapGet("/api/admin/harvest", async (Harvesters harvesters, CancellationToken ct) =>
-            TypedResults.Ok(await OverviewAsync(harvesters, ct)));
+            TypedResults.Ok(await OverviewAsync(harvesters, ct))).AddEndpointFilter(AdminsOnly(page: false));
         app.MapGet("/admin/harvest", async (Harvesters harvesters, CancellationToken ct) =>
-            new RazorComponentResult<HarvestPage>(new { Overview = await OverviewAsync(harvesters, ct) }));
+            new RazorComponentResult<HarvestPage>(new { Overview = await OverviewAsync(harvesters, ct) })).AddEndpointFilter(AdminsOnly(page: true));
         return app;
     }
+
+    /// <summary>Anonymous readers of the page are sent to sign in and back; everyone else who is not an admin gets 403.</summary>
+    static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> AdminsOnly(bool page) => async (context, next) =>
+    {
+        var http = context.HttpContext;
+        var member = await Paperboy.Community.CommunityAuth.CurrentMemberAsync(http);
+        if (member is { IsAdmin: true, Blocked: false }) return await next(context);
+        if (member is null && page) return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(http.Request.Path));
+        if (member is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in required");
+        }
+        return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admins only");
+    };
 
     public static async Task<HarvestOverview> OverviewAsync(Harvesters harvesters, CancellationToken ct)
     {

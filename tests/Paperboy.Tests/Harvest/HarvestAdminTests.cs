@@ -127,12 +127,33 @@ public sealed class HarvestAdminTests
     }
 
     /// <summary>The real site in-process with harvest settings of the test's choosing and its logs captured.</summary>
+    [Fact]
+    public async Task OnlyAdminsSeeTheHarvestState()
+    {
+        await using var site = await Site.StartAsync(new HarvestSettings());
+        var page = await site.Anonymous.GetAsync("/admin/harvest");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/login?returnUrl=", page.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await site.Anonymous.GetAsync("/api/admin/harvest")).StatusCode);
+
+        var members = site.Services.GetRequiredService<Paperboy.Community.MemberStore>();
+        var (reader, _) = await members.CreateAsync("reader@example.org", null, "correct horse battery", admin: false);
+        using var client = new HttpClient { BaseAddress = site.Anonymous.BaseAddress };
+        client.DefaultRequestHeaders.Authorization =
+            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await members.CreateTokenAsync(reader!, "test"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/admin/harvest")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/admin/harvest")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await site.Client.GetAsync("/api/admin/harvest")).StatusCode);
+    }
+
     sealed class Site : IAsyncDisposable
     {
         readonly TempDir _dir = new();
         WebApplication _app = null!;
         public HttpClient Client { get; private set; } = null!;
+        public HttpClient Anonymous { get; private set; } = null!;
         public Paperboy.Storage.Database Database { get; private set; } = null!;
+        public IServiceProvider Services => _app.Services;
         public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Logs { get; } = new();
 
         public static async Task<Site> StartAsync(HarvestSettings settings)
@@ -147,8 +168,15 @@ public sealed class HarvestAdminTests
             });
             await site._app.StartAsync();
             var address = site._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            site.Client = new HttpClient { BaseAddress = new Uri(address) };
+            site.Anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
             site.Database = site._app.Services.GetRequiredService<Paperboy.Storage.Database>();
+            // The admin view is for admins: the tests read it as one, through an API token.
+            var members = site._app.Services.GetRequiredService<Paperboy.Community.MemberStore>();
+            var (admin, error) = await members.CreateAsync("admin@example.org", null, "correct horse battery", admin: true);
+            Assert.True(admin is not null, error);
+            site.Client = new HttpClient { BaseAddress = new Uri(address) };
+            site.Client.DefaultRequestHeaders.Authorization =
+                new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await members.CreateTokenAsync(admin!, "test"));
             return site;
         }
 
@@ -173,6 +201,7 @@ public sealed class HarvestAdminTests
         public async ValueTask DisposeAsync()
         {
             Client.Dispose();
+            Anonymous.Dispose();
             await _app.StopAsync();
             await _app.DisposeAsync();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
