@@ -18,7 +18,8 @@ ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-routes=("/" "/papers/date/2025-11-20" "/papers/week/2025-W47" "/papers/trending" "/api/daily_papers" "/api/daily_papers?date=2025-11-20" "/api/papers/2511.15065" "${EXTRA_ROUTES[@]:-}")
+# ROUTES="..." (space-separated) measures other routes instead.
+read -r -a routes <<< "${ROUTES:-/ /papers/date/2025-11-20 /papers/week/2025-W47 /papers/trending /api/daily_papers /api/daily_papers?date=2025-11-20 /api/papers/2511.15065}"
 for route in "${routes[@]}"; do
   [ -n "$route" ] || continue
   curl -fs -o /dev/null "http://127.0.0.1:$port$route" || { echo "$route failed"; continue; }

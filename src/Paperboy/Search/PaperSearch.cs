@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Paperboy.Papers;
 using Paperboy.Storage;
@@ -31,6 +33,7 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
 {
     public const int MaxLimit = 1000;
     readonly Ranking _ranking = new(index.Settings);
+    readonly ConditionalWeakTable<Lucene.Net.Index.DirectoryReader, ConcurrentDictionary<(string, int), List<RankedPaper>>> _similarCache = new();
 
     public SearchIndex Index => index;
 
@@ -82,7 +85,16 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
         using (var snapshot = index.Acquire())
         {
             if (!snapshot.Dense.Rows.ContainsKey(key)) return null;
-            ranked = _ranking.Similar(snapshot, key, Math.Clamp(limit, 1, MaxLimit));
+            // Neighbours cost ~30 ms (a 25-term query plus a scan of every vector) and only change
+            // when the index does, so they are kept per index reader: every paper page shows them.
+            var cache = _similarCache.GetValue(snapshot.Reader, _ => new ConcurrentDictionary<(string, int), List<RankedPaper>>());
+            var limitKey = Math.Clamp(limit, 1, MaxLimit);
+            if (!cache.TryGetValue((key, limitKey), out ranked!))
+            {
+                ranked = _ranking.Similar(snapshot, key, limitKey);
+                if (cache.Count >= 20_000) cache.Clear();
+                cache[(key, limitKey)] = ranked;
+            }
         }
         var papers = await LoadAsync(ranked.Select(r => r.Id).ToList(), ct);
         return ranked.Where(r => papers.ContainsKey(r.Id)).Select(r => new SearchHit(papers[r.Id], r.Score, null, null)).ToList();
