@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
@@ -55,19 +54,11 @@ public sealed class HtmlResult(byte[] utf8, int statusCode) : IResult
 /// </summary>
 public sealed class PageCache
 {
-    /// <summary>Bounds memory (pages are 50–150 KB): past this, the cache starts over.</summary>
-    const int MaxPages = 256;
+    // Bounds memory (pages are 50–150 KB).
+    readonly Web.StampedCache<HtmlResult> _pages = new(maxEntries: 256);
 
-    readonly ConcurrentDictionary<string, (string Stamp, HtmlResult Page)> _pages = new(StringComparer.Ordinal);
+    public HtmlResult? Get(string key, string stamp) => _pages.Get(key, stamp);
 
-    public HtmlResult? Get(string key, string stamp) =>
-        _pages.TryGetValue(key, out var entry) && entry.Stamp == stamp ? entry.Page : null;
-
-    public HtmlResult Set(string key, string stamp, string html, int statusCode)
-    {
-        if (_pages.Count >= MaxPages) _pages.Clear();
-        var page = new HtmlResult(Encoding.UTF8.GetBytes(html), statusCode);
-        _pages[key] = (stamp, page);
-        return page;
-    }
+    public HtmlResult Set(string key, string stamp, string html, int statusCode) =>
+        _pages.Set(key, stamp, new HtmlResult(Encoding.UTF8.GetBytes(html), statusCode));
 }

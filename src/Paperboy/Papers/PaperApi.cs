@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Paperboy.Web;
 
 namespace Paperboy.Papers;
 
@@ -16,7 +16,8 @@ public static class PaperApi
     {
         var api = app.MapGroup("/api");
         // One cache per app: tests run several sites over different databases in one process.
-        var cache = new JsonCache();
+        // Serialized answers by request; an answer is at most ~200 KB at limit=100.
+        var cache = new StampedCache<byte[]>(maxEntries: 512);
         api.MapGet("/daily_papers", (string? date, string? week, string? month, string? sort, string? p, string? limit,
                 PaperStore store, IOptions<JsonOptions> json, CancellationToken ct) =>
             DailyPapersAsync(date, week, month, sort, p, limit, store, cache, json.Value.SerializerOptions, ct));
@@ -28,7 +29,7 @@ public static class PaperApi
     }
 
     static async Task<Results<Ok<List<HfDailyItem>>, FileContentHttpResult, ProblemHttpResult>> DailyPapersAsync(
-        string? date, string? week, string? month, string? sort, string? p, string? limit, PaperStore store, JsonCache cache,
+        string? date, string? week, string? month, string? sort, string? p, string? limit, PaperStore store, StampedCache<byte[]> cache,
         JsonSerializerOptions json, CancellationToken ct)
     {
         if (new[] { date, week, month }.Count(v => v is not null) > 1)
@@ -71,23 +72,6 @@ public static class PaperApi
         return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
-    /// <summary>Serialized answers by request, each valid for one version stamp of its data.</summary>
-    sealed class JsonCache
-    {
-        // Bounds memory (an answer is at most ~200 KB at limit=100): past this, start over.
-        const int MaxEntries = 512;
-        readonly ConcurrentDictionary<string, (string Stamp, byte[] Body)> _entries = new(StringComparer.Ordinal);
-
-        public byte[]? Get(string key, string stamp) =>
-            _entries.TryGetValue(key, out var e) && e.Stamp == stamp ? e.Body : null;
-
-        public byte[] Set(string key, string stamp, byte[] body)
-        {
-            if (_entries.Count >= MaxEntries) _entries.Clear();
-            _entries[key] = (stamp, body);
-            return body;
-        }
-    }
 
     static async Task<Results<Ok<HfPaper>, ProblemHttpResult>> PaperAsync(string id, PaperStore store, CancellationToken ct)
     {
