@@ -46,7 +46,14 @@ public sealed class TestInstance : IAsyncDisposable
     public string DataDir => Options.DataDir;
 
     /// <summary>Imports the given files (through the real importer), then starts the site.</summary>
-    public static Task<TestInstance> StartAsync(params string[] importPaths) => StartOnAsync("sqlite", importPaths);
+    public static Task<TestInstance> StartAsync(params string[] importPaths) => StartOnAsync(DefaultEngine, importPaths);
+
+    /// <summary>
+    /// The engine of tests that do not choose one: <c>PAPERBOY_TEST_ENGINE</c> ("sqlite" or "postgres"),
+    /// so <c>.ci/run</c> can run the whole suite on each engine in turn. SQLite when unset.
+    /// </summary>
+    public static string DefaultEngine =>
+        Environment.GetEnvironmentVariable("PAPERBOY_TEST_ENGINE") is { Length: > 0 } engine ? engine : "sqlite";
 
     /// <summary>Like <see cref="StartAsync"/> on a chosen engine: "sqlite", or "postgres" (a fresh database on the test server).</summary>
     public static Task<TestInstance> StartOnAsync(string engine, params string[] importPaths) => StartWithAsync(engine, null, importPaths);
@@ -62,7 +69,7 @@ public sealed class TestInstance : IAsyncDisposable
 
     /// <summary>Like <see cref="StartAsync"/>, with settings for the app (e.g. <c>Community:VotesPerMinute</c>).</summary>
     public static Task<TestInstance> StartWithAsync(IReadOnlyDictionary<string, string?>? settings, params string[] importPaths) =>
-        StartWithAsync("sqlite", builder =>
+        StartWithAsync(DefaultEngine, builder =>
         {
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         }, importPaths);
