@@ -60,7 +60,7 @@ public sealed class VoteStore(Database database)
         foreach (var chunk in ids.Chunk(500))
         {
             var rows = await c.QueryAsync<string>(new CommandDefinition(
-                "SELECT paper_id FROM votes WHERE user_id = @userId AND paper_id IN @chunk", new { userId, chunk }, cancellationToken: ct));
+                $"SELECT paper_id FROM votes WHERE user_id = @userId AND paper_id {database.Dialect.In("chunk")}", new { userId, chunk }, cancellationToken: ct));
             voted.UnionWith(rows);
         }
         return voted;

@@ -40,12 +40,23 @@ public sealed class Database(ISqlDialect dialect)
     /// <summary>Applies pending migrations, each in its own transaction. Safe to call on every start.</summary>
     public async Task<int> MigrateAsync(CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        var count = 0;
         // Several instances may start at once on one server database: one migrates, the others wait.
+        await ExclusiveAsync(async connection => count = await ApplyMigrationsAsync(connection, ct), ct);
+        return count;
+    }
+
+    /// <summary>
+    /// Runs start-up work while holding the lock instances take to migrate, so work that instances
+    /// starting together on one server database must not each do happens once.
+    /// </summary>
+    public async Task ExclusiveAsync(Func<DbConnection, Task> work, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
         await Dialect.LockMigrationsAsync(connection, ct);
         try
         {
-            return await ApplyMigrationsAsync(connection, ct);
+            await work(connection);
         }
         finally
         {

@@ -23,6 +23,12 @@ public interface ISqlDialect
     /// <summary>Case-insensitive LIKE (SQLite's LIKE already is; PostgreSQL needs ILIKE).</summary>
     string ILike { get; }
 
+    /// <summary>
+    /// Membership in a list parameter, e.g. <c>id {In("ids")}</c>: Dapper expands a list into
+    /// <c>IN (@ids1, @ids2, …)</c> on SQLite but sends it to PostgreSQL as one array, which needs <c>= ANY(@ids)</c>.
+    /// </summary>
+    string In(string parameter);
+
     /// <summary>Holds a lock for the life of the connection so only one process migrates at a time.</summary>
     Task LockMigrationsAsync(DbConnection connection, CancellationToken ct);
 

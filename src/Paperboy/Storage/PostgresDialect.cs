@@ -26,6 +26,8 @@ public sealed class PostgresDialect : ISqlDialect
     public string Description { get; }
     public string ILike => "ILIKE";
 
+    public string In(string parameter) => $"= ANY(@{parameter})";
+
     public DbConnection CreateConnection() => _dataSource.CreateConnection();
 
     public Task PrepareAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;

@@ -21,6 +21,8 @@ public sealed class SqliteDialect(string path) : ISqlDialect
     public string Path => path;
     public string ILike => "LIKE";
 
+    public string In(string parameter) => $"IN @{parameter}";
+
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
     // Native handles already set up. The pool hands the same handle out again and again; the

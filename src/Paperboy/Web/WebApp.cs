@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
 using Paperboy.Digests;
 using Paperboy.Community;
@@ -31,10 +32,10 @@ public static class WebApp
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
         var database = Database.FromOptions(options);
-        // Keys that protect cookies and antiforgery tokens live with the data, so restarts keep sessions.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("paperboy")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys")));
+        // Keys that protect cookies and antiforgery tokens live in the database, so restarts keep sessions
+        // and every instance on one database accepts the others' cookies and forms.
+        builder.Services.AddDataProtection().SetApplicationName("paperboy");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new DatabaseKeyRepository(database));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<PaperStore>();
@@ -52,6 +53,8 @@ public static class WebApp
 
         var app = builder.Build();
         await database.MigrateAsync(ct);
+        await DatabaseKeyRepository.InitializeAsync(database, options.DataDir,
+            () => app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("paperboy.start").Protect([1]), ct);
 
         var metrics = app.Services.GetRequiredService<Metrics>();
         app.Use(metrics.TrackAsync);

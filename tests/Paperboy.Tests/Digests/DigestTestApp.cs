@@ -42,8 +42,8 @@ public static partial class DigestTestApp
         RetryDelay = TimeSpan.FromMinutes(1),
     };
 
-    public static Task<TestInstance> StartAsync(DigestSettings settings, string engine = "sqlite") =>
-        TestInstance.StartWithAsync(engine, builder =>
+    public static Task<TestInstance> StartAsync(DigestSettings settings, string? engine = null) =>
+        TestInstance.StartWithAsync(engine ?? TestInstance.DefaultEngine, builder =>
         {
             builder.Services.AddSingleton(settings);
             builder.Services.AddSingleton(new SiteUrl(new Uri(PublicUrl)));

@@ -23,7 +23,7 @@ public sealed class HfDigestTests : IAsyncLifetime
         var files = SharedData.Files("hf-daily-papers", "2025-11-*.json")
             .Where(f => string.CompareOrdinal(Path.GetFileName(f), "2025-11-17") > 0 && string.CompareOrdinal(Path.GetFileName(f), "2025-11-24") < 0).ToArray();
         Assert.Equal(5, files.Length);
-        await using var app = await TestInstance.StartWithAsync("sqlite", builder =>
+        await using var app = await TestInstance.StartWithAsync(TestInstance.DefaultEngine, builder =>
         {
             builder.Services.AddSingleton(Smtp(_mail.SmtpPort));
             builder.Services.AddSingleton(new SiteUrl(new Uri(PublicUrl)));

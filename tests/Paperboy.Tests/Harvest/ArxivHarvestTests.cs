@@ -28,7 +28,7 @@ public sealed class ArxivHarvestTests
         var pages = HarvestFixtures.OaiPages(3, records);
         await using var stub = await StubServer.StartAsync(c => ServePagesAsync(c, pages));
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         var report = await harvesters.Arxiv.RunAsync("cs", From, null);
@@ -52,7 +52,7 @@ public sealed class ArxivHarvestTests
         var pages = HarvestFixtures.OaiPages(2);
         await using var stub = await StubServer.StartAsync(c => ServePagesAsync(c, pages));
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         var settings = HarvestFixtures.Settings(stub.BaseUrl) with { ArxivInterval = TimeSpan.FromMilliseconds(200) };
         using var harvesters = HarvestFixtures.Harvesters(database, settings);
 
@@ -100,7 +100,7 @@ public sealed class ArxivHarvestTests
             await ServePagesAsync(c, pages);
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         using var crash = new CancellationTokenSource();
@@ -158,7 +158,7 @@ public sealed class ArxivHarvestTests
             await process.WaitForExitAsync();
         }
 
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         Assert.Equal(9, (await IdsAsync(database)).Count);
         holdPageFour = false;
         await WaitUntilLoggedAsync(stub, 4);
@@ -195,7 +195,7 @@ public sealed class ArxivHarvestTests
             await ServePagesAsync(c, pages);
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         var report = await harvesters.Arxiv.RunAsync("cs", From, null);
@@ -225,7 +225,7 @@ public sealed class ArxivHarvestTests
         var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("page 3", line, StringComparison.Ordinal);
         Assert.Contains("truncated or invalid XML", line, StringComparison.Ordinal);
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         Assert.Equal(6, (await IdsAsync(database)).Count);
 
         broken = false;
@@ -255,7 +255,7 @@ public sealed class ArxivHarvestTests
             return ServePagesAsync(c, pages);
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         var report = await harvesters.Arxiv.RunAsync("cs", From, null);
@@ -285,7 +285,7 @@ public sealed class ArxivHarvestTests
         var current = firstRun;
         await using var stub = await StubServer.StartAsync(c => ServePagesAsync(c, current));
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         Assert.Null((await harvesters.Arxiv.RunAsync("cs", From, null)).Error);
@@ -319,7 +319,7 @@ public sealed class ArxivHarvestTests
             await HarvestFixtures.WriteXmlAsync(c, answer.Body);
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         var (found, foundIds) = await harvesters.Arxiv.FetchByIdsAsync(["arXiv:1605.08386v1"]);
@@ -349,7 +349,7 @@ public sealed class ArxivHarvestTests
         var answer = recorded;
         await using var stub = await StubServer.StartAsync(c => HarvestFixtures.WriteXmlAsync(c, answer));
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         await harvesters.Arxiv.FetchByIdsAsync(["1605.08386"]);

@@ -159,7 +159,7 @@ public sealed class HarvestAdminTests
         public static async Task<Site> StartAsync(HarvestSettings settings)
         {
             var site = new Site();
-            var options = new PaperboyOptions { DataDir = site._dir.File("data") };
+            var options = TestEngine.Options(site._dir.File("data"));
             site._app = await WebApp.BuildAsync(options, "http://127.0.0.1:0", builder =>
             {
                 builder.Logging.ClearProviders();

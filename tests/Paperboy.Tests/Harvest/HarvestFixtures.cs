@@ -130,23 +130,9 @@ public static partial class HarvestFixtures
     private static partial Regex IdentifierElement();
 }
 
-/// <summary>Runs the real binary with extra environment variables (the shared runner has none).</summary>
+/// <summary>Runs the real binary with extra environment variables.</summary>
 public static class HarvestCli
 {
-    public static async Task<CliResult> RunAsync(string dataDir, IReadOnlyDictionary<string, string> env, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "paperboy.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.ArgumentList.Add("--data");
-        start.ArgumentList.Add(dataDir);
-        start.Environment.Remove("PAPERBOY_DATABASE");
-        foreach (var (k, v) in env) start.Environment[k] = v;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(cts.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    public static Task<CliResult> RunAsync(string dataDir, IReadOnlyDictionary<string, string> env, params string[] args) =>
+        PaperboyCli.RunAsync(dataDir, env.ToDictionary(e => e.Key, e => (string?)e.Value), args);
 }

@@ -18,7 +18,7 @@ public sealed class HarvestRunTests
             await HarvestFixtures.ServeHfDayAsync(c);
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         var settings = HarvestFixtures.Settings(stub.BaseUrl) with { Timeout = TimeSpan.FromSeconds(30) };
         // Two processes' worth of harvesters on one database.
         using var first = HarvestFixtures.Harvesters(database, settings);
@@ -53,7 +53,7 @@ public sealed class HarvestRunTests
             await HarvestFixtures.ServeHfDayAsync(c);
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         var report = await harvesters.Hf.RunAsync(new DateOnly(2025, 9, 1), new DateOnly(2025, 9, 1));
@@ -82,7 +82,7 @@ public sealed class HarvestRunTests
             await HarvestFixtures.WriteXmlAsync(c, pages[HarvestFixtures.PageOf(c.Request) - 1]);
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl)); // 3 tries for failures
 
         var report = await harvesters.Arxiv.RunAsync("cs", new DateOnly(2017, 12, 14), null);
@@ -102,7 +102,7 @@ public sealed class HarvestRunTests
             return Task.CompletedTask;
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         var report = await harvesters.Arxiv.RunAsync("cs", new DateOnly(2025, 9, 1), null);

@@ -29,12 +29,12 @@ public sealed class HfHarvestTests
 
         var files = Enumerable.Range(0, 9).Select(i => HarvestFixtures.HfDay(DateOnly.Parse(From).AddDays(i).ToString("yyyy-MM-dd")))
             .Where(File.Exists).ToArray();
-        var imported = Database.FromOptions(new PaperboyOptions { DataDir = dir.File("imported") });
+        var imported = TestEngine.Database(dir.File("imported"));
         var summary = await new Paperboy.Ingestion.Importer(imported).ImportAsync(files, "hf-daily", TextWriter.Null);
         Assert.Equal(0, summary.Rejected);
         Assert.Contains($"harvested hf: {summary.New} new, 0 updated, 0 rejected from 9 days", run.Stdout, StringComparison.Ordinal);
 
-        var harvested = Database.FromOptions(new PaperboyOptions { DataDir = dir.File("harvested") });
+        var harvested = TestEngine.Database(dir.File("harvested"));
         Assert.Equal(await DailySnapshotAsync(imported), await DailySnapshotAsync(harvested));
         Assert.Equal(await PaperSnapshotAsync(imported), await PaperSnapshotAsync(harvested));
         Assert.Equal(To, (await new HarvestStore(harvested).GetAsync("hf"))!.Cursor);
@@ -50,7 +50,7 @@ public sealed class HfHarvestTests
             bump == 0 ? body : Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(Encoding.UTF8.GetString(body),
                 "\"(upvotes|numComments)\": (\\d+)", m => $"\"{m.Groups[1].Value}\": {int.Parse(m.Groups[2].Value) + bump}"))));
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         var first = await harvesters.Hf.RunAsync(DateOnly.Parse(From), DateOnly.Parse(To));
@@ -94,7 +94,7 @@ public sealed class HfHarvestTests
             await HarvestFixtures.ServeHfDayAsync(c);
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         var report = await harvesters.Hf.RunAsync(DateOnly.Parse(From), DateOnly.Parse(From));
@@ -120,7 +120,7 @@ public sealed class HfHarvestTests
             else await HarvestFixtures.ServeHfDayAsync(c);
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         var settings = HarvestFixtures.Settings(stub.BaseUrl) with { Timeout = TimeSpan.FromMilliseconds(500) };
         using var harvesters = HarvestFixtures.Harvesters(database, settings);
 
@@ -151,7 +151,7 @@ public sealed class HfHarvestTests
         Assert.Contains("truncated", line, StringComparison.Ordinal);
         Assert.Equal(3, stub.Requests.Count(r => r.PathAndQuery.EndsWith(broken, StringComparison.Ordinal))); // retried, then given up
 
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         var days = (await DailySnapshotAsync(database)).Select(e => e.Day).Distinct().Order().ToList();
         Assert.Equal(["2025-09-01", "2025-09-02", "2025-09-04", "2025-09-05"], days);
         // The checkpoint stops before the hole, so the next run asks for the missing day again.
@@ -173,7 +173,7 @@ public sealed class HfHarvestTests
         var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("unreachable", line, StringComparison.Ordinal);
         Assert.Contains("connection refused", line, StringComparison.Ordinal);
-        var state = await new HarvestStore(Database.FromOptions(new PaperboyOptions { DataDir = dir.Path })).GetAsync("hf");
+        var state = await new HarvestStore(TestEngine.Database(dir.Path)).GetAsync("hf");
         Assert.Equal("unreachable", state!.Status(DateTimeOffset.UtcNow));
         Assert.Contains("connection refused", state.LastError, StringComparison.Ordinal);
         Assert.Null(state.LastSuccessAt);
@@ -195,7 +195,7 @@ public sealed class HfHarvestTests
             await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(c.Response, "[" + string.Join(",", items.Skip(p * 50).Take(50)) + "]");
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         var report = await harvesters.Hf.RunAsync(new DateOnly(2025, 9, 30), new DateOnly(2025, 9, 30));
@@ -222,7 +222,7 @@ public sealed class HfHarvestTests
             await HarvestFixtures.ServeHfDayAsync(c);
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         // "Today" is 2025-09-09, so a first default run covers 2025-09-02..09.
         using var harvesters = new Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl),
             Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, new FixedTime(DateTimeOffset.Parse("2025-09-09T12:00:00Z")));
@@ -261,7 +261,7 @@ public sealed class HfHarvestTests
             else await HarvestFixtures.ServeHfDayAsync(c);
         });
         using var dir = new TempDir();
-        var database = Database.FromOptions(new PaperboyOptions { DataDir = dir.Path });
+        var database = TestEngine.Database(dir.Path);
         using var harvesters = HarvestFixtures.Harvesters(database, HarvestFixtures.Settings(stub.BaseUrl));
 
         var week = await harvesters.Hf.RunAsync(new DateOnly(2025, 9, 1), new DateOnly(2025, 9, 9));

@@ -4,7 +4,10 @@ namespace Paperboy.Tests.Infrastructure;
 
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr);
 
-/// <summary>Runs the real <c>paperboy</c> binary as a separate process, as a user would.</summary>
+/// <summary>
+/// Runs the real <c>paperboy</c> binary as a separate process, as a user would, on the data dir's
+/// database of the engine under test (<see cref="TestEngine"/>).
+/// </summary>
 public static class PaperboyCli
 {
     static readonly string Dll = System.IO.Path.Combine(AppContext.BaseDirectory, "paperboy.dll");
@@ -26,7 +29,10 @@ public static class PaperboyCli
         foreach (var a in args) start.ArgumentList.Add(a);
         start.ArgumentList.Add("--data");
         start.ArgumentList.Add(dataDir);
+        // The database of the data dir on the engine under test, unless the test chose one.
         start.Environment.Remove("PAPERBOY_DATABASE");
+        if (!environment.ContainsKey("PAPERBOY_DATABASE") && !args.Contains("--database") && TestEngine.DatabaseUrl(dataDir) is { } url)
+            start.Environment["PAPERBOY_DATABASE"] = url;
         foreach (var (name, value) in environment)
         {
             if (value is null) start.Environment.Remove(name);

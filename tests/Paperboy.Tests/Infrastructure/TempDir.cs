@@ -1,6 +1,6 @@
 namespace Paperboy.Tests.Infrastructure;
 
-/// <summary>A fresh directory under /tmp, deleted on dispose.</summary>
+/// <summary>A fresh directory under /tmp, deleted on dispose (with the PostgreSQL databases of data dirs in it).</summary>
 public sealed class TempDir : IDisposable
 {
     public string Path { get; } = Directory.CreateDirectory(
@@ -17,6 +17,7 @@ public sealed class TempDir : IDisposable
 
     public void Dispose()
     {
+        TestEngine.Release(Path);
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -11,7 +11,8 @@ using Paperboy.Web;
 namespace Paperboy.Tests.Infrastructure;
 
 /// <summary>
-/// The real app on Kestrel at 127.0.0.1 (a free port) over a real SQLite file in a temp dir.
+/// The real app on Kestrel at 127.0.0.1 (a free port) over a real SQLite file in a temp dir, or a fresh
+/// PostgreSQL database (see <see cref="TestEngine"/>).
 /// Tests talk to it over HTTP, like a browser or an API client would.
 /// </summary>
 public sealed class TestInstance : IAsyncDisposable
@@ -25,21 +26,14 @@ public sealed class TestInstance : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
-    readonly string? _postgresDatabase;
-
-    TestInstance(string engine)
+    TestInstance(string engine, TestInstance? peer = null)
     {
-        string? url = null;
-        if (engine == "postgres")
+        var dataDir = System.IO.Path.Combine(_dir.Path, "data");
+        Options = new PaperboyOptions
         {
-            _postgresDatabase = "pb_test_" + Guid.NewGuid().ToString("N");
-            url = TestPostgres.CreateDatabase(_postgresDatabase);
-        }
-        else if (engine != "sqlite")
-        {
-            throw new ArgumentException($"unknown engine {engine}", nameof(engine));
-        }
-        Options = new PaperboyOptions { DataDir = System.IO.Path.Combine(_dir.Path, "data"), DatabaseUrl = url };
+            DataDir = dataDir,
+            DatabaseUrl = peer is null ? TestEngine.DatabaseUrl(dataDir, engine) : TestEngine.Share(dataDir, peer.Options.DatabaseUrl!),
+        };
         Database = Database.FromOptions(Options);
     }
 
@@ -48,12 +42,8 @@ public sealed class TestInstance : IAsyncDisposable
     /// <summary>Imports the given files (through the real importer), then starts the site.</summary>
     public static Task<TestInstance> StartAsync(params string[] importPaths) => StartOnAsync(DefaultEngine, importPaths);
 
-    /// <summary>
-    /// The engine of tests that do not choose one: <c>PAPERBOY_TEST_ENGINE</c> ("sqlite" or "postgres"),
-    /// so <c>.ci/run</c> can run the whole suite on each engine in turn. SQLite when unset.
-    /// </summary>
-    public static string DefaultEngine =>
-        Environment.GetEnvironmentVariable("PAPERBOY_TEST_ENGINE") is { Length: > 0 } engine ? engine : "sqlite";
+    /// <summary>The engine of tests that do not choose one (see <see cref="TestEngine.Name"/>).</summary>
+    public static string DefaultEngine => TestEngine.Name;
 
     /// <summary>Like <see cref="StartAsync"/> on a chosen engine: "sqlite", or "postgres" (a fresh database on the test server).</summary>
     public static Task<TestInstance> StartOnAsync(string engine, params string[] importPaths) => StartWithAsync(engine, null, importPaths);
@@ -73,6 +63,18 @@ public sealed class TestInstance : IAsyncDisposable
         {
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         }, importPaths);
+
+    /// <summary>
+    /// Another instance of the same site, as a second <c>paperboy serve</c> would be: the same PostgreSQL
+    /// database as <paramref name="peer"/>, a data dir (derived indexes) of its own.
+    /// </summary>
+    public static async Task<TestInstance> StartPeerAsync(TestInstance peer, Action<WebApplicationBuilder>? configure = null)
+    {
+        if (peer.Options.DatabaseUrl is null) throw new ArgumentException("instances share a database server, not a SQLite file", nameof(peer));
+        var instance = new TestInstance("postgres", peer);
+        await instance.StartServerAsync(configure);
+        return instance;
+    }
 
     public async Task<ImportSummary> ImportAsync(params string[] paths)
     {
@@ -105,7 +107,6 @@ public sealed class TestInstance : IAsyncDisposable
             await _app.DisposeAsync();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (_postgresDatabase is not null) TestPostgres.DropDatabase(_postgresDatabase);
-        _dir.Dispose();
+        _dir.Dispose(); // drops the PostgreSQL database too
     }
 }

@@ -23,7 +23,7 @@ public sealed class BadInputTests : IDisposable
 
     async Task<long> PapersAsync()
     {
-        await using var c = await Database.FromOptions(new PaperboyOptions { DataDir = Data }).OpenAsync();
+        await using var c = await TestEngine.Database(Data).OpenAsync();
         return await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM papers");
     }
 
@@ -176,7 +176,7 @@ public sealed class BadInputTests : IDisposable
         var r = await PaperboyCli.RunAsync(Data, "import", path);
 
         Assert.Equal(0, r.ExitCode);
-        await using var c = await Database.FromOptions(new PaperboyOptions { DataDir = Data }).OpenAsync();
+        await using var c = await TestEngine.Database(Data).OpenAsync();
         var row = await c.QuerySingleAsync<(string Title, long Version, long Upvotes, string Day)>(
             "SELECT p.title, p.version, p.upvotes, d.day FROM papers p JOIN daily_entries d ON d.paper_id = p.id WHERE p.id = '2511.15065'");
         Assert.Equal(("Reasoning via Video", 2L, 60L, "2025-11-20"), row);

@@ -19,7 +19,7 @@ public sealed class ImportCrashTests
             start.ArgumentList.Add(a);
         using (var process = Process.Start(start)!)
         {
-            var database = Database.FromOptions(new PaperboyOptions { DataDir = data });
+            var database = TestEngine.Database(data);
             // Wait until some batches are committed, then kill without warning.
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (DateTime.UtcNow < deadline && !process.HasExited && await CountAsync(database) < 3000)
@@ -29,7 +29,7 @@ public sealed class ImportCrashTests
             await process.WaitForExitAsync();
         }
 
-        var db = Database.FromOptions(new PaperboyOptions { DataDir = data });
+        var db = TestEngine.Database(data);
         var partial = await CountAsync(db);
         Assert.InRange(partial, 1, 47_914);
         await using (var c = await db.OpenAsync())

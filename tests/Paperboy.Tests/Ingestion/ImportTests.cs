@@ -11,7 +11,7 @@ public sealed class ImportTests : IDisposable
     readonly TempDir _dir = new();
     readonly Database _database;
 
-    public ImportTests() => _database = Database.FromOptions(new PaperboyOptions { DataDir = _dir.File("data") });
+    public ImportTests() => _database = TestEngine.Database(_dir.File("data"));
 
     public void Dispose()
     {

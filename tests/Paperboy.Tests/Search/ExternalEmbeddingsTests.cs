@@ -87,7 +87,7 @@ public sealed class ExternalEmbeddingsTests
     public async Task AConfiguredEndpointDrivesSemanticSearchAndSearchStillAnswersWhenItIsDown()
     {
         using var dir = new TempDir();
-        var options = new PaperboyOptions { DataDir = dir.File("data") };
+        var options = TestEngine.Options(dir.File("data"));
         var file = dir.Write("papers.jsonl", string.Join('\n',
             Paper("2503.00001", "Quantum annealing for scheduling", "Annealing schedules on quantum hardware."),
             Paper("2503.00002", "Graph neural networks for molecules", "Message passing over molecular graphs."),

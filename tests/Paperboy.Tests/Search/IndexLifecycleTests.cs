@@ -111,7 +111,7 @@ public sealed class IndexLifecycleTests
     public async Task AnIndexCorruptedInProcessIsRebuiltOnOpen()
     {
         using var dir = new TempDir();
-        var options = new PaperboyOptions { DataDir = dir.File("data") };
+        var options = TestEngine.Options(dir.File("data"));
         var database = Paperboy.Storage.Database.FromOptions(options);
         await new Paperboy.Ingestion.Importer(database).ImportAsync([SearchFixture.CorpusFile], null, TextWriter.Null);
         using (var index = new SearchIndex(database, options)) await index.RebuildAsync();
@@ -137,7 +137,7 @@ public sealed class IndexLifecycleTests
 
     static async Task<Site> StartOnAsync(string data)
     {
-        var app = await Paperboy.Web.WebApp.BuildAsync(new PaperboyOptions { DataDir = data }, "http://127.0.0.1:0");
+        var app = await Paperboy.Web.WebApp.BuildAsync(TestEngine.Options(data), "http://127.0.0.1:0");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();

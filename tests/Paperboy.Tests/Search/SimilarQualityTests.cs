@@ -13,7 +13,7 @@ public sealed class SimilarQualityTests
     {
         var links = CacmLinks(SharedData.Path("cacm", "cacm.all"));
         using var dir = new TempDir();
-        var options = new PaperboyOptions { DataDir = dir.File("data") };
+        var options = TestEngine.Options(dir.File("data"));
         var database = Database.FromOptions(options);
         await new Importer(database).ImportAsync([SharedData.Path("ir", "cacm", "docs.jsonl")], "paperboy", TextWriter.Null);
         var evaluation = new Evaluation(links.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(id => id, _ => 1)));

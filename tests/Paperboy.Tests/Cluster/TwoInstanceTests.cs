@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Paperboy.Community;
+using Paperboy.Digests;
+using Paperboy.Harvest;
+using Paperboy.Syndication;
+using Paperboy.Tests.Community;
+using Paperboy.Tests.Digests;
+using Paperboy.Tests.Harvest;
+using Paperboy.Tests.Infrastructure;
+
+namespace Paperboy.Tests.Cluster;
+
+/// <summary>
+/// Two <c>paperboy serve</c> on one PostgreSQL behave as one site. These tests choose PostgreSQL
+/// whatever <c>PAPERBOY_TEST_ENGINE</c> says: several instances need a database server (a SQLite
+/// file lives in one instance's data dir).
+/// </summary>
+public sealed class TwoInstanceTests
+{
+    const string Paper = "2405.21060";
+
+    static string Catalog(TempDir dir)
+    {
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return dir.Write("papers.jsonl", string.Join('\n',
+            $$"""{"id":"{{Paper}}","title":"Transformers are SSMs","abstract":"State space duality.","authors":["Tri Dao","Albert Gu"],"published":"2024-05-31","daily_date":"{{today}}","upvotes":3}""",
+            $$"""{"id":"2501.00001","title":"Another paper","abstract":"Something else.","authors":["Ada Lovelace"],"published":"2025-01-01","daily_date":"{{today}}"}""") + "\n");
+    }
+
+    static async Task<long> UpvotesAsync(TestInstance app)
+    {
+        using var doc = JsonDocument.Parse(await app.Client.GetStringAsync($"/api/papers/{Paper}"));
+        return doc.RootElement.GetProperty("upvotes").GetInt64();
+    }
+
+    [Fact]
+    public async Task ASessionFormsVotesAndCommentsFromOneInstanceWorkAndShowOnTheOtherAtOnce()
+    {
+        using var dir = new TempDir();
+        await using var a = await TestInstance.StartOnAsync("postgres", Catalog(dir));
+        await using var b = await TestInstance.StartPeerAsync(a);
+        // Every cache of B holds the old counts before anything changes.
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var path in new[] { $"/papers/{Paper}", $"/api/papers/{Paper}", $"/api/daily_papers?date={today}", "/", "/papers/trending" })
+            Assert.True((await b.Client.GetAsync(path)).IsSuccessStatusCode, path);
+        Assert.Contains("3 upvotes", await b.Client.GetStringAsync($"/papers/{Paper}"), StringComparison.Ordinal);
+
+        // One browser: cookies belong to the host, so the session made on A rides along to B.
+        var cookies = new CookieContainer();
+        using var onA = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = a.BaseAddress };
+        using var onB = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = b.BaseAddress };
+        await new Browser(onA, cookies).RegisterAsync("ada@example.com", "ada");
+        var settingsOnB = await onB.GetAsync("/settings");
+        Assert.Equal(HttpStatusCode.OK, settingsOnB.StatusCode); // not a redirect to /login: B reads A's session cookie
+        Assert.Contains("ada@example.com", await settingsOnB.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // A form rendered by A, posted to B: B accepts A's antiforgery token.
+        var (_, tokenFromA) = await new Browser(onA, cookies).PageAsync("/settings");
+        var vote = await onB.PostAsync($"/papers/{Paper}/upvote", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["upvoted"] = "true", ["returnUrl"] = "/", ["__RequestVerificationToken"] = tokenFromA!,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, vote.StatusCode);
+        Assert.Equal("/", vote.Headers.Location?.OriginalString);
+
+        // A vote made on B is on A's pages and API at once, and on B's own cached ones.
+        foreach (var app in new[] { a, b })
+        {
+            Assert.Equal(4, await UpvotesAsync(app));
+            Assert.Contains("4 upvotes", await app.Client.GetStringAsync($"/papers/{Paper}"), StringComparison.Ordinal);
+            var daily = await app.Client.GetFromJsonAsync<JsonElement>($"/api/daily_papers?date={today}");
+            Assert.Equal(4, daily.EnumerateArray().Single(i => i.GetProperty("paper").GetProperty("id").GetString() == Paper)
+                .GetProperty("paper").GetProperty("upvotes").GetInt32());
+        }
+
+        // A comment through A's API shows on B's paper page and API.
+        var member = await a.Services.GetRequiredService<MemberStore>().CreateAsync("bob@example.com", null, "correct horse battery", false);
+        var token = await a.Services.GetRequiredService<MemberStore>().CreateTokenAsync(member.User!, "test");
+        using var api = new HttpClient { BaseAddress = a.BaseAddress };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync($"/api/papers/{Paper}/comments", new { body = "Seen from the other instance" })).StatusCode);
+        Assert.Contains("Seen from the other instance", await b.Client.GetStringAsync($"/papers/{Paper}"), StringComparison.Ordinal);
+        using var paper = JsonDocument.Parse(await b.Client.GetStringAsync($"/api/papers/{Paper}"));
+        Assert.Equal(1, paper.RootElement.GetProperty("numComments").GetInt64());
+    }
+
+    [Fact]
+    public async Task PapersImportedOrHiddenThroughOneInstanceChangeSearchOnBothWithinSeconds()
+    {
+        using var dir = new TempDir();
+        await using var a = await TestInstance.StartOnAsync("postgres", Catalog(dir));
+        await using var b = await TestInstance.StartPeerAsync(a);
+        // Two papers in one import share their updated_at second: both must arrive.
+        var file = dir.Write("new.jsonl", string.Join('\n',
+            """{"id":"2503.99998","title":"Zymurgical retrieval, part one","abstract":"Zymurgical.","authors":["A. Brewer"],"published":"2025-03-01"}""",
+            """{"id":"2503.99999","title":"Zymurgical retrieval, part two","abstract":"Zymurgical.","authors":["A. Brewer"],"published":"2025-03-01"}""") + "\n");
+        await a.ImportAsync(file);
+        foreach (var app in new[] { a, b })
+            Assert.Equal(["2503.99998", "2503.99999"], await SearchUntilAsync(app, "zymurgical", ids => ids.Count == 2));
+
+        var admin = await a.Services.GetRequiredService<MemberStore>().CreateAsync("admin@example.com", null, "correct horse battery", true);
+        Assert.True(await a.Services.GetRequiredService<ModerationStore>().SetPaperHiddenAsync(admin.User!, "2503.99999", true));
+        foreach (var app in new[] { b, a })
+            Assert.Equal(["2503.99998"], await SearchUntilAsync(app, "zymurgical", ids => ids.Count == 1));
+    }
+
+    static async Task<List<string>> SearchUntilAsync(TestInstance app, string query, Func<List<string>, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var json = await app.Client.GetFromJsonAsync<JsonElement>($"/api/papers/search?q={query}&mode=keyword");
+            var ids = json.EnumerateArray().Select(i => i.GetProperty("paper").GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToList();
+            if (done(ids) || DateTime.UtcNow > deadline) return ids;
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task BothInstancesDigestSchedulersFireAndEachSubscriberGetsOneDigest()
+    {
+        await using var mail = await Maildev.StartAsync();
+        await using var a = await DigestTestApp.StartAsync(DigestTestApp.Smtp(mail.SmtpPort), "postgres");
+        var readers = Enumerable.Range(1, 4).Select(i => $"reader{i}@example.org").ToList();
+        foreach (var r in readers) await DigestTestApp.ConfirmedSubscriberAsync(a, mail, r);
+
+        // 00:00 has always passed, so each instance's scheduler runs today's digest as soon as it starts.
+        var background = DigestTestApp.Smtp(mail.SmtpPort, background: true) with { DigestAt = new TimeOnly(0, 0), PollInterval = TimeSpan.FromMilliseconds(200) };
+        void Configure(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder)
+        {
+            builder.Services.AddSingleton(background);
+            builder.Services.AddSingleton(new SiteUrl(new Uri(DigestTestApp.PublicUrl)));
+        }
+        await using var b = await TestInstance.StartPeerAsync(a, Configure);
+        await using var c = await TestInstance.StartPeerAsync(a, Configure);
+
+        foreach (var r in readers) await mail.WaitForAsync(r, 2);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // both pollers have had many turns to send a second one
+        foreach (var r in readers)
+            Assert.Single(await mail.MessagesToAsync(r), m => m.GetProperty("subject").GetString()!.StartsWith("Paperboy daily", StringComparison.Ordinal));
+        await using var db = await a.Database.OpenAsync();
+        Assert.Equal(1L, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM digest_runs WHERE kind = 'schedule'"));
+    }
+
+    [Fact]
+    public async Task BothInstancesHarvestSchedulersFireAndTheSourceIsAskedEachThingOnce()
+    {
+        await using var stub = await StubServer.StartAsync(context => HarvestFixtures.ServeHfDayAsync(context));
+        using var dir = new TempDir();
+        await using var a = await TestInstance.StartOnAsync("postgres", Catalog(dir));
+        var settings = HarvestFixtures.Settings(stub.BaseUrl) with { Sources = ["hf"] };
+        void Configure(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => builder.Services.AddSingleton(settings);
+        await using var b = await TestInstance.StartPeerAsync(a, Configure);
+        await using var c = await TestInstance.StartPeerAsync(a, Configure);
+
+        var store = new HarvestStore(a.Database);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await store.GetAsync("hf"))?.LastSuccessAt is null && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.NotNull((await store.GetAsync("hf"))?.LastSuccessAt);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the other scheduler has had its turn
+        var requests = stub.Requests.Select(r => r.PathAndQuery).ToList();
+        Assert.NotEmpty(requests);
+        Assert.Equal(requests.Distinct().Count(), requests.Count);
+    }
+}
