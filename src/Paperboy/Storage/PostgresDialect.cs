@@ -18,8 +18,22 @@ public sealed class PostgresDialect : ISqlDialect
         try { builder = new NpgsqlConnectionStringBuilder(connectionString); }
         catch (ArgumentException ex) { throw new NotSupportedException($"PAPERBOY_DATABASE is not a valid PostgreSQL connection string: {ex.Message}"); }
         builder.ApplicationName ??= "paperboy";
+        // Npgsql's default of 100 connections per process lets one busy instance take every connection the
+        // server has (max_connections is 100 by default), and several instances then fail with "too many
+        // clients". Past this many, requests wait briefly for a free connection instead.
+        if (!SetsPoolSize(connectionString)) builder.MaxPoolSize = DefaultMaxPoolSize;
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         Description = $"postgres://{builder.Host}/{builder.Database}";
+    }
+
+    /// <summary>Connections per instance unless the connection string says otherwise (<c>Maximum Pool Size=</c>).</summary>
+    public const int DefaultMaxPoolSize = 20;
+
+    static bool SetsPoolSize(string connectionString)
+    {
+        var keys = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>();
+        return keys.Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("maximumpoolsize", StringComparison.OrdinalIgnoreCase)
+            || k.Replace(" ", "", StringComparison.Ordinal).Equals("maxpoolsize", StringComparison.OrdinalIgnoreCase));
     }
 
     public string Name => "postgres";

@@ -89,7 +89,9 @@ public sealed class TestInstance : IAsyncDisposable
         _app = await WebApp.BuildAsync(Options, "http://127.0.0.1:0", builder =>
         {
             builder.Logging.ClearProviders();
-            builder.Logging.AddFilter(_ => false);
+            // PAPERBOY_TEST_LOG=1 shows the app's warnings and errors, to see why a test got a 500.
+            if (Environment.GetEnvironmentVariable("PAPERBOY_TEST_LOG") == "1") builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+            else builder.Logging.AddFilter(_ => false);
             configure?.Invoke(builder);
         });
         await _app.StartAsync();
