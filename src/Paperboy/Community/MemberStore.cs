@@ -189,18 +189,37 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
 
     // ---- Password resets -------------------------------------------------------------------
 
-    /// <summary>A one-hour, single-use reset token for the email's member, or null when no member has that email.</summary>
+    static readonly TimeSpan ResetLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// At most one reset mail per member in this time, so nobody can flood a member's inbox. Kept in the
+    /// database, not in a rate limiter, so it holds across every instance on one database.
+    /// </summary>
+    public static readonly TimeSpan ResetCooldown = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A one-hour, single-use reset token for the email's member; null when no member has that email,
+    /// or when one was made for them within <see cref="ResetCooldown"/> (that mail is still on its way).
+    /// </summary>
     public async Task<(User User, string Token)?> CreateResetAsync(string? email, CancellationToken ct = default)
     {
         if (CheckEmail(email) is not null) return null;
         var user = await FindByEmailAsync(email!, ct);
         if (user is null || user.Blocked) return null;
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var now = DateTimeOffset.UtcNow;
         await using var c = await database.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (@hash, @Id, @expires)",
-            new { hash = HashToken(token), user.Id, expires = Clock.Timestamp(DateTimeOffset.UtcNow.AddHours(1)) }, cancellationToken: ct));
-        return (user, token);
+        // expires_at - lifetime is when a reset was made: one made after now - cooldown blocks this one.
+        var made = await c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO password_resets (token_hash, user_id, expires_at)
+            SELECT @hash, @Id, @expires
+            WHERE NOT EXISTS (SELECT 1 FROM password_resets WHERE user_id = @Id AND used_at IS NULL AND expires_at > @recent)
+            """, new
+            {
+                hash = HashToken(token), user.Id,
+                expires = Clock.Timestamp(now + ResetLifetime), recent = Clock.Timestamp(now + ResetLifetime - ResetCooldown),
+            }, cancellationToken: ct));
+        return made > 0 ? (user, token) : null;
     }
 
     /// <summary>Uses a reset token (once, before it expires) to set a new password; null when the token is not valid.</summary>

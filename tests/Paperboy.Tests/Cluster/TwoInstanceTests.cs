@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
-using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Paperboy.Community;
 using Paperboy.Digests;
@@ -167,5 +167,49 @@ public sealed class TwoInstanceTests
         var requests = stub.Requests.Select(r => r.PathAndQuery).ToList();
         Assert.NotEmpty(requests);
         Assert.Equal(requests.Distinct().Count(), requests.Count);
+    }
+}
+
+/// <summary>The limits that guard accounts and inboxes hold across instances: they are counted in the database.</summary>
+public sealed class TwoInstanceLimitTests
+{
+    [Fact]
+    public async Task FailedSignInsOnBothInstancesAddUpToOneLockout()
+    {
+        await using var community = await CommunityApp.StartAsync(engine: "postgres");
+        await using var b = await TestInstance.StartPeerAsync(community.App);
+        await community.Members.CreateAsync("ada@example.com", "ada", "correct horse battery", false);
+        using var onB = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = b.BaseAddress };
+        var browsers = new[] { community.NewBrowser(), new Browser(onB, new CookieContainer()) };
+        // Five wrong passwords, alternating instances: each instance saw fewer than five.
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(HttpStatusCode.BadRequest, (await browsers[i % 2].SignInAsync("ada@example.com", "wrong password " + i)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await community.NewBrowser().SignInAsync("ada@example.com")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await new Browser(onB, new CookieContainer()).SignInAsync("ada@example.com")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ResetRequestsThroughBothInstancesMailTheMemberOnce()
+    {
+        await using var smtp = new FakeSmtp();
+        Dictionary<string, string?> settings = new()
+        {
+            ["Community:SmtpHost"] = "127.0.0.1",
+            ["Community:SmtpPort"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Community:PublicUrl"] = "https://papers.example.org",
+        };
+        await using var community = await CommunityApp.StartAsync(settings, "postgres");
+        await using var b = await TestInstance.StartPeerAsync(community.App,
+            builder => builder.Configuration.AddInMemoryCollection(settings));
+        await community.Members.CreateAsync("ada@example.com", "ada", "correct horse battery", false);
+        var onA = community.NewBrowser();
+        var onB = new Browser(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = b.BaseAddress }, new CookieContainer());
+
+        foreach (var browser in new[] { onA, onB, onA, onB })
+            Assert.Equal(HttpStatusCode.OK, (await browser.SubmitAsync("/forgot", "/forgot", ("email", "ada@example.com"))).StatusCode);
+
+        Assert.Contains("To: ada@example.com", await smtp.NextMessageAsync(), StringComparison.Ordinal);
+        await Task.Delay(1000);
+        Assert.Empty(smtp.Messages);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -24,7 +25,7 @@ public sealed partial class CommunityApp : IAsyncDisposable
     public TestInstance App { get; private set; } = null!;
     public HttpClient Anonymous => App.Client;
 
-    public static async Task<CommunityApp> StartAsync(Dictionary<string, string?>? settings = null)
+    public static async Task<CommunityApp> StartAsync(Dictionary<string, string?>? settings = null, string? engine = null)
     {
         var community = new CommunityApp();
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -34,7 +35,8 @@ public sealed partial class CommunityApp : IAsyncDisposable
             $$"""{"id":"{{OtherPaper}}","title":"Another paper","authors":["Ada Lovelace"],"published":"2025-01-01","daily_date":"{{today}}"}""",
             $$"""{"id":"{{FreshPaper}}","title":"A fresh paper","authors":["Grace Hopper"],"published":"{{today}}"}""") + "\n");
         settings ??= [];
-        community.App = await TestInstance.StartWithAsync(settings, papers);
+        community.App = engine is null ? await TestInstance.StartWithAsync(settings, papers)
+            : await TestInstance.StartWithAsync(engine, builder => builder.Configuration.AddInMemoryCollection(settings), papers);
         return community;
     }
 

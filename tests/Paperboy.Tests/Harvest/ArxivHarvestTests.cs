@@ -147,10 +147,7 @@ public sealed class ArxivHarvestTests
         var env = HarvestFixtures.Environment(stub.BaseUrl);
         env["PAPERBOY_HARVEST_TIMEOUT"] = "60";
 
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "paperboy.dll"), "harvest", "arxiv", "--set", "cs", "--from", "2017-12-14", "--data", dir.Path })
-            start.ArgumentList.Add(a);
-        foreach (var (k, v) in env) start.Environment[k] = v;
+        var start = PaperboyCli.StartInfo(dir.Path, env.ToDictionary(e => e.Key, e => (string?)e.Value), "harvest", "arxiv", "--set", "cs", "--from", "2017-12-14");
         using (var process = System.Diagnostics.Process.Start(start)!)
         {
             await pageFourAsked.Task.WaitAsync(TimeSpan.FromSeconds(60));

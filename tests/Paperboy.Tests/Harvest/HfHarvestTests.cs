@@ -300,6 +300,6 @@ public sealed class HfHarvestTests
     {
         await using var c = await database.OpenAsync();
         return (await c.QueryAsync<PaperRow>(
-            "SELECT id, title, upvotes, num_comments, code_url, ai_keywords, project_url FROM papers ORDER BY id")).AsList();
+            "SELECT id, title, CAST(upvotes AS BIGINT) AS upvotes, CAST(num_comments AS BIGINT) AS num_comments, code_url, ai_keywords, project_url FROM papers ORDER BY id")).AsList();
     }
 }

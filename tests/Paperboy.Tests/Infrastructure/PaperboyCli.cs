@@ -18,11 +18,24 @@ public static class PaperboyCli
     /// <summary>Runs with extra environment variables (a null value removes one).</summary>
     public static async Task<CliResult> RunAsync(string dataDir, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
+        var start = StartInfo(dataDir, environment, args);
+        start.RedirectStandardInput = true;
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(cts.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>How to start the binary on a data dir, for tests that manage the process themselves (e.g. kill it midway).</summary>
+    public static ProcessStartInfo StartInfo(string dataDir, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Dll);
@@ -38,12 +51,6 @@ public static class PaperboyCli
             if (value is null) start.Environment.Remove(name);
             else start.Environment[name] = value;
         }
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(cts.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        return start;
     }
 }

@@ -14,9 +14,7 @@ public sealed class ImportCrashTests
         var data = dir.File("data");
         var corpus = SharedData.Files("corpus-arxiv-daily", "*.jsonl.gz");
 
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "paperboy.dll"), "--data", data, "import" }.Concat(corpus))
-            start.ArgumentList.Add(a);
+        var start = PaperboyCli.StartInfo(data, new Dictionary<string, string?>(), ["import", .. corpus]);
         using (var process = Process.Start(start)!)
         {
             var database = TestEngine.Database(data);
@@ -34,11 +32,11 @@ public sealed class ImportCrashTests
         Assert.InRange(partial, 1, 47_914);
         await using (var c = await db.OpenAsync())
         {
-            Assert.Equal("ok", await c.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
-            // Whole batches only: every paper has all its author rows.
-            var orphans = await c.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM papers p WHERE json_array_length(p.authors) <> (SELECT COUNT(*) FROM paper_authors a WHERE a.paper_id = p.id)");
-            Assert.Equal(0, orphans);
+            if (db.Dialect.Name == "sqlite") Assert.Equal("ok", await c.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
+            // Whole batches only: every paper has all its author rows (counted here: JSON functions differ between engines).
+            var rows = await c.QueryAsync<(string Authors, long Count)>(
+                "SELECT p.authors, (SELECT COUNT(*) FROM paper_authors a WHERE a.paper_id = p.id) FROM papers p");
+            Assert.All(rows, r => Assert.Equal(System.Text.Json.JsonDocument.Parse(r.Authors).RootElement.GetArrayLength(), r.Count));
         }
 
         var again = await PaperboyCli.RunAsync(data, ["import", .. corpus]);

@@ -5,7 +5,7 @@ using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Ingestion;
 
-/// <summary>The importer over a real SQLite file: merges across sources, daily entries, idempotence.</summary>
+/// <summary>The importer over a real database (the engine under test): merges across sources, daily entries, idempotence.</summary>
 public sealed class ImportTests : IDisposable
 {
     readonly TempDir _dir = new();
@@ -110,13 +110,19 @@ public sealed class ImportTests : IDisposable
         var (first, errors) = await ImportAsync(files);
         Assert.Equal("", errors);
         Assert.True(first.New > 2600);
-        var before = await ScalarAsync<string>("SELECT group_concat(id || updated_at) FROM papers");
+        var before = await StampsAsync();
 
         var (again, _) = await ImportAsync(files);
         Assert.Equal((0, 0, 0), (again.New, again.Updated, again.Rejected));
         var (reversed, _) = await ImportAsync([.. files.Reverse()]);
         Assert.Equal((0, 0, 0), (reversed.New, reversed.Updated, reversed.Rejected));
-        Assert.Equal(before, await ScalarAsync<string>("SELECT group_concat(id || updated_at) FROM papers"));
+        Assert.Equal(before, await StampsAsync());
+    }
+
+    async Task<List<string>> StampsAsync()
+    {
+        await using var c = await _database.OpenAsync();
+        return (await c.QueryAsync<string>("SELECT id || ' ' || updated_at FROM papers ORDER BY id")).AsList();
     }
 
     [Fact]

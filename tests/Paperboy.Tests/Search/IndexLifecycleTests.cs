@@ -38,10 +38,10 @@ public sealed class IndexLifecycleTests
         Assert.Contains("2503.11731", await app.Client.GetStringAsync("/api/papers/search?q=2503.11731"), StringComparison.Ordinal);
         await using (var c = await app.Database.OpenAsync())
         {
-            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET hidden = 1, updated_at = @At WHERE id = '2503.11731'",
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET hidden = TRUE, updated_at = @At WHERE id = '2503.11731'",
                 new { At = Paperboy.Storage.Clock.Timestamp() });
         }
-        // Pages never show it (rows are read with hidden = 0); the index itself drops it on the next poll.
+        // Pages never show it (rows are read with hidden = FALSE); the index itself drops it on the next poll.
         Assert.DoesNotContain("2503.11731", await app.Client.GetStringAsync("/api/papers/search?q=industrial%20sensor%20simulation%20gaussian%20splatting&mode=keyword"), StringComparison.Ordinal);
         var index = app.Services.GetRequiredService<SearchIndex>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
