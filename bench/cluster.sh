@@ -100,8 +100,8 @@ LUA
 echo "== load: $duration, votes (POST/DELETE race, $members members, ${#papers[@]} papers) and page reads on both instances at once, $connections connections each"
 for inst in a:$pa b:$pb; do
   name=${inst%%:*}; p=${inst##*:}
-  wrk -t1 -c"$connections" -d"$duration" --latency -s "$dir/votes.lua" "http://127.0.0.1:$p" >"$dir/wrk-votes-$name.txt" &
-  wrk -t1 -c"$connections" -d"$duration" --latency -s "$dir/reads.lua" "http://127.0.0.1:$p" >"$dir/wrk-reads-$name.txt" &
+  wrk -t1 -c"$connections" -d"$duration" --timeout 10s --latency -s "$dir/votes.lua" "http://127.0.0.1:$p" >"$dir/wrk-votes-$name.txt" &
+  wrk -t1 -c"$connections" -d"$duration" --timeout 10s --latency -s "$dir/reads.lua" "http://127.0.0.1:$p" >"$dir/wrk-reads-$name.txt" &
 done
 wait_jobs() { for j in $(jobs -p); do case " ${pids[*]} " in *" $j "*) ;; *) wait "$j";; esac; done; }
 wait_jobs

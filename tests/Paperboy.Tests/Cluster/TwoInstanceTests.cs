@@ -170,6 +170,58 @@ public sealed class TwoInstanceTests
     }
 }
 
+/// <summary>The core invariant of <c>bench/cluster.sh</c>, small enough for CI: votes raced through two instances are neither lost nor doubled.</summary>
+public sealed class TwoInstanceVoteTests
+{
+    [Fact]
+    public async Task MembersRacingVotesThroughBothInstancesLeaveExactCountsOnBoth()
+    {
+        await using var community = await CommunityApp.StartAsync(new() { ["Community:VotesPerMinute"] = "1000" }, "postgres");
+        await using var b = await TestInstance.StartPeerAsync(community.App,
+            builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Community:VotesPerMinute"] = "1000" }));
+        const int members = 24;
+        var papers = new[] { CommunityApp.Paper, CommunityApp.OtherPaper };
+        var tokens = new List<string>();
+        for (var i = 0; i < members; i++) tokens.Add((await community.MemberAsync($"m{i}@example.com")).Token);
+        var onA = tokens.Select(community.BearerClient).ToList();
+        var onB = tokens.Select(t =>
+        {
+            var client = new HttpClient { BaseAddress = b.BaseAddress };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", t);
+            return client;
+        }).ToList();
+
+        // Every member votes and takes it back on both papers through both instances at once.
+        var race = Enumerable.Range(0, members).SelectMany(m => papers.SelectMany(p => new[]
+        {
+            onA[m].PostAsync($"/api/papers/{p}/upvote", null), onB[m].PostAsync($"/api/papers/{p}/upvote", null),
+            onA[m].DeleteAsync($"/api/papers/{p}/upvote"), onB[m].DeleteAsync($"/api/papers/{p}/upvote"),
+        })).ToList();
+        Assert.All(await Task.WhenAll(race), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        // Then a known final vote: member m upvotes paper j when (m + j) is even, through either instance.
+        var final = Enumerable.Range(0, members).SelectMany(m => papers.Select((p, j) =>
+        {
+            var client = (m + j) % 3 == 0 ? onA[m] : onB[m];
+            return (m + j) % 2 == 0 ? client.PostAsync($"/api/papers/{p}/upvote", null) : client.DeleteAsync($"/api/papers/{p}/upvote");
+        })).ToList();
+        Assert.All(await Task.WhenAll(final), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        await using var c = await community.App.Database.OpenAsync();
+        var source = new Dictionary<string, long> { [CommunityApp.Paper] = 3, [CommunityApp.OtherPaper] = 0 };
+        for (var j = 0; j < papers.Length; j++)
+        {
+            var expected = Enumerable.Range(0, members).Count(m => (m + j) % 2 == 0);
+            Assert.Equal(expected, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM votes WHERE paper_id = @id", new { id = papers[j] }));
+            foreach (var app in new[] { community.App, b })
+            {
+                using var json = JsonDocument.Parse(await app.Client.GetStringAsync($"/api/papers/{papers[j]}"));
+                Assert.Equal(source[papers[j]] + expected, json.RootElement.GetProperty("upvotes").GetInt64());
+            }
+        }
+        foreach (var client in onB) client.Dispose();
+    }
+}
+
 /// <summary>The limits that guard accounts and inboxes hold across instances: they are counted in the database.</summary>
 public sealed class TwoInstanceLimitTests
 {
