@@ -79,6 +79,11 @@ public sealed class TwoInstanceTests
                 .GetProperty("paper").GetProperty("upvotes").GetInt32());
         }
 
+        // The member's own state (what the cached pages are personalised with) on A shows the vote made on B.
+        var state = await onA.GetFromJsonAsync<JsonElement>($"/api/me/state?ids={Paper},2501.00001");
+        Assert.True(state.GetProperty("signed_in").GetBoolean());
+        Assert.Equal([Paper], state.GetProperty("upvoted").EnumerateArray().Select(e => e.GetString()));
+
         // A comment through A's API shows on B's paper page and API.
         var member = await a.Services.GetRequiredService<MemberStore>().CreateAsync("bob@example.com", null, "correct horse battery", false);
         var token = await a.Services.GetRequiredService<MemberStore>().CreateTokenAsync(member.User!, "test");
