@@ -96,6 +96,9 @@ public sealed class SearchIndex : IDisposable
 
     public int Count => _generation?.Current.Dense.Count ?? 0;
 
+    /// <summary>The latest <c>papers.updated_at</c> the open generation has applied; null before it is open.</summary>
+    public string? Watermark => _generation?.Watermark;
+
     async Task<int> RebuildLockedAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -116,6 +119,9 @@ public sealed class SearchIndex : IDisposable
         var docs = new List<IReadOnlyList<string>>();
         var intern = new Dictionary<string, string>(StringComparer.Ordinal);
         var watermark = "";
+        // Rows within the settle window are remembered as applied, so the first poll does not redo them.
+        var settled = Clock.Timestamp(DateTimeOffset.UtcNow - Settle);
+        var recent = new List<(string Id, string UpdatedAt)>();
         await using (var c = await _database.OpenAsync(ct))
         {
             foreach (var p in c.Query<Paper>(SelectPapers + " WHERE hidden = FALSE", buffered: false))
@@ -133,6 +139,7 @@ public sealed class SearchIndex : IDisposable
                 }
                 docs.Add(terms);
                 if (string.CompareOrdinal(p.UpdatedAt, watermark) > 0) watermark = p.UpdatedAt;
+                if (string.CompareOrdinal(p.UpdatedAt, settled) >= 0) recent.Add((p.Id, p.UpdatedAt));
                 if (ids.Count % 1000 == 0) Progress?.Invoke("reading papers", ids.Count);
             }
         }
@@ -148,6 +155,8 @@ public sealed class SearchIndex : IDisposable
         writer.Commit();
         SaveDense(dir, lsa, dense, watermark);
         var generation = new Generation(name, dir, luceneDir, writer, lsa, dense, Similarity);
+        generation.Watermark = watermark;
+        foreach (var (id, at) in recent) generation.Applied[id] = at;
         var previous = ReadCurrentName();
         WriteCurrentName(name);
         Swap(generation);
@@ -161,8 +170,8 @@ public sealed class SearchIndex : IDisposable
     const string SelectPapers = "SELECT id, title, abstract, authors, published, categories, upvotes, hidden, updated_at FROM papers";
 
     /// <summary>
-    /// Applies every paper changed since the stored watermark (hidden ones are removed). Rows with the
-    /// watermark's own timestamp are read again: re-applying is harmless, missing one is not.
+    /// Applies every paper changed since the stored watermark, or within <see cref="Settle"/> of now
+    /// (hidden ones are removed): re-applying is harmless, missing one is not.
     /// Retrains the embedder once the corpus has doubled since it was trained.
     /// </summary>
     public async Task<int> CatchUpAsync(CancellationToken ct = default)
@@ -198,16 +207,32 @@ public sealed class SearchIndex : IDisposable
 
     const int BatchSize = 5000;
 
+    /// <summary>
+    /// How far behind the newest change each poll looks again. A row is stamped when its transaction
+    /// starts but seen when it commits, and other instances' clocks differ by a little: a change that
+    /// lands "in the past" within this window is still applied. Rows already applied at the same
+    /// timestamp are skipped, so an idle poll reads only ids and writes nothing.
+    /// </summary>
+    static readonly TimeSpan Settle = TimeSpan.FromMinutes(2);
+
     async Task<int> ApplyChangesAsync(Generation g, CancellationToken ct)
     {
+        var settled = Clock.Timestamp(DateTimeOffset.UtcNow - Settle);
+        var from = string.CompareOrdinal(g.Watermark, settled) < 0 ? g.Watermark : settled;
+        foreach (var stale in g.Applied.Where(a => string.CompareOrdinal(a.Value, from) < 0).Select(a => a.Key).ToList()) g.Applied.Remove(stale);
         List<Paper> changed;
         await using (var c = await _database.OpenAsync(ct))
         {
+            // Ids first: at most Applied.Count of them are skipped, so the limit still leaves a full batch to apply.
+            var keys = (await c.QueryAsync<(string Id, string UpdatedAt)>(new CommandDefinition(
+                "SELECT id, updated_at FROM papers WHERE updated_at >= @from ORDER BY updated_at, id LIMIT @Limit",
+                new { from, Limit = BatchSize + g.Applied.Count }, cancellationToken: ct))).AsList();
+            var pending = keys.Where(k => !g.Applied.TryGetValue(k.Id, out var at) || at != k.UpdatedAt).Take(BatchSize).Select(k => k.Id).ToList();
+            if (pending.Count == 0) return 0;
             changed = (await c.QueryAsync<Paper>(new CommandDefinition(
-                SelectPapers + " WHERE updated_at >= @Watermark ORDER BY updated_at, id LIMIT @Limit",
-                new { g.Watermark, Limit = BatchSize + g.Seen.Count }, cancellationToken: ct))).AsList();
+                SelectPapers + " WHERE id " + _database.Dialect.In("ids") + " ORDER BY updated_at, id",
+                new { ids = pending }, cancellationToken: ct))).AsList();
         }
-        changed = changed.Where(p => p.UpdatedAt != g.Watermark || !g.Seen.Contains(p.Id)).ToList();
         if (changed.Count == 0) return 0;
         var upserts = new List<(string, PaperFacts, float[])>();
         var deletes = new List<string>();
@@ -224,9 +249,9 @@ public sealed class SearchIndex : IDisposable
                 upserts.Add((p.Id, new PaperFacts(PaperFacts.DayNumber(p.Published), p.Upvotes), g.Lsa.Embed(Documents.EmbeddingTerms(p))));
             }
         }
-        var watermark = changed[^1].UpdatedAt;
-        if (watermark != g.Watermark) g.Seen.Clear();
-        foreach (var p in changed.Where(p => p.UpdatedAt == watermark)) g.Seen.Add(p.Id);
+        foreach (var p in changed) g.Applied[p.Id] = p.UpdatedAt;
+        var newest = changed[^1].UpdatedAt;
+        var watermark = string.CompareOrdinal(newest, g.Watermark) > 0 ? newest : g.Watermark;
         g.Writer!.SetCommitData(new Dictionary<string, string> { [WatermarkKey] = watermark });
         g.Writer.Commit();
         var dense = g.Current.Dense.With(upserts, deletes);
@@ -356,8 +381,8 @@ public sealed class SearchIndex : IDisposable
         public IndexWriter? Writer { get; }
         public LsaEmbedder Lsa { get; }
         public string Watermark { get; set; } = "";
-        /// <summary>Ids applied at exactly the watermark, so an idle poll does not rewrite them.</summary>
-        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+        /// <summary>Ids applied within the settle window, with the timestamp applied, so an idle poll rewrites nothing.</summary>
+        public Dictionary<string, string> Applied { get; } = new(StringComparer.Ordinal);
         readonly Similarity _similarity;
         volatile Snapshot _current;
         public Snapshot Current => _current;

@@ -32,6 +32,39 @@ public sealed class IndexLifecycleTests
     }
 
     [Fact]
+    public async Task AChangeThatCommitsAfterANewerOneIsStillIndexed()
+    {
+        // Another instance's transaction stamped its row before ours but committed after the index moved on.
+        await using var app = await TestInstance.StartAsync(SearchFixture.CorpusFile);
+        var index = app.Services.GetRequiredService<SearchIndex>();
+        await using (var c = await app.Database.OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET title = 'Quixotic lattice retrieval', updated_at = @At WHERE id = '2503.11731'",
+                new { At = Paperboy.Storage.Clock.Timestamp() });
+        }
+        Assert.True(await SearchesAsync(app, "quixotic", "2503.11731"), "the newer change is searchable");
+        var late = Paperboy.Storage.Clock.Timestamp(DateTimeOffset.UtcNow.AddSeconds(-30));
+        Assert.True(string.CompareOrdinal(late, index.Watermark) < 0, "the late change is older than what the index has applied");
+        await using (var c = await app.Database.OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET title = 'Zephyrine ranking of late commits', updated_at = @late WHERE id = '2503.12441'",
+                new { late });
+        }
+        Assert.True(await SearchesAsync(app, "zephyrine", "2503.12441"), "the late change is searchable");
+    }
+
+    static async Task<bool> SearchesAsync(TestInstance app, string word, string id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await app.Client.GetStringAsync($"/api/papers/search?q={word}&mode=keyword")).Contains(id, StringComparison.Ordinal)) return true;
+            await Task.Delay(200);
+        }
+        return false;
+    }
+
+    [Fact]
     public async Task AHiddenPaperLeavesSearchWithinSeconds()
     {
         await using var app = await TestInstance.StartAsync(SearchFixture.CorpusFile);
