@@ -56,6 +56,12 @@ public sealed class Importer(Database database)
                 }
                 name = detected;
             }
+            if (name == FormatDetector.ExportFormat)
+            {
+                rejections.WriteLine($"{path}:1: a whole-instance export: restore it alone (`paperboy import {path}`) into an empty database");
+                rejected++;
+                continue;
+            }
             var reader = Readers[name]();
             var result = await ImportFileAsync(path, reader, rejections, source, ct);
             added += result.New;
