@@ -83,9 +83,9 @@ public sealed class Importer(Database database)
         {
             if (batch.Count == 0) return;
             await using var tx = await connection.BeginTransactionAsync(ct);
-            foreach (var paper in batch)
+            foreach (var outcome in await CatalogWriter.UpsertBatchAsync(connection, tx, batch, source))
             {
-                switch (await CatalogWriter.UpsertAsync(connection, tx, paper, source))
+                switch (outcome)
                 {
                     case WriteOutcome.New: added++; break;
                     case WriteOutcome.Updated: updated++; break;

@@ -18,9 +18,6 @@ public sealed class ExportFileException(long line, string message) : Exception(m
 /// </summary>
 public static class InstanceImport
 {
-    /// <summary>Bound parameters per statement; both engines accept far more, this keeps statements small.</summary>
-    const int MaxParameters = 2000;
-
     public static async Task<IReadOnlyDictionary<string, long>> RestoreAsync(Database database, Stream input, Action<long>? progress = null, CancellationToken ct = default)
     {
         using var reader = new StreamReader(input, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
@@ -168,6 +165,7 @@ public static class InstanceImport
     /// <summary>Rows collected into multi-row INSERTs, one table and column list at a time.</summary>
     sealed class PendingRows(DbConnection connection, DbTransaction tx)
     {
+        const int BatchRows = 500;
         readonly List<object?[]> _rows = [];
         string? _table;
         string[] _columns = [];
@@ -183,31 +181,15 @@ public static class InstanceImport
             }
             _rows.Add(values.Select(v => v.Value).ToArray());
             _lastLine = line;
-            if ((_rows.Count + 1) * Math.Max(1, _columns.Length) > MaxParameters) await FlushAsync(ct);
+            if (_rows.Count >= BatchRows) await FlushAsync(ct);
         }
 
         public async Task FlushAsync(CancellationToken ct)
         {
             if (_rows.Count == 0) return;
-            await using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            var tuples = new List<string>(_rows.Count);
-            for (var r = 0; r < _rows.Count; r++)
-            {
-                var names = new string[_columns.Length];
-                for (var c = 0; c < _columns.Length; c++)
-                {
-                    var parameter = command.CreateParameter();
-                    parameter.ParameterName = names[c] = $"@p{r}_{c}";
-                    parameter.Value = _rows[r][c] ?? DBNull.Value;
-                    command.Parameters.Add(parameter);
-                }
-                tuples.Add("(" + string.Join(", ", names) + ")");
-            }
-            command.CommandText = $"INSERT INTO {_table} ({string.Join(", ", _columns)}) VALUES {string.Join(", ", tuples)}";
             try
             {
-                await command.ExecuteNonQueryAsync(ct);
+                await BulkInsert.InsertAsync(connection, tx, _table!, _columns, _rows, ct: ct);
             }
             catch (DbException ex)
             {
