@@ -29,6 +29,7 @@ public static class CliApp
         root.Subcommands.Add(ImportCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
         root.Subcommands.Add(MigrateCommand.Build());
+        root.Subcommands.Add(BackupCommand.Build());
         root.Subcommands.Add(StatsCommand.Build());
         root.Subcommands.Add(SearchCommands.Search());
         root.Subcommands.Add(SearchCommands.Similar());

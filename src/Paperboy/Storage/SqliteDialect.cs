@@ -76,6 +76,21 @@ public sealed class SqliteDialect(string path) : ISqlDialect
 
     public string Bytewise(string column) => column;
 
+    /// <summary>
+    /// A consistent copy of the live database through SQLite's online backup API: readers and
+    /// writers carry on meanwhile, and the copy is one database file (no WAL beside it).
+    /// </summary>
+    public async Task BackupAsync(string destination, CancellationToken ct)
+    {
+        await using var source = (SqliteConnection)CreateConnection();
+        await source.OpenAsync(ct);
+        // Its own connection, unpooled: the copy is a standalone file, closed when done.
+        await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Pooling = false }.ToString());
+        await target.OpenAsync(ct);
+        source.BackupDatabase(target);
+        await target.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=DELETE", cancellationToken: ct));
+    }
+
     public Task ResetIdentityAsync(DbConnection connection, DbTransaction tx, string table, string column, CancellationToken ct) => Task.CompletedTask;
 
     public IReadOnlyList<Migration> Migrations { get; } = MigrationScripts.Load("sqlite");
