@@ -60,7 +60,7 @@ static class ExportCommand
                 progress.Clear();
             }
             // The summary goes to stderr when stdout carries the export itself.
-            var summary = Console.IsOutputRedirected && toStdout ? Console.Error : Console.Out;
+            var summary = toStdout ? Console.Error : Console.Out;
             summary.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"exported {counts.Values.Sum():N0} rows ({Describe(counts)}) to {(toStdout ? "standard output" : path)} in {clock.Elapsed.TotalSeconds:0.0} s"));
             return ExitCodes.Ok;

@@ -29,7 +29,11 @@ public static class CatalogWriter
     {
         var outcomes = new WriteOutcome[batch.Count];
         var ids = batch.Select(p => p.Id).Distinct().ToList();
-        var known = (await connection.QueryAsync<string>("SELECT id FROM papers WHERE id IN @ids", new { ids }, tx)).ToHashSet();
+        // Parameters spelled out: Dapper turns "IN @list" into one array parameter on Npgsql, which PostgreSQL's IN does not take.
+        var args = new DynamicParameters();
+        for (var i = 0; i < ids.Count; i++) args.Add($"i{i}", ids[i]);
+        var known = (await connection.QueryAsync<string>(
+            $"SELECT id FROM papers WHERE id IN ({string.Join(", ", ids.Select((_, i) => $"@i{i}"))})", args, tx)).ToHashSet();
         var once = batch.GroupBy(p => p.Id).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet();
 
         var now = Clock.Timestamp();
