@@ -21,19 +21,26 @@ public static class CatalogWriter
     /// <summary>
     /// Writes a batch in one transaction, with the outcome of each record in order. Papers the catalog
     /// has never seen (the bulk of a first import) go in with a few multi-row statements for the whole
-    /// batch: on a database server that replaces ~6 round trips per paper. Everything else (known
-    /// papers, an id twice in the batch) merges one record at a time through <see cref="UpsertAsync"/>,
-    /// so the outcome is the same as writing the records one by one.
+    /// batch: on a database server that replaces ~6 round trips per paper. Records applied before are
+    /// skipped with one query for the batch. Everything else (changed papers, an id twice in the batch)
+    /// merges one record at a time through <see cref="UpsertAsync"/>, so the outcome is the same as
+    /// writing the records one by one.
     /// </summary>
     public static async Task<IReadOnlyList<WriteOutcome>> UpsertBatchAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<ImportedPaper> batch, string source)
     {
         var outcomes = new WriteOutcome[batch.Count];
+        var settled = new bool[batch.Count];
         var ids = batch.Select(p => p.Id).Distinct().ToList();
         // Parameters spelled out: Dapper turns "IN @list" into one array parameter on Npgsql, which PostgreSQL's IN does not take.
         var args = new DynamicParameters();
         for (var i = 0; i < ids.Count; i++) args.Add($"i{i}", ids[i]);
-        var known = (await connection.QueryAsync<string>(
-            $"SELECT id FROM papers WHERE id IN ({string.Join(", ", ids.Select((_, i) => $"@i{i}"))})", args, tx)).ToHashSet();
+        var inIds = "(" + string.Join(", ", ids.Select((_, i) => $"@i{i}")) + ")";
+        var known = (await connection.QueryAsync<string>($"SELECT id FROM papers WHERE id IN {inIds}", args, tx)).ToHashSet();
+        // Records applied before are skipped here for the whole batch, as UpsertAsync would one by one (a re-import).
+        var seen = (await connection.QueryAsync<(string Id, string Fingerprint)>(
+            $"SELECT paper_id, fingerprint FROM import_fingerprints WHERE paper_id IN {inIds}", args, tx)).ToHashSet();
+        var prints = batch.Select(Fingerprint).ToArray();
+        for (var i = 0; i < batch.Count; i++) settled[i] = seen.Contains((batch[i].Id, prints[i]));
         var once = batch.GroupBy(p => p.Id).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet();
 
         var now = Clock.Timestamp();
@@ -51,8 +58,9 @@ public static class CatalogWriter
             foreach (var name in p.AuthorList) authors.Add([p.Id, position++, name, AuthorKey.Of(name)]);
             if (incoming.Daily is { } d)
                 daily.Add([Clock.Day(d.Day), p.Id, source, d.SubmittedByUser, d.SubmittedByName, d.FeaturedAt is { } at ? Clock.Timestamp(at) : null, now]);
-            fingerprints.Add([p.Id, Fingerprint(incoming)]);
+            fingerprints.Add([p.Id, prints[i]]);
             outcomes[i] = WriteOutcome.New;
+            settled[i] = true;
         }
         await BulkInsert.InsertAsync(connection, tx, "papers", ColumnList, papers);
         await BulkInsert.InsertAsync(connection, tx, "paper_authors", ["paper_id", "position", "name", "name_key"], authors);
@@ -62,7 +70,7 @@ public static class CatalogWriter
 
         for (var i = 0; i < batch.Count; i++)
         {
-            if (outcomes[i] != WriteOutcome.New) outcomes[i] = await UpsertAsync(connection, tx, batch[i], source);
+            if (!settled[i]) outcomes[i] = await UpsertAsync(connection, tx, batch[i], source);
         }
         return outcomes;
     }
