@@ -31,10 +31,8 @@ public static class CatalogWriter
         var outcomes = new WriteOutcome[batch.Count];
         var settled = new bool[batch.Count];
         var ids = batch.Select(p => p.Id).Distinct().ToList();
-        // Parameters spelled out: Dapper turns "IN @list" into one array parameter on Npgsql, which PostgreSQL's IN does not take.
         var args = new DynamicParameters();
-        for (var i = 0; i < ids.Count; i++) args.Add($"i{i}", ids[i]);
-        var inIds = "(" + string.Join(", ", ids.Select((_, i) => $"@i{i}")) + ")";
+        var inIds = SqlLists.In(args, "id", ids);
         var known = (await connection.QueryAsync<string>($"SELECT id FROM papers WHERE id IN {inIds}", args, tx)).ToHashSet();
         // Records applied before are skipped here for the whole batch, as UpsertAsync would one by one (a re-import).
         var seen = (await connection.QueryAsync<(string Id, string Fingerprint)>(

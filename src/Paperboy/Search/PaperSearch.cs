@@ -111,8 +111,9 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
     {
         if (ids.Count == 0) return new(StringComparer.Ordinal);
         await using var c = await database.OpenAsync(ct);
+        var args = new DynamicParameters();
         var rows = await c.QueryAsync<Paper>(new CommandDefinition(
-            "SELECT * FROM papers WHERE hidden = FALSE AND id IN @ids", new { ids }, cancellationToken: ct));
+            $"SELECT * FROM papers WHERE hidden = FALSE AND id IN {SqlLists.In(args, "id", ids)}", args, cancellationToken: ct));
         return rows.ToDictionary(p => p.Id, StringComparer.Ordinal);
     }
 }
