@@ -9,8 +9,12 @@ namespace Paperboy.Storage;
 /// </summary>
 public static class BulkInsert
 {
-    /// <summary>Bound parameters per statement (SQLite allows 32,766, PostgreSQL 65,535).</summary>
-    const int MaxParameters = 8000;
+    /// <summary>
+    /// Bound parameters per statement. Both engines allow far more (32,766 / 65,535), but binding by
+    /// name costs SQLite time that grows faster than the count: at 8,000 a first import ran 5× slower
+    /// than row by row; at ~1,000 a few dozen statements per batch still spare the server thousands of round trips.
+    /// </summary>
+    const int MaxParameters = 1000;
 
     public static async Task InsertAsync(DbConnection connection, DbTransaction tx, string table, IReadOnlyList<string> columns,
         IReadOnlyList<object?[]> rows, string? suffix = null, CancellationToken ct = default)
