@@ -6,7 +6,7 @@
 # times, peak RSS, latency percentiles and the query plans of page-load queries.
 #
 #   bench/million.sh ["Host=127.0.0.1;Username=paperboy;Password=paperboy;Database=pb_million"]
-#   COPIES=20 (1,006,627 papers; 10 for ~527k)  DURATION=15s  CONNECTIONS=16  KEEP=1 (keep the database)
+#   COPIES=20 (1,007,012 papers with the HF files; 10 for ~527k)  DURATION=15s  CONNECTIONS=16  KEEP=1 (keep the database)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=$(realpath ../shared/data)
