@@ -27,6 +27,9 @@ public static class CliApp
         root.Options.Add(DatabaseOption);
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(ImportCommand.Build());
+        root.Subcommands.Add(ExportCommand.Build());
+        root.Subcommands.Add(MigrateCommand.Build());
+        root.Subcommands.Add(BackupCommand.Build());
         root.Subcommands.Add(StatsCommand.Build());
         root.Subcommands.Add(SearchCommands.Search());
         root.Subcommands.Add(SearchCommands.Similar());

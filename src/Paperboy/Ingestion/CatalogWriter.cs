@@ -18,6 +18,61 @@ public enum WriteOutcome { Unchanged, New, Updated }
 /// </summary>
 public static class CatalogWriter
 {
+    /// <summary>
+    /// Writes a batch in one transaction, with the outcome of each record in order. Papers the catalog
+    /// has never seen (the bulk of a first import) go in with a few multi-row statements for the whole
+    /// batch: on a database server that replaces ~6 round trips per paper. Records applied before are
+    /// skipped with one query for the batch. Everything else (changed papers, an id twice in the batch)
+    /// merges one record at a time through <see cref="UpsertAsync"/>, so the outcome is the same as
+    /// writing the records one by one.
+    /// </summary>
+    public static async Task<IReadOnlyList<WriteOutcome>> UpsertBatchAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<ImportedPaper> batch, string source)
+    {
+        var outcomes = new WriteOutcome[batch.Count];
+        var settled = new bool[batch.Count];
+        var ids = batch.Select(p => p.Id).Distinct().ToList();
+        var args = new DynamicParameters();
+        var inIds = SqlLists.In(args, "id", ids);
+        var known = (await connection.QueryAsync<string>($"SELECT id FROM papers WHERE id IN {inIds}", args, tx)).ToHashSet();
+        // Records applied before are skipped here for the whole batch, as UpsertAsync would one by one (a re-import).
+        var seen = (await connection.QueryAsync<(string Id, string Fingerprint)>(
+            $"SELECT paper_id, fingerprint FROM import_fingerprints WHERE paper_id IN {inIds}", args, tx)).ToHashSet();
+        var prints = batch.Select(Fingerprint).ToArray();
+        for (var i = 0; i < batch.Count; i++) settled[i] = seen.Contains((batch[i].Id, prints[i]));
+        var once = batch.GroupBy(p => p.Id).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet();
+
+        var now = Clock.Timestamp();
+        List<object?[]> papers = [], authors = [], daily = [], fingerprints = [];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var incoming = batch[i];
+            if (known.Contains(incoming.Id) || !once.Contains(incoming.Id)) continue;
+            // A paper not in the catalog has no fingerprints either (they cascade with it).
+            var p = Merge(null, incoming, now);
+            papers.Add([p.Id, p.Title, p.Abstract, p.Authors, p.Published, p.Updated, p.Categories, p.AbsUrl, p.PdfUrl, p.CodeUrl, p.ProjectUrl,
+                p.GithubStars, p.AiSummary, p.AiKeywords, p.Comments, p.Doi, p.JournalRef, p.License, p.Version, p.Withdrawn,
+                p.SourceUpvotes, p.SourceComments, p.Upvotes, p.NumComments, p.Hidden, p.CreatedAt, p.UpdatedAt]);
+            var position = 0;
+            foreach (var name in p.AuthorList) authors.Add([p.Id, position++, name, AuthorKey.Of(name)]);
+            if (incoming.Daily is { } d)
+                daily.Add([Clock.Day(d.Day), p.Id, source, d.SubmittedByUser, d.SubmittedByName, d.FeaturedAt is { } at ? Clock.Timestamp(at) : null, now]);
+            fingerprints.Add([p.Id, prints[i]]);
+            outcomes[i] = WriteOutcome.New;
+            settled[i] = true;
+        }
+        await BulkInsert.InsertAsync(connection, tx, "papers", ColumnList, papers);
+        await BulkInsert.InsertAsync(connection, tx, "paper_authors", ["paper_id", "position", "name", "name_key"], authors);
+        await BulkInsert.InsertAsync(connection, tx, "daily_entries",
+            ["day", "paper_id", "source", "submitted_by_user", "submitted_by_name", "featured_at", "created_at"], daily);
+        await BulkInsert.InsertAsync(connection, tx, "import_fingerprints", ["paper_id", "fingerprint"], fingerprints);
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!settled[i]) outcomes[i] = await UpsertAsync(connection, tx, batch[i], source);
+        }
+        return outcomes;
+    }
+
     public static async Task<WriteOutcome> UpsertAsync(DbConnection connection, DbTransaction tx, ImportedPaper incoming, string source)
     {
         var id = incoming.Id;
@@ -160,6 +215,8 @@ public static class CatalogWriter
         github_stars, ai_summary, ai_keywords, comments, doi, journal_ref, license, version, withdrawn,
         source_upvotes, source_comments, upvotes, num_comments, hidden, created_at, updated_at
         """;
+
+    static readonly string[] ColumnList = Columns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     const string InsertSql = "INSERT INTO papers (" + Columns + """
         ) VALUES (@Id, @Title, @Abstract, @Authors, @Published, @Updated, @Categories, @AbsUrl, @PdfUrl, @CodeUrl, @ProjectUrl,

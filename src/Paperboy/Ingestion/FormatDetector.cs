@@ -9,6 +9,9 @@ public static class FormatDetector
 {
     const int HeadBytes = 64 * 1024;
 
+    /// <summary>A whole-instance export (<c>paperboy export</c>): restored, not merged like the paper formats.</summary>
+    public const string ExportFormat = "paperboy-export";
+
     /// <summary>Opens a file for reading, gunzipping when it is gzip (by magic bytes, not only by name).</summary>
     public static Stream Open(string path)
     {
@@ -79,6 +82,7 @@ public static class FormatDetector
                 using var doc = JsonDocument.Parse(line);
                 var e = doc.RootElement;
                 if (e.ValueKind != JsonValueKind.Object) continue;
+                if (e.TryGetProperty("paperboy_export", out _)) return ExportFormat;
                 if (e.TryGetProperty("authors_parsed", out _) || e.TryGetProperty("versions", out _) || e.TryGetProperty("update_date", out _))
                     return "arxiv-kaggle";
                 if (e.TryGetProperty("publishedAt", out _) || e.TryGetProperty("paper", out _) || e.TryGetProperty("submittedOnDailyAt", out _))

@@ -56,6 +56,12 @@ public sealed class Importer(Database database)
                 }
                 name = detected;
             }
+            if (name == FormatDetector.ExportFormat)
+            {
+                rejections.WriteLine($"{path}:1: a whole-instance export: restore it alone (`paperboy import {path}`) into an empty database");
+                rejected++;
+                continue;
+            }
             var reader = Readers[name]();
             var result = await ImportFileAsync(path, reader, rejections, source, ct);
             added += result.New;
@@ -77,9 +83,9 @@ public sealed class Importer(Database database)
         {
             if (batch.Count == 0) return;
             await using var tx = await connection.BeginTransactionAsync(ct);
-            foreach (var paper in batch)
+            foreach (var outcome in await CatalogWriter.UpsertBatchAsync(connection, tx, batch, source))
             {
-                switch (await CatalogWriter.UpsertAsync(connection, tx, paper, source))
+                switch (outcome)
                 {
                     case WriteOutcome.New: added++; break;
                     case WriteOutcome.Updated: updated++; break;

@@ -37,13 +37,13 @@ public sealed class Database(ISqlDialect dialect)
         }
     }
 
-    /// <summary>Applies pending migrations, each in its own transaction. Safe to call on every start.</summary>
-    public async Task<int> MigrateAsync(CancellationToken ct = default)
+    /// <summary>Applies pending migrations, each in its own transaction, and returns those it applied. Safe to call on every start.</summary>
+    public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken ct = default)
     {
-        var count = 0;
+        IReadOnlyList<Migration> applied = [];
         // Several instances may start at once on one server database: one migrates, the others wait.
-        await ExclusiveAsync(async connection => count = await ApplyMigrationsAsync(connection, ct), ct);
-        return count;
+        await ExclusiveAsync(async connection => applied = await ApplyMigrationsAsync(connection, ct), ct);
+        return applied;
     }
 
     /// <summary>
@@ -64,12 +64,16 @@ public sealed class Database(ISqlDialect dialect)
         }
     }
 
-    async Task<int> ApplyMigrationsAsync(DbConnection connection, CancellationToken ct)
+    /// <summary>The version of the newest migration applied (0 for an empty database).</summary>
+    public static async Task<int> SchemaVersionAsync(DbConnection connection, DbTransaction? tx = null, CancellationToken ct = default) =>
+        await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM schema_migrations", transaction: tx, cancellationToken: ct)) ?? 0;
+
+    async Task<IReadOnlyList<Migration>> ApplyMigrationsAsync(DbConnection connection, CancellationToken ct)
     {
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
         var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet();
-        var count = 0;
+        var done = new List<Migration>();
         foreach (var migration in Dialect.Migrations.Where(m => !applied.Contains(m.Version)))
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -79,8 +83,8 @@ public sealed class Database(ISqlDialect dialect)
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At) ON CONFLICT DO NOTHING",
                 new { migration.Version, migration.Name, At = Clock.Timestamp() }, tx);
             await tx.CommitAsync(ct);
-            count++;
+            done.Add(migration);
         }
-        return count;
+        return done;
     }
 }

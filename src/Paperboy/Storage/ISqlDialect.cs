@@ -35,6 +35,29 @@ public interface ISqlDialect
     Task UnlockMigrationsAsync(DbConnection connection, CancellationToken ct);
 
     Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken ct);
+
+    /// <summary>Every table of the schema, by name (what a whole-instance export must account for).</summary>
+    Task<IReadOnlyList<string>> TablesAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>A table's columns in their defined order, as this engine declares them.</summary>
+    Task<IReadOnlyList<TableColumn>> ColumnsAsync(DbConnection connection, string table, CancellationToken ct);
+
+    /// <summary>
+    /// ORDER BY text in byte order (SQLite's BINARY), whatever the server's collation: an export
+    /// lists rows in the same order from either engine.
+    /// </summary>
+    string Bytewise(string column);
+
+    /// <summary>After rows were inserted with explicit ids: the next generated id follows the largest one.</summary>
+    Task ResetIdentityAsync(DbConnection connection, DbTransaction tx, string table, string column, CancellationToken ct);
 }
 
 public sealed record Migration(int Version, string Name, string Sql);
+
+/// <summary>
+/// A column as the engine reports it. <paramref name="Key"/> is its 1-based position in the
+/// primary key (0: not in it); <paramref name="Identity"/> marks ids the engine generates.
+/// </summary>
+public sealed record TableColumn(string Name, ColumnKind Kind, int Key, bool Identity);
+
+public enum ColumnKind { Text, Integer, Boolean, Real }

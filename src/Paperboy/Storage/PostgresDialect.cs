@@ -57,5 +57,39 @@ public sealed class PostgresDialect : ISqlDialect
         await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT to_regclass(@table) IS NOT NULL", new { table }, cancellationToken: ct));
 
+    public async Task<IReadOnlyList<string>> TablesAsync(DbConnection connection, CancellationToken ct) =>
+        (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
+            cancellationToken: ct))).ToList();
+
+    public async Task<IReadOnlyList<TableColumn>> ColumnsAsync(DbConnection connection, string table, CancellationToken ct)
+    {
+        var rows = await connection.QueryAsync<(string Name, string Type, string IsIdentity, int? Key)>(new CommandDefinition("""
+            SELECT c.column_name, c.data_type, c.is_identity,
+                   (SELECT k.ordinal_position::int FROM information_schema.table_constraints t
+                    JOIN information_schema.key_column_usage k
+                      ON k.constraint_name = t.constraint_name AND k.table_schema = t.table_schema AND k.table_name = t.table_name
+                    WHERE t.table_schema = c.table_schema AND t.table_name = c.table_name
+                      AND t.constraint_type = 'PRIMARY KEY' AND k.column_name = c.column_name)
+            FROM information_schema.columns c
+            WHERE c.table_schema = current_schema() AND c.table_name = @table
+            ORDER BY c.ordinal_position
+            """, new { table }, cancellationToken: ct));
+        return rows.Select(r => new TableColumn(r.Name, r.Type switch
+        {
+            "boolean" => ColumnKind.Boolean,
+            "bigint" or "integer" or "smallint" => ColumnKind.Integer,
+            "real" or "double precision" or "numeric" => ColumnKind.Real,
+            _ => ColumnKind.Text,
+        }, r.Key ?? 0, r.IsIdentity == "YES")).ToList();
+    }
+
+    public string Bytewise(string column) => column + " COLLATE \"C\"";
+
+    public async Task ResetIdentityAsync(DbConnection connection, DbTransaction tx, string table, string column, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"SELECT setval(pg_get_serial_sequence(@table, @column), COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)",
+            new { table, column }, tx, cancellationToken: ct));
+
     public IReadOnlyList<Migration> Migrations { get; } = MigrationScripts.Load("postgres");
 }

@@ -57,6 +57,29 @@ public sealed class TestInstance : IAsyncDisposable
         return instance;
     }
 
+    /// <summary>
+    /// Runs <paramref name="prepare"/> on the instance's empty data dir and database (e.g. the CLI with
+    /// <see cref="CliEnvironment"/>), then starts the site over what it left.
+    /// </summary>
+    public static async Task<TestInstance> StartAfterAsync(string engine, Func<TestInstance, Task> prepare)
+    {
+        var instance = new TestInstance(engine);
+        try
+        {
+            await prepare(instance);
+            await instance.StartServerAsync(null);
+            return instance;
+        }
+        catch
+        {
+            await instance.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Environment for <see cref="PaperboyCli"/> so the CLI works on this instance's database (with <see cref="DataDir"/>).</summary>
+    public IReadOnlyDictionary<string, string?> CliEnvironment => new Dictionary<string, string?> { ["PAPERBOY_DATABASE"] = Options.DatabaseUrl };
+
     /// <summary>Like <see cref="StartAsync"/>, with settings for the app (e.g. <c>Community:VotesPerMinute</c>).</summary>
     public static Task<TestInstance> StartWithAsync(IReadOnlyDictionary<string, string?>? settings, params string[] importPaths) =>
         StartWithAsync(DefaultEngine, builder =>

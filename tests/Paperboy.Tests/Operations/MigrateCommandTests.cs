@@ -1,0 +1,39 @@
+using Dapper;
+using Paperboy.Tests.Infrastructure;
+
+namespace Paperboy.Tests.Operations;
+
+public sealed class MigrateCommandTests
+{
+    [Fact]
+    public async Task MigrateAppliesPendingMigrationsOnceAndSaysWhich()
+    {
+        CliResult? first = null, second = null;
+        await using var app = await TestInstance.StartAfterAsync(TestInstance.DefaultEngine, async t =>
+        {
+            first = await PaperboyCli.RunAsync(t.DataDir, t.CliEnvironment, "migrate");
+            second = await PaperboyCli.RunAsync(t.DataDir, t.CliEnvironment, "migrate");
+        });
+        var latest = app.Database.Dialect.Migrations[^1];
+        var head = $"{latest.Version:0000}";
+        Assert.Equal(0, first!.ExitCode);
+        Assert.Equal(
+            $"applied {app.Database.Dialect.Migrations.Count} migrations ({string.Join(", ", app.Database.Dialect.Migrations.Select(m => $"{m.Version:0000}_{m.Name}"))}); schema at {head}\n",
+            first.Stdout);
+        Assert.Equal(0, second!.ExitCode);
+        Assert.Equal($"schema up to date at {head}\n", second.Stdout);
+        await using var c = await app.Database.OpenAsync();
+        Assert.Equal(app.Database.Dialect.Migrations.Count, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task MigrateRefusesADatabaseANewerPaperboyMigrated()
+    {
+        await using var app = await TestInstance.StartAsync();
+        await using (var c = await app.Database.OpenAsync())
+            await c.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', '2030-01-01T00:00:00Z')");
+        var result = await PaperboyCli.RunAsync(app.DataDir, app.CliEnvironment, "migrate");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("newer than this paperboy knows", result.Stderr, StringComparison.Ordinal);
+    }
+}
