@@ -39,6 +39,7 @@
     name.className = "member-name";
     name.title = "Settings, library, submissions";
     nav.appendChild(name);
+    nav.appendChild(link("/for-you", "For you"));
     nav.appendChild(link("/submit", "Submit"));
     var form = document.createElement("form");
     form.method = "post";
