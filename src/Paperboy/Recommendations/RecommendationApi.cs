@@ -160,7 +160,7 @@ public static class RecommendationApi
         var entries = recommendations.Picks.Select(p =>
         {
             var entry = FeedEntry.From(p.Paper, null, null, baseUri);
-            return entry with { Summary = $"Why: {SafeText.Clean(p.Why)}\n\n{entry.Summary}" };
+            return entry with { Lead = "Why: " + SafeText.Clean(p.Why) };
         }).ToList();
         var feed = new Syndication.Feed("Paperboy: picked for you", "Recent papers picked for one member from their upvotes and library, each with why.",
             new Uri(baseUri, $"feeds/for-you/{token}.{ext}"), new Uri(baseUri, "for-you"), FeedApi.Newest(entries, DateTimeOffset.UnixEpoch), entries);
