@@ -62,8 +62,11 @@ public static class RecommendationEval
         return result;
     }
 
-    /// <summary>Scores of popularity, the LSA and TF-IDF parts alone, both (what the site runs) and arxiv-sanity's recipe.</summary>
-    public static List<MethodScore> Run(Snapshot s, IReadOnlyList<SimulatedMember> members, bool withArxivSanity = true)
+    /// <summary>
+    /// Scores of popularity and of the site's model (LSA + TF-IDF); with <paramref name="compareAll"/>
+    /// also of each feature set alone and of arxiv-sanity's recipe.
+    /// </summary>
+    public static List<MethodScore> Run(Snapshot s, IReadOnlyList<SimulatedMember> members, bool compareAll = true)
     {
         // Popularity: how many members liked a paper (training likes only), the "trending" of this world.
         var likes = new int[s.Dense.Count];
@@ -72,16 +75,18 @@ public static class RecommendationEval
         var methods = new List<(string Name, Func<SimulatedMember, int, Func<int, double>> Scorer)>
         {
             ("popularity (likes by all simulated members)", (_, _) => r => likes[r]),
-            ("LSA vectors only, linear SVM", (m, seed) => Model(s, m, seed, FeatureSet.Dense)),
-            ("TF-IDF only, linear SVM, sampled negatives", (m, seed) => Model(s, m, seed, FeatureSet.Terms)),
             ("Paperboy: LSA + TF-IDF, linear SVM", (m, seed) => Model(s, m, seed, FeatureSet.Both)),
         };
-        if (withArxivSanity)
+        if (compareAll)
+        {
+            methods.Add(("LSA vectors only, linear SVM", (m, seed) => Model(s, m, seed, FeatureSet.Dense)));
+            methods.Add(("TF-IDF only, linear SVM, sampled negatives", (m, seed) => Model(s, m, seed, FeatureSet.Terms)));
             methods.Add(("arxiv-sanity: TF-IDF, linear SVM, C=0.01, every other paper negative", (m, seed) =>
             {
                 var model = MemberModel.Train(s, m.Train, [], seed, FeatureSet.Terms, negatives: all, c: 0.01);
                 return r => model.Score(s, r);
             }));
+        }
         var scores = new List<MethodScore>();
         foreach (var (name, scorer) in methods)
         {
