@@ -257,6 +257,34 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
         Assert.True(composed.Picks.Count(p => IsVideo(p.Paper.Title)) >= 3, string.Join(" | ", composed.Picks.Select(p => p.Paper.Title)));
     }
 
+    [Fact]
+    public async Task InABrowserTheNavLeadsToForYouAndNotInterestedRemovesTheCardInPlace()
+    {
+        var (user, api) = await fixture.MemberAsync();
+        await SaveAsync(api, VideoPapers);
+        await using var browser = await Feed.BrowserSession.LaunchAsync();
+        var page = await browser.NewPageAsync(1280, 900);
+        string Url(string path) => new Uri(fixture.App.BaseAddress, path).ToString();
+        await page.GotoAsync(Url("/login"));
+        await page.FillAsync("#email", user.Email);
+        await page.FillAsync("#password", "correct horse battery");
+        await page.ClickAsync("button:has-text('Sign in')");
+        await page.Locator("#member-nav a", new() { HasText = "For you" }).ClickAsync();
+        await page.WaitForURLAsync(Url("/for-you"));
+
+        var cards = page.Locator("ol.cards > li.card");
+        var before = await cards.CountAsync();
+        Assert.Equal(RecommendationApi.DefaultLimit, before);
+        var first = await page.Locator("form.not-interested").First.GetAttributeAsync("data-paper-id");
+        Assert.Contains("Close to papers you saved", await page.Locator(".why").First.InnerTextAsync(), StringComparison.Ordinal);
+        await page.EvaluateAsync("() => { window.__sameDocument = true; }");
+        await page.Locator("form.not-interested button").First.ClickAsync();
+        await page.Locator($"form.not-interested[data-paper-id='{first}']").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Detached, Timeout = 10000 });
+        Assert.Equal(before - 1, await cards.CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"));
+        Assert.DoesNotContain(first!, (await RecommendationsAsync(api)).Select(Id));
+    }
+
     static async Task<string> CreateFeedAsync(Community.Browser browser)
     {
         var response = await browser.SubmitAsync("/settings", "/settings/recommendations/feed");
