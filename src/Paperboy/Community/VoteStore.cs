@@ -59,8 +59,9 @@ public sealed class VoteStore(Database database)
         // Chunks keep the IN list under every engine's parameter limit.
         foreach (var chunk in ids.Chunk(500))
         {
+            var args = new DynamicParameters(new { userId });
             var rows = await c.QueryAsync<string>(new CommandDefinition(
-                "SELECT paper_id FROM votes WHERE user_id = @userId AND paper_id IN @chunk", new { userId, chunk }, cancellationToken: ct));
+                $"SELECT paper_id FROM votes WHERE user_id = @userId AND {SqlList.In("paper_id", chunk, args)}", args, cancellationToken: ct));
             voted.UnionWith(rows);
         }
         return voted;

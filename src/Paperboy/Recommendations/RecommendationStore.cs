@@ -125,16 +125,11 @@ public sealed class RecommendationStore(Database database)
         if (ids.Count == 0) return new(StringComparer.Ordinal);
         await using var c = await database.OpenAsync(ct);
         var papers = new Dictionary<string, Paper>(StringComparer.Ordinal);
-        // Chunks keep the IN list under every engine's parameter limit.
-        // The list is spelled out as @p0, @p1, …: Dapper passes a list to Npgsql as one array parameter,
-        // which "IN @list" cannot take there.
         foreach (var chunk in ids.Distinct().Chunk(500))
         {
             var args = new DynamicParameters();
-            for (var i = 0; i < chunk.Length; i++) args.Add("p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), chunk[i]);
-            var list = string.Join(", ", chunk.Select((_, i) => "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             var rows = await c.QueryAsync<Paper>(new CommandDefinition(
-                $"SELECT * FROM papers WHERE hidden = FALSE AND id IN ({list})", args, cancellationToken: ct));
+                $"SELECT * FROM papers WHERE hidden = FALSE AND {SqlList.In("id", chunk, args)}", args, cancellationToken: ct));
             foreach (var p in rows) papers[p.Id] = p;
         }
         return papers;

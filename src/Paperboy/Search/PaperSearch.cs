@@ -111,8 +111,14 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
     {
         if (ids.Count == 0) return new(StringComparer.Ordinal);
         await using var c = await database.OpenAsync(ct);
-        var rows = await c.QueryAsync<Paper>(new CommandDefinition(
-            "SELECT * FROM papers WHERE hidden = FALSE AND id IN @ids", new { ids }, cancellationToken: ct));
-        return rows.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var papers = new Dictionary<string, Paper>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Distinct().Chunk(500))
+        {
+            var args = new DynamicParameters();
+            var rows = await c.QueryAsync<Paper>(new CommandDefinition(
+                $"SELECT * FROM papers WHERE hidden = FALSE AND {SqlList.In("id", chunk, args)}", args, cancellationToken: ct));
+            foreach (var p in rows) papers[p.Id] = p;
+        }
+        return papers;
     }
 }

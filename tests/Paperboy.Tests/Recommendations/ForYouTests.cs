@@ -269,7 +269,9 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
         await page.FillAsync("#email", user.Email);
         await page.FillAsync("#password", "correct horse battery");
         await page.ClickAsync("button:has-text('Sign in')");
-        await page.Locator("#member-nav a", new() { HasText = "For you" }).ClickAsync();
+        await page.WaitForURLAsync(Url("/"), new() { Timeout = 60000 });
+        // The account corner is filled by community.js once it knows who is reading.
+        await page.Locator("#member-nav a", new() { HasText = "For you" }).ClickAsync(new() { Timeout = 60000 });
         await page.WaitForURLAsync(Url("/for-you"));
 
         var cards = page.Locator("ol.cards > li.card");
