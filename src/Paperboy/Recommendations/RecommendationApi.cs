@@ -111,7 +111,8 @@ public static class RecommendationApi
         [FromForm(Name = "paper_id")] string? paperId, [FromForm(Name = "undo")] string? undo, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
         var back = CommunityAuth.SafeReturnUrl(returnUrl ?? "/for-you");
-        if (await FormMemberAsync(http) is not { } user) return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back));
+        var (user, refusal) = await FormMemberAsync(http, back);
+        if (user is null) return refusal;
         if (string.IsNullOrWhiteSpace(paperId) || !await store.SetNotInterestedAsync(user.Id, paperId, undo != "true", http.RequestAborted))
             return Bad("No such paper.");
         return Results.Redirect(back);
@@ -119,7 +120,8 @@ public static class RecommendationApi
 
     static async Task<IResult> BlendFormAsync(HttpContext http, RecommendationStore store, [FromForm(Name = "personal")] string? personal)
     {
-        if (await FormMemberAsync(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Fsettings");
+        var (user, refusal) = await FormMemberAsync(http, "/settings");
+        if (user is null) return refusal;
         if (!int.TryParse(personal, NumberStyles.None, CultureInfo.InvariantCulture, out var percent) || percent is < 0 or > 100)
             return Bad("The blend must be a whole number from 0 (community only) to 100 (personal only).");
         await store.SetPersonalPercentAsync(user.Id, percent, http.RequestAborted);
@@ -128,14 +130,16 @@ public static class RecommendationApi
 
     static async Task<IResult> ResetFormAsync(HttpContext http, RecommendationStore store)
     {
-        if (await FormMemberAsync(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Fsettings");
+        var (user, refusal) = await FormMemberAsync(http, "/settings");
+        if (user is null) return refusal;
         await store.ResetAsync(user.Id, http.RequestAborted);
         return Results.Redirect("/settings#recommendations");
     }
 
     static async Task<IResult> CreateFeedFormAsync(HttpContext http, RecommendationStore store, SiteUrl site)
     {
-        if (await FormMemberAsync(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Fsettings");
+        var (user, refusal) = await FormMemberAsync(http, "/settings");
+        if (user is null) return refusal;
         var token = await store.CreateFeedTokenAsync(user.Id, http.RequestAborted);
         http.Response.Headers.CacheControl = "no-store";
         var baseUri = site.For(http.Request);
@@ -146,7 +150,8 @@ public static class RecommendationApi
 
     static async Task<IResult> RevokeFeedFormAsync(HttpContext http, RecommendationStore store)
     {
-        if (await FormMemberAsync(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Fsettings");
+        var (user, refusal) = await FormMemberAsync(http, "/settings");
+        if (user is null) return refusal;
         await store.RevokeFeedTokenAsync(user.Id, http.RequestAborted);
         return Results.Redirect("/settings#recommendations");
     }
@@ -168,13 +173,17 @@ public static class RecommendationApi
     }
 
     /// <summary>
-    /// The member behind a form: signed in by session, not blocked, and the form carries the page's
-    /// antiforgery token (checked here, so forms that bind no field are covered too).
+    /// The member behind a form: signed in by session and not blocked, else a redirect to sign in.
+    /// The page's antiforgery token is checked here, so forms that bind no field are covered too;
+    /// without it the answer is a 400 and nothing changes.
     /// </summary>
-    static async Task<User?> FormMemberAsync(HttpContext http)
+    static async Task<(User? User, IResult Refusal)> FormMemberAsync(HttpContext http, string back)
     {
-        if (await http.CurrentMemberAsync() is not { Blocked: false } user || !http.User.ViaCookie()) return null;
-        return await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http) ? user : null;
+        if (await http.CurrentMemberAsync() is not { Blocked: false } user || !http.User.ViaCookie())
+            return (null, Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back)));
+        if (!await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+            return (null, Bad("The form's antiforgery token is missing or stale. Reload the page and try again."));
+        return (user, Results.Empty);
     }
 
     static IResult Bad(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);

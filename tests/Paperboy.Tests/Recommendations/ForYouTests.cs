@@ -129,6 +129,10 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
         var dismissed = Id(picks[0]);
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/papers/{dismissed}/not-interested", null)).StatusCode);
 
+        // Without the page's antiforgery token nothing is reset.
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.Client.PostAsync("/settings/recommendations/reset", new FormUrlEncodedContent([]))).StatusCode);
+        Assert.DoesNotContain(dismissed, (await RecommendationsAsync(api)).Select(Id));
+
         Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync("/settings", "/settings/recommendations/reset")).StatusCode);
         var (html, _) = await browser.PageAsync("/for-you");
         Assert.Contains("since you reset", html);
