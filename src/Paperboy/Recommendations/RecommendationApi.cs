@@ -29,9 +29,15 @@ public sealed record RecommendationItem
         var item = r.Paper.AsHfSearchItem();
         return new RecommendationItem
         {
-            Paper = item.Paper, PublishedAt = item.PublishedAt, Title = item.Title, Summary = item.Summary,
-            NumComments = item.NumComments, SubmittedBy = item.SubmittedBy,
-            Reason = r.Why, CloseTo = r.Near.Select(p => p.Id).ToList(), Terms = r.Terms,
+            Paper = item.Paper,
+            PublishedAt = item.PublishedAt,
+            Title = item.Title,
+            Summary = item.Summary,
+            NumComments = item.NumComments,
+            SubmittedBy = item.SubmittedBy,
+            Reason = r.Why,
+            CloseTo = r.Near.Select(p => p.Id).ToList(),
+            Terms = r.Terms,
         };
     }
 }

@@ -85,7 +85,8 @@ public static class RecommendationEval
             {
                 var model = MemberModel.Train(s, m.Train, [], seed, FeatureSet.Terms, negatives: all, c: 0.01);
                 return r => model.Score(s, r);
-            }));
+            }
+            ));
         }
         var scores = new List<MethodScore>();
         foreach (var (name, scorer) in methods)

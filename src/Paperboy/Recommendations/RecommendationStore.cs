@@ -30,12 +30,12 @@ public sealed class RecommendationStore(Database database)
             UNION ALL SELECT paper_id, 'd', created_at FROM not_interested WHERE user_id = @userId
             """, new { userId }, cancellationToken: ct));
         return rows.Select(r => new Signal(r.PaperId, r.Kind switch
-            {
-                "u" => SignalKind.Upvoted,
-                "s" => SignalKind.Saved,
-                "c" => SignalKind.Collected,
-                _ => SignalKind.Dismissed,
-            }, r.CreatedAt))
+        {
+            "u" => SignalKind.Upvoted,
+            "s" => SignalKind.Saved,
+            "c" => SignalKind.Collected,
+            _ => SignalKind.Dismissed,
+        }, r.CreatedAt))
             .OrderByDescending(s => s.CreatedAt, StringComparer.Ordinal).ThenBy(s => s.PaperId, StringComparer.Ordinal).ToList();
     }
 
