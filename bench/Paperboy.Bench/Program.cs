@@ -10,16 +10,19 @@ using Paperboy.Storage;
 // Search benchmarks for docs/PERFORMANCE.md and docs/SEARCH.md (run in Release):
 //   dotnet run -c Release --project bench/Paperboy.Bench -- latency ../shared/data/corpus-arxiv-daily
 //   dotnet run -c Release --project bench/Paperboy.Bench -- similar ../shared/data
+// Recommendation quality for docs/RECOMMENDATIONS.md:
+//   dotnet run -c Release --project bench/Paperboy.Bench -- recommend ../shared/data/corpus-arxiv-daily [members]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: Paperboy.Bench latency CORPUS_DIR | similar SHARED_DATA_DIR");
+    Console.Error.WriteLine("usage: Paperboy.Bench latency CORPUS_DIR | similar SHARED_DATA_DIR | recommend CORPUS_DIR [MEMBERS]");
     return 2;
 }
 return args[0] switch
 {
     "latency" => await Bench.LatencyAsync(args[1]),
     "similar" => await Bench.SimilarAsync(args[1]),
+    "recommend" => await Bench.RecommendAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200),
     _ => 2,
 };
 
@@ -158,6 +161,33 @@ static class Bench
                 }
                 Console.WriteLine($"{name,-50} {Evaluation.Mean(scores)}");
             }
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+
+    public static async Task<int> RecommendAsync(string corpusDir, int members)
+    {
+        var files = Directory.GetFiles(corpusDir, "*.jsonl.gz").OrderBy(f => f, StringComparer.Ordinal).ToArray();
+        var dir = Path.Combine(Path.GetTempPath(), "paperboy-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new PaperboyOptions { DataDir = dir };
+            var database = Database.FromOptions(options);
+            await new Importer(database).ImportAsync(files, "paperboy", TextWriter.Null);
+            using var index = new SearchIndex(database, options, new SearchSettings());
+            await index.RebuildAsync();
+            var categories = await Paperboy.Recommendations.RecommendationEval.CategoriesAsync(database);
+            using var snapshot = index.Acquire();
+            var simulated = Paperboy.Recommendations.RecommendationEval.Simulate(snapshot, categories, members, seed: 1);
+            Console.WriteLine($"{snapshot.Dense.Count} papers, {simulated.Count} simulated members, {simulated.Sum(m => m.Train.Count) / Math.Max(1, simulated.Count)} training likes and {simulated.Sum(m => m.HeldOut.Count) / Math.Max(1, simulated.Count)} held out each");
+            Console.WriteLine($"{"method",-72} {"P@10",6} {"R@50",6} {"MRR",6} {"ms/member",9}");
+            foreach (var m in Paperboy.Recommendations.RecommendationEval.Run(snapshot, simulated))
+                Console.WriteLine($"{m.Method,-72} {m.PrecisionAt10,6:0.000} {m.RecallAt50,6:0.000} {m.MeanReciprocalRank,6:0.000} {m.MillisecondsPerMember,9:0}");
             return 0;
         }
         finally

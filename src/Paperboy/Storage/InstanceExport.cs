@@ -29,6 +29,7 @@ public static class InstanceExport
         "library_items", "collections", "collection_items", "audit_log",
         "harvest_state",
         "subscriptions", "subscription_tokens", "outbox", "digest_runs",
+        "not_interested", "recommendation_settings",
     ];
 
     /// <summary>Tables deliberately left out, and why.</summary>

@@ -11,12 +11,16 @@ public sealed record Feed(string Title, string Description, Uri Self, Uri Page, 
 public sealed record FeedEntry(string Id, string Title, Uri Link, string Summary, IReadOnlyList<string> Authors,
     IReadOnlyList<string> Categories, DateTimeOffset Published, DateTimeOffset Updated, long Upvotes)
 {
+    /// <summary>A line before the body, e.g. why a paper was recommended; plain text.</summary>
+    public string? Lead { get; init; }
+
     /// <summary>The entry body as HTML, every value encoded: feed readers render it as markup.</summary>
     public string Html
     {
         get
         {
             var sb = new StringBuilder();
+            if (!string.IsNullOrEmpty(Lead)) sb.Append("<p><em>").Append(WebUtility.HtmlEncode(Lead)).Append("</em></p>");
             if (Authors.Count > 0) sb.Append("<p>").Append(WebUtility.HtmlEncode(string.Join(", ", Authors))).Append("</p>");
             if (Summary.Length > 0) sb.Append("<p>").Append(WebUtility.HtmlEncode(Summary)).Append("</p>");
             sb.Append("<p>").Append(Upvotes.ToString(CultureInfo.InvariantCulture)).Append(Upvotes == 1 ? " upvote" : " upvotes").Append("</p>");
@@ -24,7 +28,7 @@ public sealed record FeedEntry(string Id, string Title, Uri Link, string Summary
         }
     }
 
-    public string Text => Authors.Count > 0 ? $"{string.Join(", ", Authors)}\n\n{Summary}" : Summary;
+    public string Text => (string.IsNullOrEmpty(Lead) ? "" : Lead + "\n\n") + (Authors.Count > 0 ? $"{string.Join(", ", Authors)}\n\n{Summary}" : Summary);
 
     public static FeedEntry From(Paper paper, string? featuredDay, string? featuredAt, Uri site)
     {

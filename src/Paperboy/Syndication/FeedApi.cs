@@ -72,14 +72,15 @@ public static class FeedApi
         return Respond(http, feed, format);
     }
 
-    static DateTimeOffset Newest(IReadOnlyList<FeedEntry> entries, DateTimeOffset whenEmpty) =>
+    public static DateTimeOffset Newest(IReadOnlyList<FeedEntry> entries, DateTimeOffset whenEmpty) =>
         entries.Count == 0 ? whenEmpty : entries.Max(e => e.Updated);
 
     /// <summary>
     /// Writes the feed with a strong ETag (a hash of the bytes) and Last-Modified (its newest entry),
     /// answering 304 when the reader already has it: feed readers poll often, most polls change nothing.
+    /// A private feed (one member's, behind a token in its URL) must not sit in shared caches.
     /// </summary>
-    static IResult Respond(HttpContext http, Feed feed, FeedFormat format)
+    public static IResult Respond(HttpContext http, Feed feed, FeedFormat format, bool isPrivate = false)
     {
         var body = FeedWriter.Write(feed, format);
         var etag = new EntityTagHeaderValue("\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16)) + "\"");
@@ -88,7 +89,7 @@ public static class FeedApi
         var headers = http.Response.GetTypedHeaders();
         headers.ETag = etag;
         headers.LastModified = lastModified;
-        headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = TimeSpan.FromMinutes(5) };
+        headers.CacheControl = new CacheControlHeaderValue { Public = !isPrivate, Private = isPrivate, MaxAge = TimeSpan.FromMinutes(5) };
 
         var request = http.Request.GetTypedHeaders();
         var ifNoneMatch = request.IfNoneMatch;

@@ -6,6 +6,7 @@ using Paperboy.Community;
 using Paperboy.Feed;
 using Paperboy.Harvest;
 using Paperboy.Papers;
+using Paperboy.Recommendations;
 using Paperboy.Search;
 using Paperboy.Storage;
 
@@ -49,6 +50,7 @@ public static class WebApp
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
         builder.Services.AddDigests();
+        builder.Services.AddRecommendations();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -89,6 +91,7 @@ public static class WebApp
         app.MapDigests();
         app.MapHarvestAdmin();
         app.MapCommunityApi();
+        app.MapRecommendations();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -39,6 +39,7 @@
     name.className = "member-name";
     name.title = "Settings, library, submissions";
     nav.appendChild(name);
+    nav.appendChild(link("/for-you", "For you"));
     nav.appendChild(link("/submit", "Submit"));
     var form = document.createElement("form");
     form.method = "post";
@@ -126,6 +127,29 @@
       location.href = form.action;
     }).then(function () {
       form.classList.remove("busy");
+    });
+  });
+
+  // "Not interested" on /for-you: mark by fetch and take the card away without reloading the page.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("not-interested")) return;
+    var token = form.querySelector("input[name=__RequestVerificationToken]");
+    var id = form.getAttribute("data-paper-id");
+    if (!token || !id || form.classList.contains("busy")) return;
+    event.preventDefault();
+    form.classList.add("busy");
+    fetch("/api/papers/" + paperPath(id) + "/not-interested", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRF-TOKEN": token.value }
+    }).then(function (r) {
+      if (!r.ok) throw new Error("not interested failed: " + r.status);
+      var card = form.closest("li.card");
+      if (card) card.parentNode.removeChild(card);
+    }).catch(function () {
+      form.classList.remove("busy");
+      form.submit(); // the plain form explains what went wrong
     });
   });
 

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+using Paperboy.Community;
+using Paperboy.Digests;
+using Paperboy.Papers;
+using Paperboy.Search;
+using Paperboy.Syndication;
+
+namespace Paperboy.Recommendations;
+
+/// <summary>A pick in the JSON API: the item shape of <c>/api/papers/search</c> plus why it was picked.</summary>
+public sealed record RecommendationItem
+{
+    [JsonPropertyName("paper")] public required HfPaper Paper { get; init; }
+    [JsonPropertyName("publishedAt")] public string? PublishedAt { get; init; }
+    [JsonPropertyName("title")] public required string Title { get; init; }
+    [JsonPropertyName("summary")] public string Summary { get; init; } = "";
+    [JsonPropertyName("numComments")] public long NumComments { get; init; }
+    [JsonPropertyName("submittedBy")] public HfUser? SubmittedBy { get; init; }
+    [JsonPropertyName("reason")] public required string Reason { get; init; }
+    /// <summary>The member's own papers the pick is closest to (ids), and the shared terms, as in the reason.</summary>
+    [JsonPropertyName("closeTo")] public IReadOnlyList<string> CloseTo { get; init; } = [];
+    [JsonPropertyName("terms")] public IReadOnlyList<string> Terms { get; init; } = [];
+
+    public static RecommendationItem From(Recommendation r)
+    {
+        var item = r.Paper.AsHfSearchItem();
+        return new RecommendationItem
+        {
+            Paper = item.Paper,
+            PublishedAt = item.PublishedAt,
+            Title = item.Title,
+            Summary = item.Summary,
+            NumComments = item.NumComments,
+            SubmittedBy = item.SubmittedBy,
+            Reason = r.Why,
+            CloseTo = r.Near.Select(p => p.Id).ToList(),
+            Terms = r.Terms,
+        };
+    }
+}
+
+/// <summary>
+/// /for-you and its forms, "not interested" marks, <c>GET /api/recommendations</c>, the recommendation
+/// part of /settings and the private feed <c>/feeds/for-you/{token}.{rss|atom|json}</c>.
+/// </summary>
+public static class RecommendationApi
+{
+    public const int DefaultLimit = 30;
+    const int FeedLimit = 30;
+
+    public static IServiceCollection AddRecommendations(this IServiceCollection services)
+    {
+        services.AddSingleton<RecommendationStore>();
+        services.AddSingleton<Recommender>();
+        services.AddSingleton<IPersonalDigestSection, RecommendationDigestSection>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRecommendations(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/for-you", ForYouPageAsync);
+        app.MapPost("/for-you/not-interested", NotInterestedFormAsync).RequireRateLimiting(RateLimits.Library);
+
+        var api = app.MapGroup("/api");
+        api.MapGet("/recommendations", ListAsync);
+        foreach (var paper in new[] { "/papers/{id}/not-interested", "/papers/{archive}/{number}/not-interested" })
+        {
+            api.MapPost(paper, (HttpContext http, RecommendationStore store) => MarkAsync(http, store, true)).MemberWrite(RateLimits.Library);
+            api.MapDelete(paper, (HttpContext http, RecommendationStore store) => MarkAsync(http, store, false)).MemberWrite(RateLimits.Library);
+        }
+
+        app.MapPost("/settings/recommendations", BlendFormAsync).RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/settings/recommendations/reset", ResetFormAsync).RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/settings/recommendations/feed", CreateFeedFormAsync).RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/settings/recommendations/feed/revoke", RevokeFeedFormAsync).RequireRateLimiting(RateLimits.Library);
+        app.MapGet("/feeds/for-you/{token}.{ext}", FeedAsync);
+        return app;
+    }
+
+    static async Task<IResult> ForYouPageAsync(HttpContext http, Recommender recommender)
+    {
+        // Per member: never through the shared page cache, never in any other cache.
+        http.Response.Headers.CacheControl = "no-store";
+        if (await http.CurrentMemberAsync() is not { } user) return AccountPages.Page<ForYouPage>(http, new { SignedIn = false });
+        var recommendations = await recommender.ForMemberAsync(user.Id, DefaultLimit, http.RequestAborted);
+        return AccountPages.Page<ForYouPage>(http, new { SignedIn = true, Recommendations = recommendations });
+    }
+
+    static async Task<IResult> ListAsync(HttpContext http, Recommender recommender, string? limit)
+    {
+        if (await http.CurrentMemberAsync() is not { } user)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in required",
+                detail: "Recommendations are personal: sign in, or send Authorization: Bearer with a token from /settings.");
+        }
+        var n = DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out n) || n is < 1 or > Recommender.MaxLimit))
+            return Bad($"limit must be a whole number from 1 to {Recommender.MaxLimit}.");
+        http.Response.Headers.CacheControl = "private, no-store";
+        var recommendations = await recommender.ForMemberAsync(user.Id, n, http.RequestAborted);
+        return TypedResults.Ok(recommendations.Picks.Select(RecommendationItem.From).ToList());
+    }
+
+    static async Task<IResult> MarkAsync(HttpContext http, RecommendationStore store, bool dismissed)
+    {
+        var id = CommunityApi.PaperId(http);
+        return await store.SetNotInterestedAsync(http.Member().Id, id, dismissed, http.RequestAborted)
+            ? TypedResults.Ok(new { id = ArxivId.Normalize(id), notInterested = dismissed })
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such paper.");
+    }
+
+    static async Task<IResult> NotInterestedFormAsync(HttpContext http, RecommendationStore store,
+        [FromForm(Name = "paper_id")] string? paperId, [FromForm(Name = "undo")] string? undo, [FromForm(Name = "returnUrl")] string? returnUrl)
+    {
+        var back = CommunityAuth.SafeReturnUrl(returnUrl ?? "/for-you");
+        var (user, refusal) = await FormMemberAsync(http, back);
+        if (user is null) return refusal;
+        if (string.IsNullOrWhiteSpace(paperId) || !await store.SetNotInterestedAsync(user.Id, paperId, undo != "true", http.RequestAborted))
+            return Bad("No such paper.");
+        return Results.Redirect(back);
+    }
+
+    static async Task<IResult> BlendFormAsync(HttpContext http, RecommendationStore store, [FromForm(Name = "personal")] string? personal)
+    {
+        var (user, refusal) = await FormMemberAsync(http, "/settings");
+        if (user is null) return refusal;
+        if (!int.TryParse(personal, NumberStyles.None, CultureInfo.InvariantCulture, out var percent) || percent is < 0 or > 100)
+            return Bad("The blend must be a whole number from 0 (community only) to 100 (personal only).");
+        await store.SetPersonalPercentAsync(user.Id, percent, http.RequestAborted);
+        return Results.Redirect("/settings#recommendations");
+    }
+
+    static async Task<IResult> ResetFormAsync(HttpContext http, RecommendationStore store)
+    {
+        var (user, refusal) = await FormMemberAsync(http, "/settings");
+        if (user is null) return refusal;
+        await store.ResetAsync(user.Id, http.RequestAborted);
+        return Results.Redirect("/settings#recommendations");
+    }
+
+    static async Task<IResult> CreateFeedFormAsync(HttpContext http, RecommendationStore store, SiteUrl site)
+    {
+        var (user, refusal) = await FormMemberAsync(http, "/settings");
+        if (user is null) return refusal;
+        var token = await store.CreateFeedTokenAsync(user.Id, http.RequestAborted);
+        http.Response.Headers.CacheControl = "no-store";
+        var baseUri = site.For(http.Request);
+        var urls = new[] { FeedFormat.Rss, FeedFormat.Atom, FeedFormat.Json }
+            .Select(f => new Uri(baseUri, $"feeds/for-you/{token}.{FeedWriter.Extension(f)}").AbsoluteUri).ToList();
+        return AccountPages.Page<FeedTokenPage>(http, new { Urls = urls });
+    }
+
+    static async Task<IResult> RevokeFeedFormAsync(HttpContext http, RecommendationStore store)
+    {
+        var (user, refusal) = await FormMemberAsync(http, "/settings");
+        if (user is null) return refusal;
+        await store.RevokeFeedTokenAsync(user.Id, http.RequestAborted);
+        return Results.Redirect("/settings#recommendations");
+    }
+
+    static async Task<IResult> FeedAsync(string token, string ext, HttpContext http, RecommendationStore store, Recommender recommender, SiteUrl site)
+    {
+        if (!FeedWriter.TryParseFormat(ext, out var format) || await store.FeedOwnerAsync(token, http.RequestAborted) is not { } userId)
+            return TypedResults.NotFound();
+        var baseUri = site.For(http.Request);
+        var recommendations = await recommender.ForMemberAsync(userId, FeedLimit, http.RequestAborted);
+        var entries = recommendations.Picks.Select(p =>
+        {
+            var entry = FeedEntry.From(p.Paper, null, null, baseUri);
+            return entry with { Lead = "Why: " + SafeText.Clean(p.Why) };
+        }).ToList();
+        var feed = new Syndication.Feed("Paperboy: picked for you", "Recent papers picked for one member from their upvotes and library, each with why.",
+            new Uri(baseUri, $"feeds/for-you/{token}.{ext}"), new Uri(baseUri, "for-you"), FeedApi.Newest(entries, DateTimeOffset.UnixEpoch), entries);
+        return FeedApi.Respond(http, feed, format, isPrivate: true);
+    }
+
+    /// <summary>
+    /// The member behind a form: signed in by session and not blocked, else a redirect to sign in.
+    /// The page's antiforgery token is checked here, so forms that bind no field are covered too;
+    /// without it the answer is a 400 and nothing changes.
+    /// </summary>
+    static async Task<(User? User, IResult Refusal)> FormMemberAsync(HttpContext http, string back)
+    {
+        if (await http.CurrentMemberAsync() is not { Blocked: false } user || !http.User.ViaCookie())
+            return (null, Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back)));
+        if (!await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+            return (null, Bad("The form's antiforgery token is missing or stale. Reload the page and try again."));
+        return (user, Results.Empty);
+    }
+
+    static IResult Bad(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
+}
