@@ -20,7 +20,7 @@ public static class FormatDetector
         var n = file.Read(magic);
         file.Position = 0;
         return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b
-            ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false)
+            ? new GzipEndCheck(file)
             : file;
     }
 

@@ -66,9 +66,58 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(3, r.ExitCode);
         var error = Assert.Single(ErrorLines(r));
         var kept = await PapersAsync();
-        Assert.StartsWith($"{path}:{kept + 1}: JSON ends mid-record (file cut short?)", error, StringComparison.Ordinal);
+        Assert.StartsWith($"{path}:{kept + 1}: ", error, StringComparison.Ordinal);
+        Assert.Contains("cut short", error, StringComparison.Ordinal);
         Assert.InRange(kept, 50, 199);
         Assert.Contains($"imported {kept} new, 0 updated, 1 rejected", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AGzipCutExactlyAtALineBoundaryIsStillReportedAsCutShort()
+    {
+        // A flush puts the first 100 lines out whole; cutting there leaves a file that gunzips to
+        // complete lines, which only the gzip trailer's length can tell from a finished file.
+        var lines = await File.ReadAllLinesAsync(SharedData.Path("arxiv", "kaggle-snapshot", "arxiv-metadata-oai-snapshot.head200.jsonl"));
+        var gz = new MemoryStream();
+        long cutAt;
+        using (var zip = new GZipStream(gz, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zip.Write(Encoding.UTF8.GetBytes(string.Join('\n', lines[..100]) + "\n"));
+            zip.Flush();
+            cutAt = gz.Length;
+            zip.Write(Encoding.UTF8.GetBytes(string.Join('\n', lines[100..]) + "\n"));
+        }
+        var path = _dir.File("kaggle.jsonl.gz");
+        await File.WriteAllBytesAsync(path, gz.ToArray()[..(int)cutAt]);
+
+        var r = await PaperboyCli.RunAsync(Data, "import", path);
+
+        Assert.Equal(3, r.ExitCode);
+        var error = Assert.Single(ErrorLines(r));
+        Assert.StartsWith($"{path}:101: ", error, StringComparison.Ordinal);
+        Assert.Contains("cut short", error, StringComparison.Ordinal);
+        Assert.Equal(100, await PapersAsync());
+    }
+
+    [Fact]
+    public async Task AGzipOfSeveralMembersIsReadWhole()
+    {
+        // `cat a.gz b.gz > ab.gz` is a valid gzip file; its trailer holds only the last member's length.
+        var lines = await File.ReadAllLinesAsync(SharedData.Path("arxiv", "kaggle-snapshot", "arxiv-metadata-oai-snapshot.head200.jsonl"));
+        var whole = new MemoryStream();
+        foreach (var part in new[] { lines[..120], lines[120..] })
+        {
+            using var zip = new GZipStream(whole, CompressionLevel.Optimal, leaveOpen: true);
+            zip.Write(Encoding.UTF8.GetBytes(string.Join('\n', part) + "\n"));
+        }
+        var path = _dir.File("two-members.jsonl.gz");
+        await File.WriteAllBytesAsync(path, whole.ToArray());
+
+        var r = await PaperboyCli.RunAsync(Data, "import", path);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.Stderr.Trim());
+        Assert.Equal(lines.Length, await PapersAsync());
     }
 
     [Fact]
