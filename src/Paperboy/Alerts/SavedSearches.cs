@@ -156,20 +156,25 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
     {
         await EnsureIndexCurrentAsync(ct);
         var (from, until) = await WindowAsync(saved, windowKey, now, ct);
-        HashSet<string> added;
-        await using (var c = await database.OpenAsync(ct))
-        {
-            added = (await c.QueryAsync<string>(new CommandDefinition(
-                "SELECT id FROM papers WHERE created_at > @from AND created_at <= @until AND hidden = FALSE",
-                new { from, until }, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
-        }
+        await using var c = await database.OpenAsync(ct);
+        var added = (await c.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM papers WHERE created_at > @from AND created_at <= @until AND hidden = FALSE",
+            new { from, until }, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
         if (added.Count == 0) return ([], 0);
         if (!SearchApi.TryBind(saved.Query, null, saved.Mode, saved.Sort, null, saved.DateFrom, saved.DateTo, saved.Category, saved.Author, 20, out var request, out _))
             return ([], 0);
-        // "Newest" keeps only papers the words match (the dense list ranks every paper), and puts new ones near the top.
-        var results = await search.SearchAsync(request with { Sort = SearchSort.Newest, Offset = 0, Limit = PaperSearch.MaxLimit }, ct);
-        var matches = results.Hits.Where(h => added.Contains(h.Paper.Id)).Select(h => h.Paper).ToList();
-        return (matches.Take(limit).ToList(), matches.Count);
+        // Ids only (no rows read), "newest" so only papers the words match count (the dense list ranks every paper) and new ones come first.
+        var matched = search.Rank(request.Query, request.Mode, PaperSearch.MaxLimit, request.Filters, SearchSort.Newest)
+            .Where(r => added.Contains(r.Id)).Select(r => r.Id).ToList();
+        if (matched.Count == 0) return ([], 0);
+        var shown = matched.Take(limit).ToList();
+        // The list spelled out as parameters: Dapper would send a list to PostgreSQL as one array, which IN cannot take.
+        var parameters = new DynamicParameters();
+        for (var i = 0; i < shown.Count; i++) parameters.Add("p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), shown[i]);
+        var list = string.Join(", ", shown.Select((_, i) => "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var rows = (await c.QueryAsync<Paper>(new CommandDefinition(
+            $"SELECT * FROM papers WHERE id IN ({list}) AND hidden = FALSE", parameters, cancellationToken: ct))).ToDictionary(p => p.Id);
+        return (shown.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), matched.Count);
     }
 
     async Task<(string From, string Until)> WindowAsync(SavedSearch saved, string windowKey, DateTimeOffset now, CancellationToken ct)

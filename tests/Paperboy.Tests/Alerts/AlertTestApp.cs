@@ -40,9 +40,12 @@ public static class AlertTestApp
     }
 
     /// <summary>Saves a search from the /search page's own form, with its filters; returns the new id.</summary>
-    public static async Task<long> SaveSearchAsync(TestInstance app, Browser member, string query, params (string Name, string Value)[] filters)
+    public static Task<long> SaveSearchAsync(TestInstance app, Browser member, string query, params (string Name, string Value)[] filters) =>
+        SaveSearchFromAsync(app, member, "/search?q=" + Uri.EscapeDataString(query) + string.Concat(filters.Select(f => $"&{f.Name}={Uri.EscapeDataString(f.Value)}")), query, filters);
+
+    /// <summary>Like <see cref="SaveSearchAsync"/>, with the form token of another of the member's pages.</summary>
+    public static async Task<long> SaveSearchFromAsync(TestInstance app, Browser member, string page, string query, params (string Name, string Value)[] filters)
     {
-        var page = "/search?q=" + Uri.EscapeDataString(query) + string.Concat(filters.Select(f => $"&{f.Name}={Uri.EscapeDataString(f.Value)}"));
         var fields = new[] { ("q", query) }.Concat(filters).ToArray();
         var response = await member.SubmitAsync(page, "/searches", fields);
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());

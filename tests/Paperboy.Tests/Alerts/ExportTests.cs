@@ -27,7 +27,7 @@ public sealed partial class ExportTests
         var created = await ada.PostAsJsonAsync("/api/collections", new { name = "SSMs", @public = false });
         using (var doc = JsonDocument.Parse(await created.Content.ReadAsStringAsync()))
             await ada.PostAsJsonAsync($"/api/collections/{doc.RootElement.GetProperty("id").GetInt64()}/papers", new { paper_id = CommunityApp.Paper });
-        await AlertTestApp.SaveSearchAsync(app.App, browser, "state space", ("author", "Tri Dao"));
+        await AlertTestApp.SaveSearchFromAsync(app.App, browser, "/settings", "state space", ("author", "Tri Dao"));
 
         var response = await browser.Client.GetAsync("/settings/export.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
