@@ -121,6 +121,28 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AWeekWithoutCommunityPapersStillBringsMembersTheirNewMatchesAndNobodyElseAnything()
+    {
+        await using var app = await StartAsync(Smtp(_mail.SmtpPort));
+        var member = await MemberAsync(app, "ada@example.org", "ada");
+        await TiedSubscriberAsync(app, _mail, member, "ada@example.org", "weekly");
+        await ConfirmedSubscriberAsync(app, _mail, "anon@example.org", "weekly");
+        await SaveSearchAsync(app, member, "diffusion");
+        await AddPapersAsync(app, NewMatch);
+        await _mail.ClearAsync();
+
+        // The run of the 20th sends the weekly digest of W46, a week with no featured papers.
+        var result = await PaperboyCli.RunAsync(app.DataDir, CliEnvironment(_mail.SmtpPort), CliArgs(app, "digest", "send", "--date", "2025-11-20"));
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        var digest = Assert.Single(await _mail.WaitForAsync("ada@example.org"));
+        Assert.StartsWith("Paperboy weekly: new for you", digest.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        var text = digest.GetProperty("text").GetString()!;
+        Assert.Contains("New for your search “diffusion”", text, StringComparison.Ordinal);
+        Assert.Contains("Nothing new from the community this time.", text, StringComparison.Ordinal);
+        Assert.Empty(await _mail.MessagesToAsync("anon@example.org"));
+    }
+
+    [Fact]
     public async Task NoAlertGoesToAnAddressTheMemberNeverConfirmed()
     {
         await using var app = await StartAsync(Smtp(_mail.SmtpPort));
