@@ -33,9 +33,9 @@ static class DigestCommand
             foreach (var c in report.Composed)
             {
                 var kind = c.Kind == DigestKind.Daily ? "daily" : "weekly";
-                Console.WriteLine(c.Papers == 0
-                    ? $"{kind} {c.Period}: no papers, nothing to compose"
-                    : $"{kind} {c.Period}: {c.Papers} papers, {c.NewMessages} new messages");
+                Console.WriteLine(c.Papers > 0 ? $"{kind} {c.Period}: {c.Papers} papers, {c.NewMessages} new messages"
+                    : c.NewMessages > 0 ? $"{kind} {c.Period}: no community papers, {c.NewMessages} new messages with members' own sections"
+                    : $"{kind} {c.Period}: no papers, nothing to compose");
             }
             if (report.Alerts > 0) Console.WriteLine($"alerts: {report.Alerts} new messages");
             var d = report.Delivery;

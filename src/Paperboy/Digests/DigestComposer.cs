@@ -17,7 +17,8 @@ public sealed record ComposedDigest(DigestKind Kind, string Period, int Papers, 
 /// community list. Nothing is sent when there is nothing new: with no community papers in the
 /// period, only members with a non-empty personal section get a digest.
 /// </summary>
-public sealed class DigestComposer(Database database, PaperStore papers, SiteUrl site, IEnumerable<IPersonalDigestSection> personal)
+public sealed class DigestComposer(Database database, PaperStore papers, SiteUrl site, IEnumerable<IPersonalDigestSection> personal,
+    ILogger<DigestComposer>? logger = null)
 {
     readonly IPersonalDigestSection[] _sections = personal.ToArray();
 
@@ -104,13 +105,23 @@ public sealed class DigestComposer(Database database, PaperStore papers, SiteUrl
         return new ComposedDigest(kind, period.Key, total, added);
     }
 
-    /// <summary>A member's sections, in registration order, leaving out empty ones.</summary>
+    /// <summary>
+    /// A member's sections, in registration order, leaving out empty ones. A section that fails is
+    /// left out of this member's digest (and logged) rather than stopping everyone's.
+    /// </summary>
     async Task<IReadOnlyList<DigestSection>> SectionsAsync(long userId, DigestKind kind, Period period, CancellationToken ct)
     {
         var result = new List<DigestSection>(_sections.Length);
         foreach (var section in _sections)
         {
-            if (await section.ComposeAsync(userId, kind, period, ct) is { Picks.Count: > 0 } s) result.Add(s);
+            try
+            {
+                if (await section.ComposeAsync(userId, kind, period, ct) is { Picks.Count: > 0 } s) result.Add(s);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger?.LogError(ex, "Digest section {Section} failed for member {User}; their digest goes without it", section.GetType().Name, userId);
+            }
         }
         return result;
     }

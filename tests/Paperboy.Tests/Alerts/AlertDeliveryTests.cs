@@ -134,6 +134,7 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
         // The run of the 20th sends the weekly digest of W46, a week with no featured papers.
         var result = await PaperboyCli.RunAsync(app.DataDir, CliEnvironment(_mail.SmtpPort), CliArgs(app, "digest", "send", "--date", "2025-11-20"));
         Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.Contains("weekly 2025-W46: no community papers, 1 new messages with members' own sections", result.Stdout, StringComparison.Ordinal);
         var digest = Assert.Single(await _mail.WaitForAsync("ada@example.org"));
         Assert.StartsWith("Paperboy weekly: new for you", digest.GetProperty("subject").GetString(), StringComparison.Ordinal);
         var text = digest.GetProperty("text").GetString()!;
