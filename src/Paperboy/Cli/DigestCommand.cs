@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Paperboy.Digests;
 using Paperboy.Papers;
+using Paperboy.Recommendations;
+using Paperboy.Search;
 using Paperboy.Storage;
-using Paperboy.Syndication;
 
 namespace Paperboy.Cli;
 
@@ -17,24 +18,27 @@ static class DigestCommand
             DateOnly? day = null;
             if (result.GetValue(date) is { } text)
                 day = Clock.ParseDay(text) ?? throw new UsageException($"--date must be YYYY-MM-DD, got '{text}'.");
-            var database = Database.FromOptions(CliApp.Options(result));
+            var options = CliApp.Options(result);
+            var database = Database.FromOptions(options);
             await database.MigrateAsync(ct);
-            var site = SiteUrl.FromEnvironment();
-            var settings = DigestSettings.FromEnvironment();
-            using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
-                .AddFilter((_, level) => level >= LogLevel.Error));
-            var outbox = new Outbox(database);
-            var run = new DigestRun(new DigestComposer(database, new PaperStore(database), site), new OutboxSender(outbox, settings, site, logs.CreateLogger<OutboxSender>()),
-                settings, database);
-            var report = await run.RunAsync(day, ct);
+            // The same registrations as serve, so every personal digest section (saved searches, recommendations) takes part.
+            var services = new ServiceCollection()
+                .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Error))
+                .AddSingleton(options).AddSingleton(database).AddSingleton<PaperStore>()
+                .AddPaperSearch().AddDigests().AddRecommendations()
+                // A running server owns the search index's writer; this process only reads what it committed.
+                .AddSingleton(sp => new SearchIndex(database, options, sp.GetRequiredService<SearchSettings>(), sp.GetService<ILogger<SearchIndex>>()) { ReadOnly = true });
+            await using var provider = services.BuildServiceProvider();
+            var report = await provider.GetRequiredService<DigestRun>().RunAsync(day, ct);
 
             foreach (var c in report.Composed)
             {
                 var kind = c.Kind == DigestKind.Daily ? "daily" : "weekly";
-                Console.WriteLine(c.Papers == 0
-                    ? $"{kind} {c.Period}: no papers, nothing to compose"
-                    : $"{kind} {c.Period}: {c.Papers} papers, {c.NewMessages} new messages");
+                Console.WriteLine(c.Papers > 0 ? $"{kind} {c.Period}: {c.Papers} papers, {c.NewMessages} new messages"
+                    : c.NewMessages > 0 ? $"{kind} {c.Period}: no community papers, {c.NewMessages} new messages with members' own sections"
+                    : $"{kind} {c.Period}: no papers, nothing to compose");
             }
+            if (report.Alerts > 0) Console.WriteLine($"alerts: {report.Alerts} new messages");
             var d = report.Delivery;
             if (!d.SmtpConfigured)
             {

@@ -3,10 +3,11 @@ using Paperboy.Storage;
 
 namespace Paperboy.Digests;
 
-public sealed record DigestRunReport(IReadOnlyList<ComposedDigest> Composed, DeliveryReport Delivery);
+/// <param name="Alerts">Saved-search alert mails put in the outbox by this run.</param>
+public sealed record DigestRunReport(IReadOnlyList<ComposedDigest> Composed, int Alerts, DeliveryReport Delivery);
 
-/// <summary>One run of the digest job, shared by <c>paperboy digest send</c> and the scheduler in serve: compose, then deliver.</summary>
-public sealed class DigestRun(DigestComposer composer, OutboxSender sender, DigestSettings settings, Database database)
+/// <summary>One run of the digest job, shared by <c>paperboy digest send</c> and the scheduler in serve: compose digests and alerts, then deliver.</summary>
+public sealed class DigestRun(DigestComposer composer, Alerts.AlertComposer alerts, OutboxSender sender, DigestSettings settings, Database database)
 {
     /// <summary>The day a run at <paramref name="now"/> is for: yesterday in the configured time zone, the last whole day.</summary>
     public DateOnly DefaultDate(DateTimeOffset now) =>
@@ -15,9 +16,11 @@ public sealed class DigestRun(DigestComposer composer, OutboxSender sender, Dige
     public async Task<DigestRunReport> RunAsync(DateOnly? date, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
-        var composed = await composer.ComposeAsync(date ?? DefaultDate(now), now, ct);
+        var day = date ?? DefaultDate(now);
+        var composed = await composer.ComposeAsync(day, now, ct);
+        var alerted = await alerts.ComposeAsync(day, now, ct);
         var delivery = await sender.DeliverAsync(ct);
-        return new DigestRunReport(composed, delivery);
+        return new DigestRunReport(composed, alerted, delivery);
     }
 
     /// <summary>The latest scheduled moment at or before <paramref name="now"/>, as a local date (the run's name).</summary>
@@ -123,8 +126,8 @@ public sealed class DigestScheduler(DigestRun run, OutboxSender sender, OutboxSi
                 return true;
             }
             var report = await run.RunAsync(scheduled.AddDays(-1), ct);
-            logger.LogInformation("Digest run {Date}: {Composed} new messages, {Sent} sent, {Failed} failed, {Pending} waiting",
-                scheduled, report.Composed.Sum(c => c.NewMessages), report.Delivery.Sent, report.Delivery.Failed, report.Delivery.Pending);
+            logger.LogInformation("Digest run {Date}: {Composed} new messages, {Alerts} alerts, {Sent} sent, {Failed} failed, {Pending} waiting",
+                scheduled, report.Composed.Sum(c => c.NewMessages), report.Alerts, report.Delivery.Sent, report.Delivery.Failed, report.Delivery.Pending);
             return true;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -34,6 +34,12 @@ public sealed record DigestSettings
     /// <summary>How often serve looks for due or retried mail between scheduled runs.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Saved-search alerts leave out papers added this recently (they go in the next run): an import
+    /// still writing could commit rows stamped just before the alert's window closed.
+    /// </summary>
+    public TimeSpan AlertSettleTime { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Whether serve runs the digest job; tests that drive sending themselves turn it off.</summary>
     public bool RunInBackground { get; init; } = true;
 

@@ -3,7 +3,7 @@ using Paperboy.Syndication;
 
 namespace Paperboy.Digests;
 
-/// <summary>Feeds, subscriptions and the digest job, registered in WebApp with two calls.</summary>
+/// <summary>Feeds, subscriptions, saved-search alerts, data export and the digest job, registered in WebApp with two calls.</summary>
 public static class DigestSetup
 {
     public static IServiceCollection AddDigests(this IServiceCollection services)
@@ -14,6 +14,10 @@ public static class DigestSetup
         services.AddSingleton<Subscriptions>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<DigestComposer>();
+        // Saved searches: their new matches join members' digests (a personal section) or go out as alerts.
+        services.AddSingleton<Alerts.SavedSearches>();
+        services.AddSingleton<IPersonalDigestSection, Alerts.SavedSearchSection>();
+        services.AddSingleton<Alerts.AlertComposer>();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<DigestRun>();
         services.AddHostedService<DigestScheduler>();
@@ -36,6 +40,8 @@ public static class DigestSetup
         // one 429 answer; this only adds the subscribe policy.
         app.MapFeeds();
         app.MapSubscriptions();
+        Alerts.AlertPages.MapAlerts(app);
+        Community.DataExport.MapDataExport(app);
         return app;
     }
 }

@@ -108,9 +108,9 @@ public sealed class Outbox(Database database)
     public async Task CancelUnwantedAsync(CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition("""
+        await c.ExecuteAsync(new CommandDefinition($"""
             UPDATE outbox SET status = 'cancelled', html = NULL, text = NULL
-            WHERE status = 'pending' AND kind <> 'confirm'
+            WHERE status = 'pending' AND kind IN {Subscriptions.DigestKinds}
               AND subscription_id IN (SELECT id FROM subscriptions WHERE status <> 'confirmed')
             """, cancellationToken: ct));
     }

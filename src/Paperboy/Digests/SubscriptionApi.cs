@@ -16,19 +16,42 @@ public static class SubscriptionApi
 
     public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/subscribe", (DigestSettings settings) =>
-            new RazorComponentResult<SubscribePage>(new { MailConfigured = settings.SmtpConfigured }));
+        app.MapGet("/subscribe", async (HttpContext http, DigestSettings settings) =>
+            new RazorComponentResult<SubscribePage>(new { MailConfigured = settings.SmtpConfigured, Email = (await Member(http))?.Email, SignedIn = await Member(http) is not null }));
 
         // A form post: the antiforgery middleware checks the token <AntiforgeryToken /> put in the form.
-        app.MapPost("/subscribe", async ([Microsoft.AspNetCore.Mvc.FromForm] string? email, [Microsoft.AspNetCore.Mvc.FromForm] string? frequency,
+        // A signed-in member's confirmation also ties the subscription to their account.
+        app.MapPost("/subscribe", async (HttpContext http, [Microsoft.AspNetCore.Mvc.FromForm] string? email, [Microsoft.AspNetCore.Mvc.FromForm] string? frequency,
             Subscriptions subscriptions, DigestSettings settings, CancellationToken ct) =>
         {
+            var member = await Member(http);
             var error = Validate(email, frequency, out var normalized, out var often);
             if (error is not null)
-                return new RazorComponentResult<SubscribePage>(new { Error = error, Email = email, Frequency = frequency, MailConfigured = settings.SmtpConfigured })
+                return new RazorComponentResult<SubscribePage>(new { Error = error, Email = email, Frequency = frequency, MailConfigured = settings.SmtpConfigured, SignedIn = member is not null })
                     { StatusCode = StatusCodes.Status400BadRequest };
-            await subscriptions.SubscribeAsync(normalized, often, DateTimeOffset.UtcNow, ct);
-            return new RazorComponentResult<SubscribePage>(new { Message = NeutralMessage, Frequency = often, MailConfigured = settings.SmtpConfigured });
+            var done = await subscriptions.SubscribeAsync(normalized, often, DateTimeOffset.UtcNow, member, ct);
+            return new RazorComponentResult<SubscribePage>(new
+            {
+                Message = done ? $"You are subscribed to the {often} digest. Manage it from your settings." : NeutralMessage,
+                Frequency = often, MailConfigured = settings.SmtpConfigured, SignedIn = member is not null,
+            });
+        }).RequireRateLimiting(RateLimitPolicy);
+
+        // The digest section of /settings: a member's own subscription, managed without a mail round trip once tied.
+        app.MapPost("/settings/digest", async (HttpContext http, [Microsoft.AspNetCore.Mvc.FromForm] string? action,
+            [Microsoft.AspNetCore.Mvc.FromForm] string? frequency, Subscriptions subscriptions, CancellationToken ct) =>
+        {
+            if (await Member(http) is not { } member || !Community.CommunityAuth.ViaCookie(http.User)) return Results.Redirect("/login?returnUrl=%2Fsettings");
+            var often = string.IsNullOrWhiteSpace(frequency) ? "daily" : frequency.Trim().ToLowerInvariant();
+            if (!Subscriptions.Frequencies.Contains(often)) return Results.Redirect("/settings?digest=bad-frequency#digest");
+            var now = DateTimeOffset.UtcNow;
+            var outcome = action switch
+            {
+                "frequency" => await subscriptions.SetMemberFrequencyAsync(member.Id, often, ct) ? "frequency" : "none",
+                "unsubscribe" => await subscriptions.UnsubscribeMemberAsync(member.Id, now, ct) ? "unsubscribed" : "none",
+                _ => await subscriptions.SubscribeAsync(member.Email, often, now, member, ct) ? "subscribed" : "sent",
+            };
+            return Results.Redirect($"/settings?digest={outcome}#digest");
         }).RequireRateLimiting(RateLimitPolicy);
 
         // JSON clients carry no antiforgery cookie; the rate limit and the double opt-in are what guard this endpoint.
@@ -72,7 +95,7 @@ public static class SubscriptionApi
         catch (JsonException) { return Problem("The body is not valid JSON."); }
         var error = Validate(body?.Email, body?.Frequency, out var email, out var frequency);
         if (error is not null) return Problem(error);
-        await subscriptions.SubscribeAsync(email, frequency, DateTimeOffset.UtcNow, ct);
+        await subscriptions.SubscribeAsync(email, frequency, DateTimeOffset.UtcNow, ct: ct);
         return TypedResults.Accepted((string?)null, (object)new { message = NeutralMessage });
     }
 
@@ -84,10 +107,13 @@ public static class SubscriptionApi
         return null;
     }
 
-    static RazorComponentResult<TokenPage> Page(string title, string message, bool failed, string? button = null, string? action = null) =>
+    static async Task<Community.User?> Member(HttpContext http) =>
+        await Community.CommunityAuth.CurrentMemberAsync(http) is { Blocked: false } user ? user : null;
+
+    public static RazorComponentResult<TokenPage> Page(string title, string message, bool failed, string? button = null, string? action = null) =>
         new(new { Title = title, Message = message, Failed = failed, ButtonLabel = button, Action = action });
 
-    static RazorComponentResult<TokenPage> BadLink() =>
+    public static RazorComponentResult<TokenPage> BadLink() =>
         new(new { Title = "Link not valid", Message = "This link is not valid or has expired. You can subscribe again from the subscribe page.", Failed = true })
             { StatusCode = StatusCodes.Status404NotFound };
 

@@ -32,10 +32,15 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
     /// <summary>
     /// Records the wish and queues a confirmation mail, unless one went to this address within the
     /// cooldown. A confirmed address gets a confirmation too: confirming it changes the frequency.
+    /// With <paramref name="member"/> (a signed-in member asking), the confirmation also ties the
+    /// subscription to their account; an address their account already proved is (re)subscribed at
+    /// once instead, and true is returned. False means "a confirmation may be on its way", whatever
+    /// the address's state, so the answer reveals nothing about anybody else's subscription.
     /// </summary>
-    public async Task SubscribeAsync(string email, string frequency, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<bool> SubscribeAsync(string email, string frequency, DateTimeOffset now, Community.User? member = null, CancellationToken ct = default)
     {
         var at = Clock.Timestamp(now);
+        var userId = member?.Id;
         await using (var c = await database.OpenAsync(ct))
         {
             await using var tx = await c.BeginTransactionAsync(ct);
@@ -45,25 +50,34 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
                 """, new { email, frequency, at }, tx, cancellationToken: ct));
             var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT id FROM subscriptions WHERE email = @email", new { email }, tx, cancellationToken: ct));
+            if (userId is not null && await c.ExecuteAsync(new CommandDefinition("""
+                    UPDATE subscriptions SET frequency = @frequency, status = 'confirmed', unsubscribed_at = NULL
+                    WHERE id = @id AND user_id = @userId AND confirmed_at IS NOT NULL
+                    """, new { id, userId, frequency }, tx, cancellationToken: ct)) > 0)
+            {
+                await tx.CommitAsync(ct);
+                return true;
+            }
             var recent = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM outbox WHERE subscription_id = @id AND kind = 'confirm' AND created_at > @since",
                 new { id, since = Clock.Timestamp(now - settings.ConfirmationCooldown) }, tx, cancellationToken: ct));
             if (recent > 0)
             {
                 await tx.CommitAsync(ct);
-                return;
+                return false;
             }
             var token = Tokens.New();
             var hash = Tokens.Hash(token);
             await c.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO subscription_tokens (token_hash, subscription_id, purpose, frequency, created_at, expires_at)
-                VALUES (@hash, @id, 'confirm', @frequency, @at, @expires)
-                """, new { hash, id, frequency, at, expires = Clock.Timestamp(now + ConfirmLifetime) }, tx, cancellationToken: ct));
-            var mail = DigestEmail.Confirmation(frequency, new Uri(site.ForEmail, "subscribe/confirm?token=" + token), site.ForEmail);
+                INSERT INTO subscription_tokens (token_hash, subscription_id, purpose, frequency, user_id, created_at, expires_at)
+                VALUES (@hash, @id, 'confirm', @frequency, @userId, @at, @expires)
+                """, new { hash, id, frequency, userId, at, expires = Clock.Timestamp(now + ConfirmLifetime) }, tx, cancellationToken: ct));
+            var mail = DigestEmail.Confirmation(frequency, new Uri(site.ForEmail, "subscribe/confirm?token=" + token), site.ForEmail, member?.Name);
             await Outbox.InsertAsync(c, tx, new OutboxInsert(id, "confirm", hash[..16], email, mail, null), now, ct);
             await tx.CommitAsync(ct);
         }
         signal.Notify();
+        return false;
     }
 
     public async Task<TokenState> CheckAsync(string? token, string purpose, DateTimeOffset now, CancellationToken ct = default)
@@ -97,9 +111,16 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
             await tx.CommitAsync(ct);
             return State(row, "confirm", now) == TokenState.Used ? TokenState.Used : TokenState.Invalid;
         }
+        // Asked for by a signed-in member: the subscription now belongs to that account (and only it).
+        await c.ExecuteAsync(new CommandDefinition("""
+            UPDATE subscriptions SET user_id = NULL
+            WHERE user_id = (SELECT t.user_id FROM subscription_tokens t WHERE t.token_hash = @hash)
+              AND id <> (SELECT t.subscription_id FROM subscription_tokens t WHERE t.token_hash = @hash)
+            """, new { hash = Tokens.Hash(token!) }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("""
             UPDATE subscriptions
-            SET frequency = (SELECT t.frequency FROM subscription_tokens t WHERE t.token_hash = @hash),
+            SET user_id = COALESCE((SELECT t.user_id FROM subscription_tokens t WHERE t.token_hash = @hash), user_id),
+                frequency = (SELECT t.frequency FROM subscription_tokens t WHERE t.token_hash = @hash),
                 confirmed_at = CASE WHEN status = 'confirmed' THEN confirmed_at ELSE @at END,
                 status = 'confirmed', unsubscribed_at = NULL
             WHERE id = (SELECT t.subscription_id FROM subscription_tokens t WHERE t.token_hash = @hash)
@@ -123,12 +144,49 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
         if (changed > 0)
         {
             // Digests already composed but not sent would arrive after the reader left: drop them.
-            await c.ExecuteAsync(new CommandDefinition("""
+            await c.ExecuteAsync(new CommandDefinition($"""
                 UPDATE outbox SET status = 'cancelled', html = NULL, text = NULL
-                WHERE status = 'pending' AND kind <> 'confirm'
+                WHERE status = 'pending' AND kind IN {DigestKinds}
                   AND subscription_id = (SELECT t.subscription_id FROM subscription_tokens t WHERE t.token_hash = @hash)
                 """, new { hash = Tokens.Hash(token!) }, tx, cancellationToken: ct));
         }
+        await tx.CommitAsync(ct);
+        return changed > 0;
+    }
+
+    /// <summary>The outbox kinds an unsubscribe stops (alerts have their own stop link; confirmations are what resubscribes).</summary>
+    public const string DigestKinds = "('daily', 'weekly')";
+
+    /// <summary>The subscription tied to a member's account, if any.</summary>
+    public async Task<MemberSubscription?> OfMemberAsync(long userId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<MemberSubscription>(new CommandDefinition(
+            "SELECT id, email, frequency, status, confirmed_at FROM subscriptions WHERE user_id = @userId ORDER BY id LIMIT 1",
+            new { userId }, cancellationToken: ct));
+    }
+
+    /// <summary>Changes the frequency of a member's own subscription, no mail needed: the tie already proved the address.</summary>
+    public async Task<bool> SetMemberFrequencyAsync(long userId, string frequency, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE subscriptions SET frequency = @frequency WHERE user_id = @userId AND status = 'confirmed'",
+            new { userId, frequency }, cancellationToken: ct)) > 0;
+    }
+
+    /// <summary>Unsubscribes a member's own subscription from /settings, and drops digests composed but not sent.</summary>
+    public async Task<bool> UnsubscribeMemberAsync(long userId, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var changed = await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = @at WHERE user_id = @userId AND status <> 'unsubscribed'",
+            new { userId, at = Clock.Timestamp(now) }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition($"""
+            UPDATE outbox SET status = 'cancelled', html = NULL, text = NULL
+            WHERE status = 'pending' AND kind IN {DigestKinds} AND subscription_id IN (SELECT id FROM subscriptions WHERE user_id = @userId)
+            """, new { userId }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return changed > 0;
     }
@@ -140,6 +198,15 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
         if (purpose == "confirm" && row.UsedAt is not null) return TokenState.Used;
         if (row.ExpiresAt is not null && string.CompareOrdinal(row.ExpiresAt, Clock.Timestamp(now)) <= 0) return TokenState.Invalid;
         return TokenState.Valid;
+    }
+
+    public sealed class MemberSubscription
+    {
+        public long Id { get; set; }
+        public string Email { get; set; } = "";
+        public string Frequency { get; set; } = "";
+        public string Status { get; set; } = "";
+        public string? ConfirmedAt { get; set; }
     }
 
     sealed class TokenRow

@@ -35,7 +35,10 @@ public static class FormatDetector
             var read = 0;
             while (read < head.Length)
             {
-                var n = stream.Read(head, read, head.Length - read);
+                int n;
+                // A file cut short is still recognised by what it starts with; the reader then reports the cut where it is.
+                try { n = stream.Read(head, read, head.Length - read); }
+                catch (InvalidDataException) when (read > 0) { break; }
                 if (n == 0) break;
                 read += n;
             }

@@ -96,6 +96,12 @@ public sealed class SearchIndex : IDisposable
 
     public int Count => _generation?.Current.Dense.Count ?? 0;
 
+    /// <summary>
+    /// Never takes the index writer of an existing generation: for a command that runs beside a server
+    /// (<c>paperboy digest send</c>), which keeps the index current. Two writers on one index corrupt it.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>The latest <c>papers.updated_at</c> the open generation has applied; null before it is open.</summary>
     public string? Watermark => _generation?.Watermark;
 
@@ -273,17 +279,20 @@ public sealed class SearchIndex : IDisposable
         try
         {
             luceneDir = FSDirectory.Open(dir);
-            try
+            if (!ReadOnly)
             {
-                writer = new IndexWriter(luceneDir, new IndexWriterConfig(TextAnalysis.Version, TextAnalysis.English)
+                try
                 {
-                    OpenMode = OpenMode.APPEND,
-                    Similarity = Similarity,
-                });
-            }
-            catch (Lucene.Net.Store.LockObtainFailedException)
-            {
-                writer = null; // a server has it open; read what it commits
+                    writer = new IndexWriter(luceneDir, new IndexWriterConfig(TextAnalysis.Version, TextAnalysis.English)
+                    {
+                        OpenMode = OpenMode.APPEND,
+                        Similarity = Similarity,
+                    });
+                }
+                catch (Lucene.Net.Store.LockObtainFailedException)
+                {
+                    writer = null; // a server has it open; read what it commits
+                }
             }
             LsaEmbedder lsa;
             DenseIndex dense;

@@ -23,9 +23,12 @@ public static class SearchPages
     }
 
     static async Task<IResult> SearchAsync(string? q, string? mode, string? sort, string? from, string? to, string? category, string? author, string? p,
-        PaperSearch search, PaperStore store, CancellationToken ct)
+        PaperSearch search, PaperStore store, HttpContext http, CancellationToken ct)
     {
-        var view = new SearchView { Query = q?.Trim() ?? "", Mode = mode, Sort = sort, From = from, To = to, Category = category, Author = author };
+        // The save control differs for members, so a member's page carries their form token and must not be cached.
+        var signedIn = await Community.CommunityAuth.CurrentMemberAsync(http) is { Blocked: false };
+        if (signedIn) http.Response.Headers.CacheControl = "no-store";
+        var view = new SearchView { Query = q?.Trim() ?? "", Mode = mode, Sort = sort, From = from, To = to, Category = category, Author = author, SignedIn = signedIn };
         var page = 1;
         if (!string.IsNullOrEmpty(p) && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page is < 1 or > MaxPage))
             return BadRequest(view, $"p must be a page number from 1 to {MaxPage}.");
@@ -99,6 +102,12 @@ public sealed record SearchView
     public int Page { get; init; } = 1;
     public NavLink? PreviousPage { get; init; }
     public NavLink? NextPage { get; init; }
+    /// <summary>A member is reading: the page offers "Save this search" instead of a sign-in hint.</summary>
+    public bool SignedIn { get; init; }
+
+    /// <summary>This search's feeds: the query and every filter, so a feed reader follows exactly this search.</summary>
+    public IReadOnlyList<(string Type, string Title, string Href)> Feeds =>
+        Query.Length == 0 ? [] : Syndication.FeedLinks.Search(Query, Parameters(sort: null, keepFilters: true));
 
     public bool HasFilters => !string.IsNullOrWhiteSpace(From) || !string.IsNullOrWhiteSpace(To)
         || !string.IsNullOrWhiteSpace(Category) || !string.IsNullOrWhiteSpace(Author);
@@ -107,6 +116,14 @@ public sealed record SearchView
 
     /// <summary>This search with one thing changed; empty parameters are left out so links stay short.</summary>
     public string Href(string? sort = null, int page = 1, bool keepFilters = true)
+    {
+        var parameters = Parameters(sort, keepFilters);
+        if (page > 1) parameters.Add(new("p", page.ToString(CultureInfo.InvariantCulture)));
+        return QueryHelpers.AddQueryString("/search", parameters);
+    }
+
+    /// <summary>The query string of this search (no page): q, then only the parameters that are set.</summary>
+    public List<KeyValuePair<string, string?>> Parameters(string? sort, bool keepFilters)
     {
         var parameters = new List<KeyValuePair<string, string?>> { new("q", Query) };
         void Add(string key, string? value) { if (!string.IsNullOrWhiteSpace(value)) parameters.Add(new(key, value)); }
@@ -119,7 +136,6 @@ public sealed record SearchView
             Add("category", Category);
             Add("author", Author);
         }
-        if (page > 1) Add("p", page.ToString(CultureInfo.InvariantCulture));
-        return QueryHelpers.AddQueryString("/search", parameters);
+        return parameters;
     }
 }

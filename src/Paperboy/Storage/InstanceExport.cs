@@ -28,7 +28,7 @@ public static class InstanceExport
         "users", "api_tokens", "password_resets", "votes", "comments", "submissions",
         "library_items", "collections", "collection_items", "audit_log",
         "harvest_state",
-        "subscriptions", "subscription_tokens", "outbox", "digest_runs",
+        "subscriptions", "saved_searches", "subscription_tokens", "outbox", "digest_runs",
         "not_interested", "recommendation_settings",
     ];
 

@@ -4,7 +4,7 @@ using Paperboy.Papers;
 
 namespace Paperboy.Syndication;
 
-/// <summary>RSS, Atom and JSON feeds of the daily, weekly, monthly and trending lists and of an author (SPEC §7).</summary>
+/// <summary>RSS, Atom and JSON feeds of the daily, weekly, monthly and trending lists, an author, any search and a public collection (SPEC §7).</summary>
 public static class FeedApi
 {
     // A day rarely has more than ~60 papers; weeks and months are cut to their best.
@@ -28,6 +28,8 @@ public static class FeedApi
             Period.TryParseMonth(month, out var p) ? PeriodFeedAsync(ext, p, null, http, store, site, ct) : Task.FromResult(BadPeriod("month must be YYYY-MM.")));
         feeds.MapGet("/trending.{ext}", TrendingAsync);
         feeds.MapGet("/authors/{name}.{ext}", AuthorAsync);
+        feeds.MapGet("/search.{ext}", SearchAsync);
+        feeds.MapGet("/collections/{id:long}.{ext}", CollectionAsync);
         return app;
     }
 
@@ -69,6 +71,40 @@ public static class FeedApi
         var escaped = Uri.EscapeDataString(name);
         var feed = new Feed($"Paperboy: papers by {name}", $"The newest papers on Paperboy with {name} among the authors.",
             new Uri(baseUri, $"feeds/authors/{escaped}.{ext}"), new Uri(baseUri, $"authors/{escaped}"), Newest(entries, DateTimeOffset.UnixEpoch), entries);
+        return Respond(http, feed, format);
+    }
+
+    /// <summary>The /search page as a feed: the same parameters (bound by the same code), newest first unless the search says otherwise.</summary>
+    static async Task<IResult> SearchAsync(string ext, string? q, string? mode, string? sort, string? from, string? to, string? category, string? author,
+        HttpContext http, Search.PaperSearch search, SiteUrl site, CancellationToken ct)
+    {
+        if (!FeedWriter.TryParseFormat(ext, out var format)) return TypedResults.NotFound();
+        // A feed reader wants what is new: without an explicit sort, the newest matches come first.
+        if (!Search.SearchApi.TryBind(q, null, mode, sort ?? "newest", null, from, to, category, author, ListLimit, out var request, out var error))
+            return BadPeriod(error);
+        if (!await search.Index.WaitReadyAsync(TimeSpan.FromSeconds(10), ct))
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Search index is being built", detail: "Try again in a few seconds.");
+        var baseUri = site.For(http.Request);
+        var results = await search.SearchAsync(request, ct);
+        var entries = results.Hits.Select(h => FeedEntry.From(h.Paper, null, null, baseUri)).ToList();
+        var view = new Search.SearchView { Query = q!.Trim(), Mode = mode, Sort = sort, From = from, To = to, Category = category, Author = author };
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", view.Parameters(null, keepFilters: true));
+        var feed = new Feed($"Paperboy: search “{SafeText.Clean(view.Query)}”", $"Papers on Paperboy matching the search “{SafeText.Clean(view.Query)}”.",
+            new Uri(baseUri, $"feeds/search.{ext}{query}"), new Uri(baseUri, view.Href().TrimStart('/')), Newest(entries, DateTimeOffset.UnixEpoch), entries);
+        return Respond(http, feed, format);
+    }
+
+    /// <summary>A public collection's papers, most recently added first. A private collection is not found, even for its owner (feed readers carry no session).</summary>
+    static async Task<IResult> CollectionAsync(long id, string ext, HttpContext http, Community.LibraryStore library, SiteUrl site, CancellationToken ct)
+    {
+        if (!FeedWriter.TryParseFormat(ext, out var format)) return TypedResults.NotFound();
+        if (await library.GetAsync(id, null, ct) is not { } collection) return TypedResults.NotFound();
+        var baseUri = site.For(http.Request);
+        var papers = await library.PapersAsync(collection, ct);
+        var entries = papers.Take(ListLimit).Select(p => FeedEntry.From(p, null, null, baseUri)).ToList();
+        var name = SafeText.Clean(collection.Name);
+        var feed = new Feed($"Paperboy: {name}", $"The collection “{name}” by {SafeText.Clean(collection.OwnerName)} on Paperboy.",
+            new Uri(baseUri, $"feeds/collections/{id}.{ext}"), new Uri(baseUri, $"collections/{id}"), Newest(entries, DateTimeOffset.UnixEpoch), entries);
         return Respond(http, feed, format);
     }
 

@@ -24,7 +24,7 @@ public sealed class DigestSchedulerTests : IAsyncLifetime
 
         for (var start = 0; start < 2; start++)
         {
-            var run = new DigestRun(app.Services.GetRequiredService<DigestComposer>(), app.Services.GetRequiredService<OutboxSender>(), settings, app.Database);
+            var run = new DigestRun(app.Services.GetRequiredService<DigestComposer>(), app.Services.GetRequiredService<Paperboy.Alerts.AlertComposer>(), app.Services.GetRequiredService<OutboxSender>(), settings, app.Database);
             using var scheduler = new DigestScheduler(run, app.Services.GetRequiredService<OutboxSender>(), new OutboxSignal(), settings, NullLogger<DigestScheduler>.Instance);
             await scheduler.StartAsync(CancellationToken.None);
             if (start == 0) await _mail.WaitForAsync("reader@example.org", 2);
@@ -41,7 +41,7 @@ public sealed class DigestSchedulerTests : IAsyncLifetime
     public void TheNextRunIsAtTheConfiguredLocalTime()
     {
         var settings = new DigestSettings { DigestAt = new TimeOnly(7, 0), TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris") };
-        var run = new DigestRun(null!, null!, settings, null!);
+        var run = new DigestRun(null!, null!, null!, settings, null!);
         // 2025-11-20 05:30 UTC is 06:30 in Paris: today's run is still ahead, at 06:00 UTC.
         var now = new DateTimeOffset(2025, 11, 20, 5, 30, 0, TimeSpan.Zero);
         Assert.Equal(new DateOnly(2025, 11, 19), run.LatestScheduledDate(now));

@@ -3,6 +3,8 @@ using System.ServiceModel.Syndication;
 using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
+using Microsoft.Extensions.DependencyInjection;
+using Paperboy.Community;
 using Paperboy.Papers;
 using Paperboy.Syndication;
 using Paperboy.Tests.Digests;
@@ -15,7 +17,19 @@ public sealed class FeedInstance : IAsyncLifetime
 {
     public TestInstance App { get; private set; } = null!;
 
-    public async Task InitializeAsync() => App = await DigestTestApp.StartAsync(DigestTestApp.Smtp(1));
+    public async Task InitializeAsync()
+    {
+        App = await DigestTestApp.StartAsync(DigestTestApp.Smtp(1));
+        // Collection 1 is public (two papers), collection 2 private: ids are the first two of a fresh database.
+        var (owner, _) = await App.Services.GetRequiredService<MemberStore>().CreateAsync("curator@example.org", "curator", "correct horse battery", admin: false);
+        var library = App.Services.GetRequiredService<LibraryStore>();
+        var (shared, _) = await library.CreateAsync(owner!, "Reading <group>", isPublic: true);
+        var (secret, _) = await library.CreateAsync(owner!, "Secret", isPublic: false);
+        Assert.Equal((1L, 2L), (shared!.Id, secret!.Id));
+        await library.SetInCollectionAsync(owner!, shared.Id, "2511.00001", true);
+        await library.SetInCollectionAsync(owner!, shared.Id, "2511.00002", true);
+        await library.SetInCollectionAsync(owner!, secret.Id, "2511.00003", true);
+    }
 
     public async Task DisposeAsync() => await App.DisposeAsync();
 }
@@ -39,13 +53,20 @@ public sealed class FeedTests(FeedInstance fixture) : IClassFixture<FeedInstance
         { "/feeds/trending", 3 },
         { "/feeds/authors/J.%20Doe", 2 },
         { "/feeds/authors/Zo%C3%AB%20Smith", 1 },
+        { "/feeds/search?q=paper", 1 },
+        { "/feeds/search?q=doe&category=cs.CL", 1 },
+        { "/feeds/collections/1", 2 },
     };
+
+    /// <summary>The feed's address in one format: the extension goes before the query string.</summary>
+    static string In(string path, string ext) =>
+        path.Contains('?', StringComparison.Ordinal) ? path.Replace("?", "." + ext + "?", StringComparison.Ordinal) : path + "." + ext;
 
     [Theory]
     [MemberData(nameof(Views))]
     public async Task RssFeedsParseAndCarryTheElementsRss2Requires(string path, int entries)
     {
-        var response = await Client.GetAsync(path + ".rss");
+        var response = await Client.GetAsync(In(path, "rss"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/rss+xml", response.Content.Headers.ContentType?.MediaType);
         var xml = await response.Content.ReadAsStringAsync();
@@ -62,7 +83,7 @@ public sealed class FeedTests(FeedInstance fixture) : IClassFixture<FeedInstance
         Assert.False(string.IsNullOrWhiteSpace(channel.Element("title")?.Value));
         Assert.StartsWith(Site, channel.Element("link")!.Value, StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(channel.Element("description")?.Value));
-        Assert.Equal(Site + path.TrimStart('/') + ".rss", channel.Element(Atom + "link")!.Attribute("href")!.Value);
+        Assert.Equal(Site + In(path, "rss").TrimStart('/'), channel.Element(Atom + "link")!.Attribute("href")!.Value);
         foreach (var item in channel.Elements("item"))
         {
             var guid = item.Element("guid")!;
@@ -77,7 +98,7 @@ public sealed class FeedTests(FeedInstance fixture) : IClassFixture<FeedInstance
     [MemberData(nameof(Views))]
     public async Task AtomFeedsParseAndCarryTheElementsAtomRequires(string path, int entries)
     {
-        var response = await Client.GetAsync(path + ".atom");
+        var response = await Client.GetAsync(In(path, "atom"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/atom+xml", response.Content.Headers.ContentType?.MediaType);
         var xml = await response.Content.ReadAsStringAsync();
@@ -90,7 +111,7 @@ public sealed class FeedTests(FeedInstance fixture) : IClassFixture<FeedInstance
         }
         var root = XDocument.Parse(xml).Root!;
         Assert.Equal(Atom + "feed", root.Name);
-        Assert.Equal(Site + path.TrimStart('/') + ".atom", root.Element(Atom + "id")!.Value);
+        Assert.Equal(Site + In(path, "atom").TrimStart('/'), root.Element(Atom + "id")!.Value);
         Assert.False(string.IsNullOrWhiteSpace(root.Element(Atom + "title")?.Value));
         AssertRfc3339(root.Element(Atom + "updated")!.Value);
         foreach (var entry in root.Elements(Atom + "entry"))
@@ -106,14 +127,14 @@ public sealed class FeedTests(FeedInstance fixture) : IClassFixture<FeedInstance
     [MemberData(nameof(Views))]
     public async Task JsonFeedsFollowJsonFeed11(string path, int entries)
     {
-        var response = await Client.GetAsync(path + ".json");
+        var response = await Client.GetAsync(In(path, "json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/feed+json", response.Content.Headers.ContentType?.MediaType);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = doc.RootElement;
         Assert.Equal("https://jsonfeed.org/version/1.1", root.GetProperty("version").GetString());
         Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("title").GetString()));
-        Assert.Equal(Site + path.TrimStart('/') + ".json", root.GetProperty("feed_url").GetString());
+        Assert.Equal(Site + In(path, "json").TrimStart('/'), root.GetProperty("feed_url").GetString());
         var items = root.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(entries, items.Count);
         Assert.All(items, item =>
@@ -180,6 +201,12 @@ public sealed class FeedTests(FeedInstance fixture) : IClassFixture<FeedInstance
     [InlineData("/feeds/month/2025-1.json", HttpStatusCode.BadRequest)]
     [InlineData("/feeds/daily.xml", HttpStatusCode.NotFound)]
     [InlineData("/feeds/authors/%01.rss", HttpStatusCode.BadRequest)]
+    [InlineData("/feeds/search.rss", HttpStatusCode.BadRequest)]
+    [InlineData("/feeds/search.atom?q=paper&from=yesterday", HttpStatusCode.BadRequest)]
+    [InlineData("/feeds/search.json?q=paper&mode=psychic", HttpStatusCode.BadRequest)]
+    [InlineData("/feeds/search.xml?q=paper", HttpStatusCode.NotFound)]
+    [InlineData("/feeds/collections/2.rss", HttpStatusCode.NotFound)]
+    [InlineData("/feeds/collections/99.json", HttpStatusCode.NotFound)]
     public async Task BadFeedAddressesGetClearErrors(string path, HttpStatusCode status) =>
         Assert.Equal(status, (await Client.GetAsync(path)).StatusCode);
 
@@ -200,6 +227,29 @@ public sealed class FeedTests(FeedInstance fixture) : IClassFixture<FeedInstance
         Assert.Equal("/feeds/authors/J.%20Doe.atom", FeedLinks.Author("J. Doe")[1].Href);
         Assert.Equal("/feeds/trending.json", FeedLinks.Trending()[2].Href);
     }
+
+    [Fact]
+    public async Task SearchAndPublicCollectionPagesAnnounceTheirFeedsAndPrivateOnesDoNot()
+    {
+        var search = Alternates(await Client.GetStringAsync("/search?q=doe&category=cs.CL"));
+        Assert.Contains(("application/rss+xml", "Search “doe” (RSS)", "/feeds/search.rss?q=doe&category=cs.CL"), search);
+        Assert.Contains(("application/feed+json", "Search “doe” (JSON Feed)", "/feeds/search.json?q=doe&category=cs.CL"), search);
+        // What the page links to is what the feed serves: the same single match.
+        var linked = XDocument.Parse(await Client.GetStringAsync("/feeds/search.rss?q=doe&category=cs.CL"));
+        Assert.Equal(Site + "papers/2511.00002", Assert.Single(linked.Descendants("item")).Element("link")!.Value);
+
+        var collection = Alternates(await Client.GetStringAsync("/collections/1"));
+        Assert.Contains(("application/atom+xml", "Collection “Reading <group>” (Atom)", "/feeds/collections/1.atom"), collection);
+        Assert.Empty(Alternates(await Client.GetStringAsync("/search")));
+        var atom = XDocument.Parse(await Client.GetStringAsync("/feeds/collections/1.atom"));
+        Assert.Equal("Paperboy: Reading <group>", atom.Root!.Element(Atom + "title")!.Value);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/collections/2")).StatusCode);
+    }
+
+    /// <summary>The page's &lt;link rel="alternate"&gt; elements, attributes decoded.</summary>
+    static List<(string Type, string Title, string Href)> Alternates(string html) =>
+        System.Text.RegularExpressions.Regex.Matches(html, "<link rel=\"alternate\" type=\"([^\"]+)\" title=\"([^\"]+)\" href=\"([^\"]+)\"")
+            .Select(m => (WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value), WebUtility.HtmlDecode(m.Groups[3].Value))).ToList();
 
     static void AssertRfc3339(string value) => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", value);
 }

@@ -1,0 +1,104 @@
+using System.Net;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Paperboy.Digests;
+using Paperboy.Tests.Digests;
+using static Paperboy.Tests.Alerts.AlertTestApp;
+using static Paperboy.Tests.Digests.DigestTestApp;
+
+namespace Paperboy.Tests.Alerts;
+
+/// <summary>Members' subscriptions: tied to the account by a confirmed link, then managed from /settings with no mail.</summary>
+public sealed class MemberSubscriptionTests : IAsyncLifetime
+{
+    Maildev _mail = null!;
+
+    public async Task InitializeAsync() => _mail = await Maildev.StartAsync();
+
+    public async Task DisposeAsync() => await _mail.DisposeAsync();
+
+    [Fact]
+    public async Task AMemberSubscribesFromSettingsConfirmsOnceThenChangesFrequencyAndUnsubscribesWithoutMail()
+    {
+        await using var app = await StartAsync(Smtp(_mail.SmtpPort));
+        var member = await MemberAsync(app, "ada@example.org", "ada");
+        var (before, _) = await member.PageAsync("/settings");
+        Assert.Contains("We mail a confirmation link first", before, StringComparison.Ordinal);
+
+        await TiedSubscriberAsync(app, _mail, member, "ada@example.org");
+        var confirmation = (await _mail.MessagesToAsync("ada@example.org"))[0];
+        Assert.Contains("“ada”", confirmation.GetProperty("text").GetString()!, StringComparison.Ordinal);
+        var (tied, _) = await member.PageAsync("/settings");
+        Assert.Contains("The <strong>daily</strong> digest goes to <strong>ada@example.org</strong>", tied, StringComparison.Ordinal);
+        Assert.Equal("confirmed", await StatusOfAsync(app, "ada@example.org"));
+
+        await _mail.ClearAsync();
+        var weekly = await member.SubmitAsync("/settings", "/settings/digest", ("action", "frequency"), ("frequency", "weekly"));
+        Assert.Equal("/settings?digest=frequency#digest", weekly.Headers.Location!.OriginalString);
+        Assert.Contains("The <strong>weekly</strong> digest", (await member.PageAsync("/settings")).Html, StringComparison.Ordinal);
+
+        var gone = await member.SubmitAsync("/settings", "/settings/digest", ("action", "unsubscribe"));
+        Assert.Equal("/settings?digest=unsubscribed#digest", gone.Headers.Location!.OriginalString);
+        Assert.Equal("unsubscribed", await StatusOfAsync(app, "ada@example.org"));
+        Assert.Contains("You unsubscribed <strong>ada@example.org</strong>", (await member.PageAsync("/settings")).Html, StringComparison.Ordinal);
+
+        // The account proved the address once: subscribing again needs no second confirmation.
+        var back = await member.SubmitAsync("/settings", "/settings/digest", ("action", "subscribe"), ("frequency", "daily"));
+        Assert.Equal("/settings?digest=subscribed#digest", back.Headers.Location!.OriginalString);
+        Assert.Equal("confirmed", await StatusOfAsync(app, "ada@example.org"));
+        await app.Services.GetRequiredService<OutboxSender>().DeliverAsync();
+        Assert.Empty(await _mail.MessagesToAsync("ada@example.org"));
+    }
+
+    [Fact]
+    public async Task RegisteringWithSomeoneElsesAddressNeitherShowsNorChangesTheirSubscription()
+    {
+        await using var app = await StartAsync(Smtp(_mail.SmtpPort));
+        await ConfirmedSubscriberAsync(app, _mail, "victim@example.org", "weekly");
+        var impostor = await MemberAsync(app, "victim@example.org", "impostor");
+
+        var (page, _) = await impostor.PageAsync("/settings");
+        Assert.DoesNotContain("<strong>weekly</strong>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("digest goes to", page, StringComparison.Ordinal);
+        Assert.Contains("We mail a confirmation link first", page, StringComparison.Ordinal);
+
+        // Subscribing answers the same neutral way as for a new address, and changes nothing until the mailed link is opened.
+        var response = await impostor.SubmitAsync("/settings", "/settings/digest", ("action", "subscribe"), ("frequency", "daily"));
+        Assert.Equal("/settings?digest=sent#digest", response.Headers.Location!.OriginalString);
+        Assert.Contains(SubscriptionApi.NeutralMessage, (await impostor.PageAsync("/settings?digest=sent")).Html, StringComparison.Ordinal);
+        await using var c = await app.Database.OpenAsync();
+        var row = await c.QuerySingleAsync<(string Frequency, long? UserId)>("SELECT frequency, user_id FROM subscriptions WHERE email = 'victim@example.org'");
+        Assert.Equal(("weekly", (long?)null), row);
+        var frequency = await impostor.SubmitAsync("/settings", "/settings/digest", ("action", "unsubscribe"));
+        Assert.Equal("/settings?digest=none#digest", frequency.Headers.Location!.OriginalString);
+        Assert.Equal("confirmed", await StatusOfAsync(app, "victim@example.org"));
+    }
+
+    [Fact]
+    public async Task SubscribingFromTheSubscribePageWhileSignedInTiesTheSubscription()
+    {
+        await using var app = await StartAsync(Smtp(_mail.SmtpPort));
+        var member = await MemberAsync(app, "grace@example.org", "grace");
+        var (page, _) = await member.PageAsync("/subscribe");
+        Assert.Contains("value=\"grace@example.org\"", page, StringComparison.Ordinal);
+        Assert.Contains("linked to your account", page, StringComparison.Ordinal);
+
+        var response = await member.SubmitAsync("/subscribe", "/subscribe", ("email", "grace.other@example.org"), ("frequency", "weekly"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await app.Services.GetRequiredService<OutboxSender>().DeliverAsync();
+        var mail = (await _mail.WaitForAsync("grace.other@example.org"))[0];
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.PostAsync(LinkIn(mail.GetProperty("text").GetString()!, "subscribe/confirm"), null)).StatusCode);
+
+        Assert.Contains("The <strong>weekly</strong> digest goes to <strong>grace.other@example.org</strong>", (await member.PageAsync("/settings")).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SettingsFormsWithoutTheirTokenAreRefused()
+    {
+        await using var app = await StartAsync(Smtp(_mail.SmtpPort));
+        var member = await MemberAsync(app, "eve@example.org", "eve");
+        var response = await member.Client.PostAsync("/settings/digest", new FormUrlEncodedContent([new("action", "subscribe"), new("frequency", "daily")]));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("none", await StatusOfAsync(app, "eve@example.org"));
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using Dapper;
+using Paperboy.Tests.Digests;
+using static Paperboy.Tests.Alerts.AlertTestApp;
+using static Paperboy.Tests.Digests.DigestTestApp;
+
+namespace Paperboy.Tests.Alerts;
+
+/// <summary>"Save this search" on /search and the list on /settings, each member seeing and changing only their own.</summary>
+public sealed class SavedSearchTests
+{
+    [Fact]
+    public async Task AMemberSavesASearchWithEveryFilterAndManagesItFromSettings()
+    {
+        await using var app = await StartAsync(Smtp(1));
+        var member = await MemberAsync(app, "ada@example.org", "ada");
+        var (page, _) = await member.PageAsync("/search?q=paper&category=cs.CL&author=J.%20Doe&from=2025-11-01&to=2025-11-30&sort=newest&mode=keyword");
+        Assert.Contains("Save this search", page, StringComparison.Ordinal);
+
+        var id = await SaveSearchAsync(app, member, "paper", ("mode", "keyword"), ("sort", "newest"), ("from", "2025-11-01"), ("to", "2025-11-30"),
+            ("category", "cs.CL"), ("author", "J. Doe"));
+        await using (var c = await app.Database.OpenAsync())
+        {
+            var row = await c.QuerySingleAsync<(string Name, string Query, string Mode, string Sort, string DateFrom, string DateTo, string Category, string Author, string Delivery)>(
+                "SELECT name, query, mode, sort, date_from, date_to, category, author, delivery FROM saved_searches WHERE id = @id", new { id });
+            Assert.Equal(("paper", "paper", "keyword", "newest", "2025-11-01", "2025-11-30", "cs.CL", "J. Doe", "digest"), row);
+        }
+
+        var (settings, _) = await member.PageAsync("/settings");
+        Assert.Contains($"id=\"saved-search-{id}\"", settings, StringComparison.Ordinal);
+        // The link runs the same search again, filters included.
+        Assert.Contains("href=\"/search?q=paper&amp;mode=keyword&amp;sort=newest&amp;from=2025-11-01&amp;to=2025-11-30&amp;category=cs.CL&amp;author=J.%20Doe\"", settings, StringComparison.Ordinal);
+
+        await SetDeliveryAsync(member, id, "Doe's <b>papers</b>", "email");
+        var (renamed, _) = await member.PageAsync("/settings");
+        Assert.Contains("Doe&#x27;s &lt;b&gt;papers&lt;/b&gt;", renamed, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"email\" selected", renamed, StringComparison.Ordinal);
+        // Email alerts need a proven address, and the page says how to get one.
+        Assert.Contains("Alerts by email go out once you have confirmed your address", renamed, StringComparison.Ordinal);
+
+        var bad = await member.SubmitAsync("/settings", $"/settings/searches/{id}", ("name", "x"), ("delivery", "carrier-pigeon"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("Delivery must be digest, email or none.", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var deleted = await member.SubmitAsync("/settings", $"/settings/searches/{id}/delete");
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.Contains("No saved searches yet", (await member.PageAsync("/settings")).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnotherMembersSavedSearchIsNotFoundForEveryAction()
+    {
+        await using var app = await StartAsync(Smtp(1));
+        var owner = await MemberAsync(app, "owner@example.org", "owner");
+        var id = await SaveSearchAsync(app, owner, "plain");
+        var other = await MemberAsync(app, "other@example.org", "other");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await other.SubmitAsync("/settings", $"/settings/searches/{id}", ("name", "mine now"), ("delivery", "email"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.SubmitAsync("/settings", $"/settings/searches/{id}/delete")).StatusCode);
+        Assert.DoesNotContain("plain", (await other.PageAsync("/settings")).Html, StringComparison.Ordinal);
+        await using var c = await app.Database.OpenAsync();
+        Assert.Equal(("plain", "digest"), await c.QuerySingleAsync<(string, string)>("SELECT name, delivery FROM saved_searches WHERE id = @id", new { id }));
+    }
+
+    [Fact]
+    public async Task ReadersWithoutAnAccountAreAskedToSignInAndFormsNeedTheirToken()
+    {
+        await using var app = await StartAsync(Smtp(1));
+        var anonymous = NewBrowser(app);
+        var (page, _) = await anonymous.PageAsync("/search?q=plain");
+        Assert.DoesNotContain("Save this search", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/login?returnUrl=%2Fsearch%3Fq%3Dplain\"", page, StringComparison.Ordinal);
+
+        var member = await MemberAsync(app, "ada@example.org", "ada");
+        var noToken = await member.Client.PostAsync("/searches", new FormUrlEncodedContent([new("q", "plain")]));
+        Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+        var badFilter = await member.SubmitAsync("/search?q=plain", "/searches", ("q", "plain"), ("from", "yesterday"));
+        Assert.Equal(HttpStatusCode.BadRequest, badFilter.StatusCode);
+        Assert.Contains("from must be YYYY-MM-DD.", await badFilter.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using var c = await app.Database.OpenAsync();
+        Assert.Equal(0L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM saved_searches"));
+    }
+}
