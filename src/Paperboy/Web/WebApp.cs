@@ -69,6 +69,7 @@ public static class WebApp
         });
         app.UseCommunity();
         app.UseAntiforgery();
+        app.UseFormAntiforgery();
 
         app.MapGet("/healthz", async (Database db, CancellationToken token) =>
         {

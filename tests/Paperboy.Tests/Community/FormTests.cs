@@ -9,6 +9,30 @@ public sealed class FormTests
     const string Upvote = $"/papers/{CommunityApp.Paper}/upvote";
 
     [Fact]
+    public async Task AFormThatSendsNoFieldsStillNeedsThePagesToken()
+    {
+        // Deleting a collection reads nothing from the form, so the framework alone would not check the token.
+        await using var app = await CommunityApp.StartAsync();
+        var browser = app.NewBrowser();
+        await browser.RegisterAsync("ada@example.com", "ada");
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync("/library", "/collections", ("name", "Reading group"))).StatusCode);
+        long id;
+        await using (var c = await app.App.Database.OpenAsync())
+            id = await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "SELECT id FROM collections");
+
+        var forged = await browser.Client.PostAsync($"/collections/{id}/delete", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains("This form has expired", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using (var c = await app.App.Database.OpenAsync())
+            Assert.Equal(1, await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "SELECT COUNT(*) FROM collections"));
+
+        var real = await browser.SubmitAsync("/library", $"/collections/{id}/delete");
+        Assert.Equal(HttpStatusCode.Redirect, real.StatusCode);
+        await using (var c = await app.App.Database.OpenAsync())
+            Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "SELECT COUNT(*) FROM collections"));
+    }
+
+    [Fact]
     public async Task AnAnonymousUpvoteLeadsToSignInAndBackToThePage()
     {
         await using var app = await CommunityApp.StartAsync();
