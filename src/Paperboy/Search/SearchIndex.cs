@@ -41,6 +41,9 @@ public sealed class SearchIndex : IDisposable
         catch (TimeoutException) { return false; }
     }
 
+    /// <summary>True once the index has been opened or built; a server's indexer does it at start, a command must ask.</summary>
+    public bool IsReady => _ready.Task.IsCompleted;
+
     public string Root { get; }
 
     /// <summary>Called during a rebuild with the stage and the papers read so far, for a command's progress line.</summary>
