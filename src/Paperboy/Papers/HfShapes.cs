@@ -31,7 +31,8 @@ public sealed record HfPaper
     [JsonPropertyName("numComments")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? NumComments { get; init; }
 }
 
-public sealed record HfDailyItem
+/// <summary>Unsealed: answers that add fields to the item (a recommendation's reason) extend it.</summary>
+public record HfDailyItem
 {
     [JsonPropertyName("paper")] public required HfPaper Paper { get; init; }
     [JsonPropertyName("publishedAt")] public string? PublishedAt { get; init; }

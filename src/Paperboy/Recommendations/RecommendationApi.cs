@@ -11,14 +11,8 @@ using Paperboy.Syndication;
 namespace Paperboy.Recommendations;
 
 /// <summary>A pick in the JSON API: the item shape of <c>/api/papers/search</c> plus why it was picked.</summary>
-public sealed record RecommendationItem
+public sealed record RecommendationItem : HfDailyItem
 {
-    [JsonPropertyName("paper")] public required HfPaper Paper { get; init; }
-    [JsonPropertyName("publishedAt")] public string? PublishedAt { get; init; }
-    [JsonPropertyName("title")] public required string Title { get; init; }
-    [JsonPropertyName("summary")] public string Summary { get; init; } = "";
-    [JsonPropertyName("numComments")] public long NumComments { get; init; }
-    [JsonPropertyName("submittedBy")] public HfUser? SubmittedBy { get; init; }
     [JsonPropertyName("reason")] public required string Reason { get; init; }
     /// <summary>The member's own papers the pick is closest to (ids), and the shared terms, as in the reason.</summary>
     [JsonPropertyName("closeTo")] public IReadOnlyList<string> CloseTo { get; init; } = [];
