@@ -168,8 +168,7 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
             .Where(r => added.Contains(r.Id)).Select(r => r.Id).ToList();
         if (matched.Count == 0) return ([], 0);
         var shown = matched.Take(limit).ToList();
-        var rows = (await c.QueryAsync<Paper>(new CommandDefinition(
-            $"SELECT * FROM papers WHERE id {database.Dialect.In("shown")} AND hidden = FALSE", new { shown }, cancellationToken: ct))).ToDictionary(p => p.Id);
+        var rows = await new PaperStore(database).VisibleByIdAsync(shown, ct);
         return (shown.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), matched.Count);
     }
 

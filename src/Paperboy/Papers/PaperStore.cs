@@ -12,6 +12,23 @@ public sealed class PaperStore(Database database)
 {
     const string DailyColumns = "p.*, d.day, d.source, d.submitted_by_user, d.submitted_by_name, d.featured_at";
 
+    /// <summary>Visible papers by id (search results, recommendations, alert matches); hidden and unknown ids are left out.</summary>
+    public async Task<Dictionary<string, Paper>> VisibleByIdAsync(IEnumerable<string> ids, CancellationToken ct = default)
+    {
+        var papers = new Dictionary<string, Paper>(StringComparer.Ordinal);
+        var wanted = ids.Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Count == 0) return papers;
+        await using var c = await database.OpenAsync(ct);
+        // Chunks keep SQLite's expanded parameter list short; PostgreSQL gets each as one array.
+        foreach (var chunk in wanted.Chunk(500))
+        {
+            var rows = await c.QueryAsync<Paper>(new CommandDefinition(
+                $"SELECT * FROM papers WHERE hidden = FALSE AND id {database.Dialect.In("chunk")}", new { chunk }, cancellationToken: ct));
+            foreach (var paper in rows) papers[paper.Id] = paper;
+        }
+        return papers;
+    }
+
     public async Task<string?> LatestDayAsync(CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);

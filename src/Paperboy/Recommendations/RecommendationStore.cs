@@ -120,17 +120,6 @@ public sealed class RecommendationStore(Database database)
     }
 
     /// <summary>Visible papers by id, for showing picks and the papers they were close to.</summary>
-    public async Task<Dictionary<string, Paper>> PapersAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default)
-    {
-        if (ids.Count == 0) return new(StringComparer.Ordinal);
-        await using var c = await database.OpenAsync(ct);
-        var papers = new Dictionary<string, Paper>(StringComparer.Ordinal);
-        foreach (var chunk in ids.Distinct().Chunk(500))
-        {
-            var rows = await c.QueryAsync<Paper>(new CommandDefinition(
-                $"SELECT * FROM papers WHERE hidden = FALSE AND id {database.Dialect.In("chunk")}", new { chunk }, cancellationToken: ct));
-            foreach (var p in rows) papers[p.Id] = p;
-        }
-        return papers;
-    }
+    public Task<Dictionary<string, Paper>> PapersAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default) =>
+        new PaperStore(database).VisibleByIdAsync(ids, ct);
 }

@@ -33,6 +33,7 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
 {
     public const int MaxLimit = 1000;
     readonly Ranking _ranking = new(index.Settings);
+    readonly PaperStore _papers = new(database);
     readonly ConditionalWeakTable<Lucene.Net.Index.DirectoryReader, ConcurrentDictionary<(string, int), List<RankedPaper>>> _similarCache = new();
 
     public SearchIndex Index => index;
@@ -107,12 +108,5 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
         return _ranking.Similar(snapshot, ArxivId.Normalize(id), limit);
     }
 
-    async Task<Dictionary<string, Paper>> LoadAsync(IReadOnlyList<string> ids, CancellationToken ct)
-    {
-        if (ids.Count == 0) return new(StringComparer.Ordinal);
-        await using var c = await database.OpenAsync(ct);
-        var rows = await c.QueryAsync<Paper>(new CommandDefinition(
-            $"SELECT * FROM papers WHERE hidden = FALSE AND id {database.Dialect.In("ids")}", new { ids = ids.ToArray() }, cancellationToken: ct));
-        return rows.ToDictionary(p => p.Id, StringComparer.Ordinal);
-    }
+    Task<Dictionary<string, Paper>> LoadAsync(IReadOnlyList<string> ids, CancellationToken ct) => _papers.VisibleByIdAsync(ids, ct);
 }
