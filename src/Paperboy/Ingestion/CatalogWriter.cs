@@ -26,17 +26,16 @@ public static class CatalogWriter
     /// merges one record at a time through <see cref="UpsertAsync"/>, so the outcome is the same as
     /// writing the records one by one.
     /// </summary>
-    public static async Task<IReadOnlyList<WriteOutcome>> UpsertBatchAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<ImportedPaper> batch, string source)
+    public static async Task<IReadOnlyList<WriteOutcome>> UpsertBatchAsync(DbConnection connection, DbTransaction tx, ISqlDialect dialect, IReadOnlyList<ImportedPaper> batch, string source)
     {
         var outcomes = new WriteOutcome[batch.Count];
         var settled = new bool[batch.Count];
         var ids = batch.Select(p => p.Id).Distinct().ToList();
-        var args = new DynamicParameters();
-        var inIds = SqlLists.In(args, "id", ids);
-        var known = (await connection.QueryAsync<string>($"SELECT id FROM papers WHERE id IN {inIds}", args, tx)).ToHashSet();
+        var args = new { ids };
+        var known = (await connection.QueryAsync<string>($"SELECT id FROM papers WHERE id {dialect.In("ids")}", args, tx)).ToHashSet();
         // Records applied before are skipped here for the whole batch, as UpsertAsync would one by one (a re-import).
         var seen = (await connection.QueryAsync<(string Id, string Fingerprint)>(
-            $"SELECT paper_id, fingerprint FROM import_fingerprints WHERE paper_id IN {inIds}", args, tx)).ToHashSet();
+            $"SELECT paper_id, fingerprint FROM import_fingerprints WHERE paper_id {dialect.In("ids")}", args, tx)).ToHashSet();
         var prints = batch.Select(Fingerprint).ToArray();
         for (var i = 0; i < batch.Count; i++) settled[i] = seen.Contains((batch[i].Id, prints[i]));
         var once = batch.GroupBy(p => p.Id).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet();

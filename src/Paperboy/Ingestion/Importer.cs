@@ -83,7 +83,7 @@ public sealed class Importer(Database database)
         {
             if (batch.Count == 0) return;
             await using var tx = await connection.BeginTransactionAsync(ct);
-            foreach (var outcome in await CatalogWriter.UpsertBatchAsync(connection, tx, batch, source))
+            foreach (var outcome in await CatalogWriter.UpsertBatchAsync(connection, tx, database.Dialect, batch, source))
             {
                 switch (outcome)
                 {
