@@ -170,7 +170,8 @@ public sealed class SubscriptionTests : IAsyncLifetime
         await using var app = await StartAsync(Smtp(_mail.SmtpPort));
         await ConfirmedSubscriberAsync(app, _mail, "hasty@example.org");
         await app.Services.GetRequiredService<DigestRun>().RunAsync(new DateOnly(2025, 11, 19), CancellationToken.None);
-        var first = Assert.Single(await _mail.MessagesToAsync("hasty@example.org"), m => m.GetProperty("subject").GetString()!.StartsWith("Paperboy daily", StringComparison.Ordinal));
+        // maildev lists a message a moment after accepting it: wait for the confirmation and the digest.
+        var first = Assert.Single(await _mail.WaitForAsync("hasty@example.org", 2), m => m.GetProperty("subject").GetString()!.StartsWith("Paperboy daily", StringComparison.Ordinal));
         var unsubscribe = LinkIn(first.GetProperty("text").GetString()!, "unsubscribe");
 
         // The next digest is composed, then the reader leaves before it is delivered.
