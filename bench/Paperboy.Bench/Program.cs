@@ -23,6 +23,8 @@ return args[0] switch
     "latency" => await Bench.LatencyAsync(args[1]),
     "similar" => await Bench.SimilarAsync(args[1]),
     "recommend" => await Bench.RecommendAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200),
+    "embed" => await Bench.EmbedAsync(args[1..]),
+    "tune" => await Bench.TuneAsync(args[1], args[2..]),
     _ => 2,
 };
 
@@ -140,16 +142,21 @@ static class Bench
             var options = new PaperboyOptions { DataDir = dir };
             var database = Database.FromOptions(options);
             await new Importer(database).ImportAsync([Path.Combine(shared, "ir", "cacm", "docs.jsonl")], "paperboy", TextWriter.Null);
-            foreach (var (name, settings) in new[]
+            using var embedder = new NeuralEmbedder();
+            foreach (var (name, settings, neural) in new[]
             {
-                ("fused (dense + more-like-this, linear λ=0.25)", new SearchSettings()),
-                ("dense neighbours only (LSA)", new SearchSettings { SimilarSource = 1 }),
-                ("more-like-this only (BM25, 25 terms)", new SearchSettings { SimilarSource = 2 }),
-                ("fused with RRF k=60", new SearchSettings { LinearFusion = false }),
+                ("MiniLM neighbours + more-like-this, λ=0.5", new SearchSettings(), true),
+                ("MiniLM neighbours + more-like-this, λ=0.3", new SearchSettings { SimilarNeuralWeight = 0.3f }, true),
+                ("MiniLM neighbours + more-like-this, λ=0.7", new SearchSettings { SimilarNeuralWeight = 0.7f }, true),
+                ("MiniLM neighbours only", new SearchSettings { SimilarSource = 1 }, true),
+                ("LSA neighbours + more-like-this, λ=0.25 (before)", new SearchSettings(), false),
+                ("LSA neighbours only", new SearchSettings { SimilarSource = 1 }, false),
+                ("more-like-this only (BM25, 25 terms)", new SearchSettings { SimilarSource = 2 }, false),
             })
             {
                 using var index = new SearchIndex(database, options, settings);
                 await index.RebuildAsync();
+                if (neural) await CachedEmbedding.FillAsync(database, embedder, index.Neural);
                 var search = new PaperSearch(index, database);
                 var qrels = links.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(id => id, _ => 1, StringComparer.Ordinal), StringComparer.Ordinal);
                 var evaluation = new Evaluation(qrels);
@@ -188,6 +195,99 @@ static class Bench
             Console.WriteLine($"{"method",-72} {"P@10",6} {"R@50",6} {"MRR",6} {"ms/member",9}");
             foreach (var m in Paperboy.Recommendations.RecommendationEval.Run(snapshot, simulated))
                 Console.WriteLine($"{m.Method,-72} {m.PrecisionAt10,6:0.000} {m.RecallAt50,6:0.000} {m.MeanReciprocalRank,6:0.000} {m.MillisecondsPerMember,9:0}");
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>
+    /// Embeds every paper of the files with the built-in model into the vector cache (what eval and
+    /// the other benchmarks then reuse) and reports the rate against the FLOP bound.
+    /// PAPERBOY_EMBED_TOKENS sets the truncation.
+    /// </summary>
+    public static async Task<int> EmbedAsync(string[] files)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "paperboy-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var database = Database.FromOptions(new PaperboyOptions { DataDir = dir });
+            await new Importer(database).ImportAsync(files, null, TextWriter.Null);
+            List<(string Title, string? Abstract)> papers;
+            await using (var c = await database.OpenAsync())
+                papers = (await Dapper.SqlMapper.QueryAsync<(string, string?)>(c, "SELECT title, abstract FROM papers ORDER BY id")).ToList();
+            using var embedder = NeuralEmbedder.FromEnvironment();
+            var cache = VectorCache.ForModel(embedder.Model, NeuralEmbedder.Dimensions);
+            var texts = papers.Select(p => NeuralEmbedder.PaperText(p.Title, p.Abstract)).Distinct(StringComparer.Ordinal)
+                .Where(t => cache.Get(NeuralEmbedder.TextHash(t)) is null).ToList();
+            Console.WriteLine($"{papers.Count} papers, {texts.Count} to embed with {embedder.Model}");
+            var clock = Stopwatch.StartNew();
+            long tokens = 0;
+            for (var i = 0; i < texts.Count; i += 256)
+            {
+                var chunk = texts.Skip(i).Take(256).ToList();
+                var vectors = embedder.Embed(chunk);
+                cache.Add(chunk.Select((t, k) => (NeuralEmbedder.TextHash(t), vectors[k])).ToList());
+                tokens += chunk.Sum(embedder.CountTokens);
+                var secs = clock.Elapsed.TotalSeconds;
+                Console.Error.Write($"\r{i + chunk.Count}/{texts.Count}: {(i + chunk.Count) / secs:0.0} docs/s, {tokens / secs:0} tokens/s   ");
+            }
+            var s = clock.Elapsed.TotalSeconds;
+            Console.Error.WriteLine();
+            // ~21.2 MFLOP per token in the six layers' matrix products (4·384² + 2·384·1536, ×2 per multiply-add, ×6).
+            if (texts.Count > 0)
+                Console.WriteLine($"embedded {texts.Count} in {s:0.0} s: {texts.Count / s:0.0} docs/s, {tokens / s:0} tokens/s, {tokens * 21.2e6 / s / 1e9:0.0} GFLOP/s in matrix products");
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>
+    /// Fusion settings against one collection (ir/NAME): the index and the model's vectors are built
+    /// once, then every setting ("neural=0.4,lsa=0.1 ...", as PAPERBOY_SEARCH_TUNE) is ranked and scored.
+    /// </summary>
+    public static async Task<int> TuneAsync(string collectionDir, string[] settingsList)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "paperboy-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new PaperboyOptions { DataDir = dir };
+            var database = Database.FromOptions(options);
+            await new Importer(database).ImportAsync([Path.Combine(collectionDir, "docs.jsonl")], "paperboy", TextWriter.Null);
+            using var index = new SearchIndex(database, options, new SearchSettings());
+            await index.RebuildAsync();
+            using var embedder = NeuralEmbedder.FromEnvironment();
+            await CachedEmbedding.FillAsync(database, embedder, index.Neural);
+            var evaluation = new Evaluation(Evaluation.ReadQrels(Path.Combine(collectionDir, "qrels.txt")));
+            var queries = Evaluation.ReadQueries(Path.Combine(collectionDir, "queries.tsv"))
+                .Select(q => (q.Id, Parsed: Paperboy.Search.ParsedQuery.Parse(q.Text))).ToList();
+            var vectors = queries.ToDictionary(q => q.Id, q => embedder.EmbedQuery(q.Parsed.FreeText));
+            using var snapshot = index.Acquire();
+            foreach (var line in settingsList.DefaultIfEmpty(""))
+            {
+                Environment.SetEnvironmentVariable("PAPERBOY_SEARCH_TUNE", line.Replace(' ', ','));
+                var settings = SearchSettings.FromEnvironment();
+                var ranking = new Ranking(settings);
+                foreach (var mode in new[] { SearchMode.Keyword, SearchMode.Semantic, SearchMode.Hybrid })
+                {
+                    var scores = new List<Evaluation.Scores>();
+                    foreach (var (id, parsed) in queries)
+                    {
+                        var ranked = ranking.Rank(snapshot, parsed, mode, SearchFilters.None, SearchSort.Relevance, 1000,
+                            line.Contains("nomodel", StringComparison.Ordinal) ? null : new SemanticQuery(index.Neural, vectors[id]));
+                        if (evaluation.Score(id, ranked.Select(r => r.Id).ToList()) is { } sc) scores.Add(sc);
+                    }
+                    var mean = Evaluation.Mean(scores);
+                    Console.WriteLine($"{Path.GetFileName(collectionDir.TrimEnd('/'))} {line,-40} {mode,-8} map={mean.Map:0.0000} ndcg@10={mean.Ndcg10:0.0000}");
+                }
+            }
             return 0;
         }
         finally

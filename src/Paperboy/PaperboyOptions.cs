@@ -8,6 +8,9 @@ public sealed class PaperboyOptions
     /// <summary>A connection string for a database server; null means the embedded database under <see cref="DataDir"/>.</summary>
     public string? DatabaseUrl { get; init; }
 
+    /// <summary>The built-in neural model embeds papers and queries (PAPERBOY_EMBEDDER=off: keyword + LSA only).</summary>
+    public bool BuiltInEmbedder { get; init; } = Search.NeuralEmbedder.Enabled;
+
     public static PaperboyOptions Resolve(string? dataFlag, string? databaseFlag) => new()
     {
         DataDir = Path.GetFullPath(FirstSet(dataFlag, Environment.GetEnvironmentVariable("PAPERBOY_DATA")) ?? "paperboy-data"),

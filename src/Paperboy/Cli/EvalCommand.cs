@@ -62,7 +62,11 @@ static class EvalCommand
             using var index = new SearchIndex(database, options, settings);
             if (progress is not null) index.Progress = (stage, papers) => progress(string.Create(CultureInfo.InvariantCulture, $"indexing, {stage}: {papers:N0} papers…"));
             await index.RebuildAsync(ct);
-            var search = new PaperSearch(index, database);
+            using var embedder = NeuralEmbedder.FromEnvironment();
+            if (mode != SearchMode.Keyword)
+                await CachedEmbedding.FillAsync(database, embedder, index.Neural,
+                    progress is null ? null : (done, total) => progress(string.Create(CultureInfo.InvariantCulture, $"embedding: {done:N0} of {total:N0} documents…")), ct);
+            var search = new PaperSearch(index, database, embedder: embedder);
             var perQuery = new List<Evaluation.Scores>();
             await using var runFile = runPath is null ? null : new StreamWriter(runPath);
             var tag = "paperboy-" + mode.ToString().ToLowerInvariant();

@@ -23,7 +23,9 @@ static class SearchCommands
             using var index = await OpenAsync(result, ct);
             // Vectors from an external model are used when a running server has computed them for every paper.
             using var external = new ExternalEmbeddings(EmbeddingEndpoint.FromEnvironment(), CliApp.Options(result));
-            var search = new PaperSearch(index, Database.FromOptions(CliApp.Options(result)), external.Configured ? external : null);
+            using var embedder = NeuralEmbedder.FromEnvironment();
+            var search = new PaperSearch(index, Database.FromOptions(CliApp.Options(result)), external.Configured ? external : null,
+                CliApp.Options(result).BuiltInEmbedder ? embedder : null);
             var found = await search.SearchAsync(new SearchRequest(result.GetValue(query) ?? "", searchMode, Limit: take), ct);
             Print(found.Hits, result.GetValue(json));
             return ExitCodes.Ok;
@@ -69,10 +71,62 @@ static class SearchCommands
             var count = await index.RebuildAsync(ct);
             progress.Clear();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reindexed {count} papers in {clock.Elapsed.TotalSeconds:0.0} s"));
-            return ExitCodes.Ok;
+            if (!options.BuiltInEmbedder) return ExitCodes.Ok;
+            return await EmbedAsync(database, progress, ct);
         });
         return command;
     }
+
+    /// <summary>
+    /// Gives every paper without a current vector its vector, with a progress line. Each batch is
+    /// committed, so Ctrl-C (or a kill) keeps what is done and the next run or a server goes on.
+    /// A server that is embedding already holds the lease: then this leaves the work to it.
+    /// </summary>
+    static async Task<int> EmbedAsync(Database database, TerminalProgress progress, CancellationToken ct)
+    {
+        var store = new PaperVectors(database);
+        using var embedder = NeuralEmbedder.FromEnvironment();
+        var embedding = new PaperEmbedding(store, embedder);
+        var owner = PaperVectors.Owner("reindex");
+        var (embedded, pending) = await store.CountsAsync(embedder.Model, ct);
+        if (pending == 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{embedded:N0} papers have their {embedder.Model} vector"));
+            return ExitCodes.Ok;
+        }
+        if (!await store.TryLeaseAsync(EmbeddingWorker.LeaseName, owner, EmbeddingWorker.LeaseLength, ct))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"a running server is embedding papers ({pending:N0} to go); search uses each vector as soon as it is stored"));
+            return ExitCodes.Ok;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long done = 0;
+        try
+        {
+            progress.Report(string.Create(CultureInfo.InvariantCulture, $"embedding papers with {embedder.Model}: 0 of {pending:N0}…"));
+            while (true)
+            {
+                var batch = await embedding.EmbedBatchAsync(ct);
+                if (batch == 0) break;
+                done += batch;
+                await store.TryLeaseAsync(EmbeddingWorker.LeaseName, owner, EmbeddingWorker.LeaseLength, ct);
+                var rate = done / Math.Max(0.001, clock.Elapsed.TotalSeconds);
+                var left = TimeSpan.FromSeconds(Math.Max(0, pending - done) / Math.Max(rate, 1e-9));
+                progress.Report(string.Create(CultureInfo.InvariantCulture,
+                    $"embedding papers: {TerminalProgress.Bar((double)done / pending)} {Math.Min(done, pending):N0} of {pending:N0}, {rate:0.0}/s, {Duration(left)} left"));
+            }
+        }
+        finally
+        {
+            await store.ReleaseLeaseAsync(EmbeddingWorker.LeaseName, owner);
+        }
+        progress.Clear();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embedded {done:N0} papers in {clock.Elapsed.TotalSeconds:0.0} s"));
+        return ExitCodes.Ok;
+    }
+
+    static string Duration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes:00} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min" : $"{t.Seconds} s";
 
     static async Task<SearchIndex> OpenAsync(ParseResult result, CancellationToken ct)
     {

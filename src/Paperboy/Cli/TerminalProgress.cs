@@ -25,6 +25,13 @@ sealed class TerminalProgress
         Console.Write($"\r{text}\u001b[K");
     }
 
+    /// <summary>A 20-cell bar for a fraction from 0 to 1: [#########...........].</summary>
+    public static string Bar(double fraction)
+    {
+        var full = (int)Math.Round(Math.Clamp(fraction, 0, 1) * 20);
+        return "[" + new string('#', full) + new string('.', 20 - full) + "]";
+    }
+
     /// <summary>Erases the line so the summary starts on a clean one.</summary>
     public void Clear()
     {

@@ -99,7 +99,8 @@ public static class ModerationApi
         if (!user.IsAdmin || user.Blocked) return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admins only");
         http.Response.Headers.CacheControl = "no-store";
         var log = await mod.AuditLogAsync(200, http.RequestAborted);
-        return AccountPages.Page<AdminPage>(http, new { Log = log, Message = message, Error = error }, status);
+        var embedding = http.RequestServices.GetRequiredService<PaperboyOptions>().BuiltInEmbedder ? await http.RequestServices.GetRequiredService<Search.PaperEmbedding>().StatusAsync(http.RequestAborted) : null;
+        return AccountPages.Page<AdminPage>(http, new { Log = log, Message = message, Error = error, Embedding = embedding }, status);
     }
 
     static async Task<IResult> AdminFormAsync(HttpContext http, ModerationStore mod, MemberStore members,

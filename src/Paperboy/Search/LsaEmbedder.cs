@@ -41,6 +41,12 @@ public sealed class LsaEmbedder
         TrainedOn = trainedOn;
     }
 
+    /// <summary>No model: every vector is empty (while a first index is still being read).</summary>
+    public static LsaEmbedder Empty { get; } = new(new Dictionary<string, int>(), [], [], 0, 0);
+
+    /// <summary>The same model, remembered as trained for a corpus of this size (it may have seen a sample of it).</summary>
+    public LsaEmbedder ForCorpus(int papers) => new(_vocab, _globalWeight, _projection, Dimensions, papers);
+
     /// <summary>Embeds analysed terms; a zero vector when none of them is known.</summary>
     public float[] Embed(IEnumerable<string> terms)
     {

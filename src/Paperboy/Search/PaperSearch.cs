@@ -23,28 +23,53 @@ public sealed record SearchHit(Paper Paper, double Score, IReadOnlyList<TextSegm
 /// A page of results. <see cref="ExactId"/> is set when the query was an arXiv id or URL of a paper
 /// we have, so a page can go straight to it. <see cref="Total"/> counts the ranked candidates (capped by depth).
 /// </summary>
-public sealed record SearchResults(IReadOnlyList<SearchHit> Hits, int Total, string? ExactId, ParsedQuery Query);
+public sealed record SearchResults(IReadOnlyList<SearchHit> Hits, int Total, string? ExactId, ParsedQuery Query)
+{
+    /// <summary>
+    /// How far meaning took part: "hybrid" (words and the model), "keyword-only" (no model
+    /// vectors yet, or keyword mode), with <see cref="SemanticCoverage"/> the share of papers that have a vector.
+    /// </summary>
+    public string Ranking { get; init; } = "keyword-only";
+    public double SemanticCoverage { get; init; }
+}
 
 /// <summary>
 /// The search service pages, the JSON API and the command line call: parse, rank over a snapshot
 /// of the index, fetch the papers, mark the matches.
 /// </summary>
-public sealed class PaperSearch(SearchIndex index, Database database, ExternalEmbeddings? external = null)
+public sealed class PaperSearch(SearchIndex index, Database database, ExternalEmbeddings? external = null, NeuralEmbedder? embedder = null)
 {
     public const int MaxLimit = 1000;
     readonly Ranking _ranking = new(index.Settings);
     readonly PaperStore _papers = new(database);
-    readonly ConditionalWeakTable<Lucene.Net.Index.DirectoryReader, ConcurrentDictionary<(string, int), List<RankedPaper>>> _similarCache = new();
+    readonly ConditionalWeakTable<Lucene.Net.Index.DirectoryReader, ConcurrentDictionary<(string, int, bool), List<RankedPaper>>> _similarCache = new();
 
     public SearchIndex Index => index;
 
     /// <summary>Ranked ids and scores only, with no database reads: what eval and benchmarks measure.</summary>
     public List<RankedPaper> Rank(string query, SearchMode mode, int limit, SearchFilters? filters = null, SearchSort sort = SearchSort.Relevance)
     {
-        using var snapshot = index.Acquire();
         var parsed = ParsedQuery.Parse(query);
+        var semantic = mode == SearchMode.Keyword ? null : BuiltInQuery(parsed);
+        using var snapshot = index.Acquire();
         var depth = Math.Max(100, limit);
-        return _ranking.Rank(snapshot, parsed, mode, filters ?? SearchFilters.None, sort, depth).Take(limit).ToList();
+        return _ranking.Rank(snapshot, parsed, mode, filters ?? SearchFilters.None, sort, depth, semantic).Take(limit).ToList();
+    }
+
+    readonly ConcurrentDictionary<string, float[]> _queryVectors = new(StringComparer.Ordinal);
+
+    /// <summary>The query in the built-in model's space, when papers have vectors to compare it with.</summary>
+    SemanticQuery? BuiltInQuery(ParsedQuery parsed)
+    {
+        if (embedder is null || index.Neural.Count == 0 || parsed.FreeText.Length == 0) return null;
+        // A page of results, the next page and the feed of one search embed the query once.
+        if (!_queryVectors.TryGetValue(parsed.FreeText, out var vector))
+        {
+            vector = embedder.EmbedQuery(parsed.FreeText);
+            if (_queryVectors.Count >= 2000) _queryVectors.Clear();
+            _queryVectors[parsed.FreeText] = vector;
+        }
+        return new SemanticQuery(index.Neural, vector);
     }
 
     public async Task<SearchResults> SearchAsync(SearchRequest request, CancellationToken ct = default)
@@ -56,11 +81,15 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
         // Embedded before taking the snapshot: a slow endpoint must not hold an index reader open.
         var queryVector = external is not null && request.Mode != SearchMode.Keyword && parsed.FreeText.Length > 0
             ? await external.EmbedQueryAsync(parsed.FreeText, ct) : null;
+        var builtIn = request.Mode == SearchMode.Keyword ? null : BuiltInQuery(parsed);
+        SemanticQuery? semantic;
+        double coverage;
         using (var snapshot = index.Acquire())
         {
             var depth = Math.Max(100, Math.Min(offset + limit, 10_000));
-            var dense = queryVector is not null && external!.VectorsFor(snapshot) is { } vectors ? new ExternalDense(vectors, queryVector) : null;
-            ranked = parsed.IsEmpty ? [] : _ranking.Rank(snapshot, parsed, request.Mode, request.Filters ?? SearchFilters.None, request.Sort, depth, dense);
+            semantic = queryVector is not null && external!.VectorsFor(snapshot) is { } vectors ? new SemanticQuery(new DenseSpace(vectors), queryVector) : builtIn;
+            coverage = snapshot.Dense.Count == 0 ? 0 : Math.Min(1.0, (double)index.Neural.Count / snapshot.Dense.Count);
+            ranked = parsed.IsEmpty ? [] : _ranking.Rank(snapshot, parsed, request.Mode, request.Filters ?? SearchFilters.None, request.Sort, depth, semantic);
         }
         var page = ranked.Skip(offset).Take(limit).ToList();
         var papers = await LoadAsync(page.Select(r => r.Id).ToList(), ct);
@@ -75,7 +104,11 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
                 : new SearchHit(paper, r.Score, null, null));
         }
         var exact = parsed.ArxivId is not null && hits.Count > 0 ? hits[0].Paper.Id : null;
-        return new SearchResults(hits, ranked.Count, exact, parsed);
+        return new SearchResults(hits, ranked.Count, exact, parsed)
+        {
+            Ranking = request.Mode == SearchMode.Keyword ? "keyword" : semantic is not null ? request.Mode.ToString().ToLowerInvariant() : "keyword-only",
+            SemanticCoverage = semantic?.Space is DenseSpace ? 1 : coverage,
+        };
     }
 
     /// <summary>Papers most like the given one, best first; empty when the paper is unknown.</summary>
@@ -88,13 +121,15 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
             if (!snapshot.Dense.Rows.ContainsKey(key)) return null;
             // Neighbours cost ~30 ms (a 25-term query plus a scan of every vector) and only change
             // when the index does, so they are kept per index reader: every paper page shows them.
-            var cache = _similarCache.GetValue(snapshot.Reader, _ => new ConcurrentDictionary<(string, int), List<RankedPaper>>());
+            var cache = _similarCache.GetValue(snapshot.Reader, _ => new ConcurrentDictionary<(string, int, bool), List<RankedPaper>>());
             var limitKey = Math.Clamp(limit, 1, MaxLimit);
-            if (!cache.TryGetValue((key, limitKey), out ranked!))
+            // Keyed by whether the paper has its model vector yet too: the reader does not change when it arrives.
+            var cacheKey = (key, limitKey, index.Neural.Contains(key));
+            if (!cache.TryGetValue(cacheKey, out ranked!))
             {
-                ranked = _ranking.Similar(snapshot, key, limitKey);
+                ranked = _ranking.Similar(snapshot, key, limitKey, index.Neural);
                 if (cache.Count >= 20_000) cache.Clear();
-                cache[(key, limitKey)] = ranked;
+                cache[cacheKey] = ranked;
             }
         }
         var papers = await LoadAsync(ranked.Select(r => r.Id).ToList(), ct);
@@ -105,7 +140,7 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
     public List<RankedPaper> RankSimilar(string id, int limit)
     {
         using var snapshot = index.Acquire();
-        return _ranking.Similar(snapshot, ArxivId.Normalize(id), limit);
+        return _ranking.Similar(snapshot, ArxivId.Normalize(id), limit, index.Neural);
     }
 
     Task<Dictionary<string, Paper>> LoadAsync(IReadOnlyList<string> ids, CancellationToken ct) => _papers.VisibleByIdAsync(ids, ct);

@@ -16,8 +16,25 @@ public sealed record SearchFilters(DateOnly? From = null, DateOnly? To = null, s
 
 public readonly record struct RankedPaper(string Id, double Score);
 
-/// <summary>An external model's paper vectors and the query embedded by the same model.</summary>
-public sealed record ExternalDense(DenseIndex Vectors, float[] Query);
+/// <summary>A model's paper vectors, looked up by paper id.</summary>
+public interface IVectorSpace
+{
+    int Dimensions { get; }
+    float[]? VectorOf(string id);
+    List<(string Id, float Score)> Nearest(ReadOnlySpan<float> query, int take, Func<string, bool>? allow);
+}
+
+/// <summary>A model's paper vectors and the query embedded by the same model (the built-in one, or an external endpoint's).</summary>
+public sealed record SemanticQuery(IVectorSpace Space, float[] Query);
+
+/// <summary>An external model's vectors (a <see cref="DenseIndex"/> of its own) as a vector space.</summary>
+public sealed class DenseSpace(DenseIndex dense) : IVectorSpace
+{
+    public int Dimensions => dense.Dimensions;
+    public float[]? VectorOf(string id) => dense.Rows.TryGetValue(id, out var row) ? dense.Vector(row).ToArray() : null;
+    public List<(string Id, float Score)> Nearest(ReadOnlySpan<float> query, int take, Func<string, bool>? allow) =>
+        dense.Nearest(query, take, allow is null ? null : r => allow(dense.Ids[r])).Select(h => (dense.Ids[h.Row], h.Score)).ToList();
+}
 
 /// <summary>
 /// The ranking itself, over one snapshot: BM25 keyword queries built from analysed terms,
@@ -29,7 +46,7 @@ public sealed class Ranking(SearchSettings settings)
     /// Ranked ids for a parsed query. <paramref name="depth"/> is how many candidates each list
     /// contributes before fusion and sorting (the caller's offset + limit, at least 100).
     /// </summary>
-    public List<RankedPaper> Rank(Snapshot s, ParsedQuery q, SearchMode mode, SearchFilters filters, SearchSort sort, int depth, ExternalDense? external = null)
+    public List<RankedPaper> Rank(Snapshot s, ParsedQuery q, SearchMode mode, SearchFilters filters, SearchSort sort, int depth, SemanticQuery? semantic = null)
     {
         if (q.ArxivId is { } arxiv)
         {
@@ -53,8 +70,8 @@ public sealed class Ranking(SearchSettings settings)
             ranked = mode switch
             {
                 SearchMode.Keyword => Keyword(s, q, constraint, depth),
-                SearchMode.Semantic => DenseList(s, q, external, allowed, null, depth),
-                _ => Hybrid(s, q, constraint, allowed, depth, external),
+                SearchMode.Semantic => semantic is not null ? SemanticList(s, semantic, allowed, null, depth) : LsaList(s, q, allowed, null, depth),
+                _ => Hybrid(s, q, constraint, allowed, depth, semantic),
             };
         }
         if (hasText && sort != SearchSort.Relevance && mode != SearchMode.Keyword)
@@ -75,7 +92,7 @@ public sealed class Ranking(SearchSettings settings)
         return ordered.Select(x => new RankedPaper(s.Dense.Ids[x.Row], x.Score)).ToList();
     }
 
-    List<(int Row, double Score)> Hybrid(Snapshot s, ParsedQuery q, Query? constraint, bool[]? allowed, int depth, ExternalDense? external)
+    List<(int Row, double Score)> Hybrid(Snapshot s, ParsedQuery q, Query? constraint, bool[]? allowed, int depth, SemanticQuery? semantic)
     {
         var keyword = Keyword(s, q, constraint, depth);
         if (settings.Rm3 && keyword.Count > 0)
@@ -83,58 +100,90 @@ public sealed class Ranking(SearchSettings settings)
             var expanded = Rm3(s, q, keyword);
             if (expanded is not null) keyword = Search(s, expanded, constraint, depth);
         }
-        return Fuse(keyword, DenseList(s, q, external, allowed, keyword, depth), depth);
+        var lists = new List<(List<(int Row, double Score)> List, double Weight)>();
+        if (semantic is not null)
+        {
+            lists.Add((SemanticList(s, semantic, allowed, keyword, depth), settings.NeuralWeight));
+            if (settings.LsaWeight > 0 && s.Dense.Dimensions > 0) lists.Add((LsaList(s, q, allowed, keyword, depth), settings.LsaWeight));
+        }
+        else if (s.Dense.Dimensions > 0)
+        {
+            // No model vectors (yet): the corpus-trained LSA space is the semantic side.
+            lists.Add((LsaList(s, q, allowed, keyword, depth), settings.LinearDenseWeight));
+        }
+        return Fuse(keyword, lists, depth);
     }
 
     /// <summary>
-    /// The dense list, from the external model when it covers the index, else the built-in one.
-    /// With keyword hits to learn from, the query vector first moves towards their mean
+    /// The LSA list. With keyword hits to learn from, the query vector first moves towards their mean
     /// (Rocchio: q' = q + β · mean(top hits), renormalised).
     /// </summary>
-    List<(int Row, double Score)> DenseList(Snapshot s, ParsedQuery q, ExternalDense? external, bool[]? allowed,
-        List<(int Row, double Score)>? feedback, int depth)
+    List<(int Row, double Score)> LsaList(Snapshot s, ParsedQuery q, bool[]? allowed, List<(int Row, double Score)>? feedback, int depth)
     {
-        var space = external?.Vectors ?? s.Dense;
-        if (space.Dimensions == 0) return [];
-        var vector = external is null ? s.Lsa.Embed(TextAnalysis.Terms(q.FreeText)) : (float[])external.Query.Clone();
-        if (vector.Length != space.Dimensions) return [];
+        if (s.Dense.Dimensions == 0) return [];
+        var vector = s.Lsa.Embed(TextAnalysis.Terms(q.FreeText));
+        if (vector.Length != s.Dense.Dimensions) return [];
         if (feedback is { Count: > 0 } && settings.DenseFeedbackWeight > 0)
         {
-            var rows = feedback.Take(settings.DenseFeedbackDocs)
-                .Select(f => external is null ? f.Row : space.Rows.GetValueOrDefault(s.Dense.Ids[f.Row], -1)).Where(r => r >= 0).ToList();
-            if (rows.Count > 0)
+            var rows = feedback.Take(settings.DenseFeedbackDocs).Select(f => f.Row).ToList();
+            var centroid = new float[s.Dense.Dimensions];
+            foreach (var r in rows) VectorMath.AddScaled(centroid, s.Dense.Vector(r), 1f / rows.Count);
+            VectorMath.AddScaled(vector, centroid, settings.DenseFeedbackWeight);
+            VectorMath.Normalize(vector);
+        }
+        return Dense(s, vector, allowed, depth);
+    }
+
+    /// <summary>
+    /// The model's list (built-in neural model or external endpoint), mapped to the snapshot's rows
+    /// by id: a paper the snapshot does not have (hidden, not yet indexed) is skipped. Rocchio
+    /// feedback from the top keyword hits as for LSA, with its own weight.
+    /// </summary>
+    List<(int Row, double Score)> SemanticList(Snapshot s, SemanticQuery semantic, bool[]? allowed, List<(int Row, double Score)>? feedback, int depth)
+    {
+        var space = semantic.Space;
+        var vector = (float[])semantic.Query.Clone();
+        if (vector.Length != space.Dimensions) return [];
+        if (feedback is { Count: > 0 } && settings.NeuralFeedbackWeight > 0)
+        {
+            var vectors = feedback.Take(settings.NeuralFeedbackDocs).Select(f => space.VectorOf(s.Dense.Ids[f.Row])).OfType<float[]>().ToList();
+            if (vectors.Count > 0)
             {
                 var centroid = new float[space.Dimensions];
-                foreach (var r in rows) VectorMath.AddScaled(centroid, space.Vector(r), 1f / rows.Count);
-                VectorMath.AddScaled(vector, centroid, settings.DenseFeedbackWeight);
+                foreach (var v in vectors) VectorMath.AddScaled(centroid, v, 1f / vectors.Count);
+                VectorMath.AddScaled(vector, centroid, settings.NeuralFeedbackWeight);
                 VectorMath.Normalize(vector);
             }
         }
-        if (external is null) return Dense(s, vector, allowed, depth);
-        // External rows are mapped to index rows by id; a paper the index no longer has is skipped.
-        var hits = space.Nearest(vector, depth, r => s.Dense.Rows.TryGetValue(space.Ids[r], out var row) && (allowed is null || allowed[row]));
-        return hits.Select(h => (s.Dense.Rows[space.Ids[h.Row]], (double)h.Score)).ToList();
+        var hits = space.Nearest(vector, depth, id => s.Dense.Rows.TryGetValue(id, out var row) && (allowed is null || allowed[row]));
+        var result = new List<(int Row, double Score)>(hits.Count);
+        foreach (var (id, score) in hits)
+            if (s.Dense.Rows.TryGetValue(id, out var row)) result.Add((row, score));
+        return result;
     }
 
     /// <summary>
-    /// Weighted reciprocal rank fusion: score(d) = Σ_lists w / (k + rank). Rank-based, so BM25's
-    /// unbounded scores and cosine's [0,1] need no calibration against each other.
+    /// CombSUM of min–max normalised scores: (1 − Σw)·keyword + Σ wᵢ·listᵢ. Keeps how far apart the
+    /// hits are, which ranks discard. <see cref="SearchSettings.LinearFusion"/> off: weighted
+    /// reciprocal rank fusion instead, Σ w / (k + rank).
     /// </summary>
-    List<(int Row, double Score)> Fuse(List<(int Row, double Score)> keyword, List<(int Row, double Score)> dense, int depth)
+    List<(int Row, double Score)> Fuse(List<(int Row, double Score)> keyword, List<(List<(int Row, double Score)> List, double Weight)> others, int depth)
     {
+        var combined = new Dictionary<int, double>();
         if (settings.LinearFusion)
         {
-            // CombSUM of min–max normalised scores: keeps how far apart the hits are, which ranks discard.
-            var combined = new Dictionary<int, double>();
-            foreach (var (row, score) in Normalize(keyword)) combined[row] = (1 - settings.LinearDenseWeight) * score;
-            foreach (var (row, score) in Normalize(dense)) combined[row] = combined.GetValueOrDefault(row) + settings.LinearDenseWeight * score;
-            return combined.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(depth).Select(kv => (kv.Key, kv.Value)).ToList();
+            var keywordWeight = 1 - others.Sum(o => o.Weight);
+            foreach (var (row, score) in Normalize(keyword)) combined[row] = keywordWeight * score;
+            foreach (var (list, weight) in others)
+                foreach (var (row, score) in Normalize(list)) combined[row] = combined.GetValueOrDefault(row) + weight * score;
         }
-        var fused = new Dictionary<int, double>();
-        for (var i = 0; i < keyword.Count; i++) fused[keyword[i].Row] = 1.0 / (settings.RrfK + i + 1);
-        for (var i = 0; i < dense.Count; i++)
-            fused[dense[i].Row] = fused.GetValueOrDefault(dense[i].Row) + settings.DenseWeight / (settings.RrfK + i + 1);
-        return fused.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(depth).Select(kv => (kv.Key, kv.Value)).ToList();
+        else
+        {
+            for (var i = 0; i < keyword.Count; i++) combined[keyword[i].Row] = 1.0 / (settings.RrfK + i + 1);
+            foreach (var (list, weight) in others)
+                for (var i = 0; i < list.Count; i++) combined[list[i].Row] = combined.GetValueOrDefault(list[i].Row) + weight * settings.DenseWeight / (settings.RrfK + i + 1);
+        }
+        return combined.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(depth).Select(kv => (kv.Key, kv.Value)).ToList();
     }
 
     static IEnumerable<(int Row, double Score)> Normalize(List<(int Row, double Score)> list)
@@ -253,10 +302,14 @@ public sealed class Ranking(SearchSettings settings)
     /// Papers like this one: its dense neighbours fused (RRF) with a more-like-this keyword query
     /// made of its most distinctive terms (tf · ln(N/df), top <see cref="SearchSettings.SimilarTerms"/>).
     /// </summary>
-    public List<RankedPaper> Similar(Snapshot s, string id, int depth)
+    public List<RankedPaper> Similar(Snapshot s, string id, int depth, IVectorSpace? space = null)
     {
         if (!s.Dense.Rows.TryGetValue(id, out var row)) return [];
-        var dense = s.Dense.Dimensions == 0 ? [] : Dense(s, s.Dense.Vector(row).ToArray(), null, depth + 1);
+        // The model's neighbours when the paper has its vector, else LSA's.
+        var own = space?.VectorOf(id);
+        var dense = own is not null ? SemanticList(s, new SemanticQuery(space!, own), null, null, depth + 1)
+            : s.Dense.Dimensions == 0 ? [] : Dense(s, s.Dense.Vector(row).ToArray(), null, depth + 1);
+        var denseWeight = own is not null ? settings.SimilarNeuralWeight : settings.LinearDenseWeight;
         var keyword = new List<(int Row, double Score)>();
         var doc = Array.IndexOf(s.DocToRow, row);
         if (doc >= 0 && s.Reader.GetTermVector(doc, Documents.Text) is { } terms)
@@ -281,7 +334,7 @@ public sealed class Ranking(SearchSettings settings)
         dense.RemoveAll(x => x.Row == row);
         if (settings.SimilarSource == 1) keyword.Clear();
         if (settings.SimilarSource == 2) dense.Clear();
-        return Fuse(keyword, dense, depth).Select(x => new RankedPaper(s.Dense.Ids[x.Row], x.Score)).ToList();
+        return Fuse(keyword, [(dense, denseWeight)], depth).Select(x => new RankedPaper(s.Dense.Ids[x.Row], x.Score)).ToList();
     }
 
     static Query? Constraint(ParsedQuery q, SearchFilters f)

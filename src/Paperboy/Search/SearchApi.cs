@@ -25,11 +25,14 @@ public static class SearchApi
 
     static async Task<Results<Ok<List<HfDailyItem>>, ProblemHttpResult>> SearchAsync(
         string? q, string? limit, string? mode, string? sort, string? p, string? from, string? to, string? category, string? author,
-        PaperSearch search, CancellationToken ct)
+        PaperSearch search, HttpResponse response, CancellationToken ct)
     {
         if (!TryBind(q, limit, mode, sort, p, from, to, category, author, DefaultLimit, out var request, out var error)) return Problem(error);
         if (!await search.Index.WaitReadyAsync(TimeSpan.FromSeconds(30), ct)) return Unavailable();
         var results = await search.SearchAsync(request, ct);
+        // The body keeps Hugging Face's shape (a bare list); how it was ranked travels in headers.
+        response.Headers["X-Paperboy-Ranking"] = search.Index.Building is null ? results.Ranking : "keyword-only";
+        response.Headers["X-Paperboy-Semantic-Coverage"] = results.SemanticCoverage.ToString("0.###", CultureInfo.InvariantCulture);
         return TypedResults.Ok(results.Hits.Select(h => h.Paper.AsHfSearchItem()).ToList());
     }
 

@@ -55,13 +55,23 @@ public sealed class SearchIndex : IDisposable
         _database = database;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Root = Path.Combine(options.DataDir, "search");
+        NeuralModel = options.BuiltInEmbedder ? NeuralEmbedder.ConfiguredModelName : null;
         Settings = settings ?? SearchSettings.FromEnvironment();
     }
 
     public Similarity Similarity => new BM25Similarity(Settings.K1, Settings.B);
 
-    /// <summary>Opens the current generation, or builds one if it is missing or unreadable; then catches up with the database.</summary>
+    /// <summary>
+    /// Opens the current generation, or builds one if it is missing or unreadable; then catches up with
+    /// the database: papers, and the model vectors stored since the last call.
+    /// </summary>
     public async Task EnsureReadyAsync(CancellationToken ct = default)
+    {
+        await OpenOrBuildAsync(ct);
+        if (NeuralModel is not null) await FollowVectorsAsync(new PaperVectors(_database), NeuralModel, ct);
+    }
+
+    async Task OpenOrBuildAsync(CancellationToken ct)
     {
         if (_generation is not null && ReadCurrentName() == _generation.Name) { await CatchUpAsync(ct); return; }
         await _writeLock.WaitAsync(ct);
@@ -99,6 +109,42 @@ public sealed class SearchIndex : IDisposable
 
     public int Count => _generation?.Current.Dense.Count ?? 0;
 
+    /// <summary>The built-in model's vectors, following <c>paper_vectors</c> (<see cref="FollowVectorsAsync"/>).</summary>
+    public NeuralIndex Neural { get; } = new(NeuralEmbedder.Dimensions);
+
+    /// <summary>
+    /// Reads the vectors stored since the last call (all of them the first time) into <see cref="Neural"/>.
+    /// Looks <see cref="Settle"/> behind the newest as the paper poll does: a batch stamped before
+    /// another commits later. Returns how many were read.
+    /// </summary>
+    public async Task<int> FollowVectorsAsync(PaperVectors store, string model, CancellationToken ct = default)
+    {
+        await _followLock.WaitAsync(ct);
+        try { return await FollowLockedAsync(store, model, ct); }
+        finally { _followLock.Release(); }
+    }
+
+    readonly SemaphoreSlim _followLock = new(1, 1);
+
+    /// <summary>The built-in model whose stored vectors <see cref="EnsureReadyAsync"/> follows; null: none (PAPERBOY_EMBEDDER=off).</summary>
+    public string? NeuralModel { get; init; }
+
+    async Task<int> FollowLockedAsync(PaperVectors store, string model, CancellationToken ct)
+    {
+        var settled = Clock.Timestamp(DateTimeOffset.UtcNow - Settle);
+        var from = string.CompareOrdinal(Neural.Watermark, settled) < 0 ? Neural.Watermark : settled;
+        var read = 0;
+        var newest = Neural.Watermark;
+        await foreach (var (id, vector, at) in store.SinceAsync(model, from, ct))
+        {
+            Neural.Set(id, vector);
+            if (string.CompareOrdinal(at, newest) > 0) newest = at;
+            read++;
+        }
+        Neural.Watermark = newest;
+        return read;
+    }
+
     /// <summary>
     /// Never takes the index writer of an existing generation: for a command that runs beside a server
     /// (<c>paperboy digest send</c>), which keeps the index current. Two writers on one index corrupt it.
@@ -107,6 +153,12 @@ public sealed class SearchIndex : IDisposable
 
     /// <summary>The latest <c>papers.updated_at</c> the open generation has applied; null before it is open.</summary>
     public string? Watermark => _generation?.Watermark;
+
+    /// <summary>While nothing is open yet, a first build publishes what it has read this often, so keyword search answers at once.</summary>
+    const int PublishEvery = 10_000;
+
+    /// <summary>Papers read so far by a first build (no index to serve yet), and how many there are; null when not building.</summary>
+    public (int Read, int Total)? Building { get; private set; }
 
     async Task<int> RebuildLockedAsync(CancellationToken ct)
     {
@@ -125,50 +177,96 @@ public sealed class SearchIndex : IDisposable
         });
         var ids = new List<string>();
         var facts = new List<PaperFacts>();
-        var docs = new List<IReadOnlyList<string>>();
+        // LSA learns from a uniform sample (reservoir sampling, fixed seed): the whole corpus's tokens
+        // would not fit at a million papers (8 GB), and a sample of 50k gives the same space.
+        var sample = new List<IReadOnlyList<string>>();
+        var random = new Random(17);
         var intern = new Dictionary<string, string>(StringComparer.Ordinal);
         var watermark = "";
         // Rows within the settle window are remembered as applied, so the first poll does not redo them.
         var settled = Clock.Timestamp(DateTimeOffset.UtcNow - Settle);
         var recent = new List<(string Id, string UpdatedAt)>();
+        // Nothing to serve yet (first start): publish the papers read so far as they come.
+        Generation? building = null;
+        var total = 0;
         await using (var c = await _database.OpenAsync(ct))
         {
+            total = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM papers WHERE hidden = FALSE", cancellationToken: ct));
+            if (_generation is null) Building = (0, total);
             foreach (var p in c.Query<Paper>(SelectPapers + " WHERE hidden = FALSE", buffered: false))
             {
                 ct.ThrowIfCancellationRequested();
                 writer.AddDocument(Documents.Of(p));
                 ids.Add(p.Id);
                 facts.Add(new PaperFacts(PaperFacts.DayNumber(p.Published), p.Upvotes));
-                // Interned: 48k abstracts hold ~7M tokens but only ~100k distinct words.
-                var terms = Documents.EmbeddingTerms(p);
-                for (var i = 0; i < terms.Count; i++)
+                var slot = sample.Count < Settings.LsaSample ? sample.Count : random.Next(ids.Count);
+                if (slot < Settings.LsaSample)
                 {
-                    if (intern.TryGetValue(terms[i], out var same)) terms[i] = same;
-                    else intern[terms[i]] = terms[i];
+                    // Interned: 48k abstracts hold ~7M tokens but only ~100k distinct words.
+                    var terms = Documents.EmbeddingTerms(p);
+                    for (var i = 0; i < terms.Count; i++)
+                    {
+                        if (intern.TryGetValue(terms[i], out var same)) terms[i] = same;
+                        else intern[terms[i]] = terms[i];
+                    }
+                    if (slot == sample.Count) sample.Add(terms);
+                    else sample[slot] = terms;
                 }
-                docs.Add(terms);
                 if (string.CompareOrdinal(p.UpdatedAt, watermark) > 0) watermark = p.UpdatedAt;
                 if (string.CompareOrdinal(p.UpdatedAt, settled) >= 0) recent.Add((p.Id, p.UpdatedAt));
                 if (ids.Count % 1000 == 0) Progress?.Invoke("reading papers", ids.Count);
+                if (Building is not null && ids.Count % PublishEvery == 0)
+                {
+                    var partial = new DenseIndex(0, ids.ToArray(), facts.ToArray(), []);
+                    if (building is null) { building = new Generation(name, dir, luceneDir, writer, LsaEmbedder.Empty, partial, Similarity); Swap(building); }
+                    else building.Refresh(partial);
+                    Building = (ids.Count, total);
+                }
             }
         }
         Progress?.Invoke("training the embedder", ids.Count);
         var analysed = clock.Elapsed;
-        var lsa = LsaEmbedder.Train(docs, Settings.Dimensions);
+        var lsa = LsaEmbedder.Train(sample, Settings.Dimensions).ForCorpus(ids.Count);
+        sample.Clear();
         var trained = clock.Elapsed;
-        Progress?.Invoke("embedding papers", ids.Count);
-        var vectors = new float[docs.Count * lsa.Dimensions];
-        Parallel.For(0, docs.Count, d => lsa.Embed(docs[d]).CopyTo(vectors.AsSpan(d * lsa.Dimensions, lsa.Dimensions)));
+        var vectors = new float[(long)ids.Count * lsa.Dimensions];
+        if (lsa.Dimensions > 0)
+        {
+            // A second pass folds every paper into the space, a chunk at a time.
+            var rows = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);
+            for (var i = 0; i < ids.Count; i++) rows[ids[i]] = i;
+            var chunk = new List<(int Row, Paper Paper)>(4096);
+            var done = 0;
+            void Flush()
+            {
+                Parallel.ForEach(chunk, x => lsa.Embed(Documents.EmbeddingTerms(x.Paper)).CopyTo(vectors.AsSpan(x.Row * lsa.Dimensions, lsa.Dimensions)));
+                done += chunk.Count;
+                chunk.Clear();
+                Progress?.Invoke("embedding papers", done);
+            }
+            await using var c = await _database.OpenAsync(ct);
+            foreach (var p in c.Query<Paper>("SELECT id, title, abstract FROM papers WHERE hidden = FALSE", buffered: false))
+            {
+                ct.ThrowIfCancellationRequested();
+                if (!rows.TryGetValue(p.Id, out var row)) continue; // arrived since the first pass: the next poll adds it
+                chunk.Add((row, p));
+                if (chunk.Count == chunk.Capacity) Flush();
+            }
+            Flush();
+        }
         var dense = new DenseIndex(lsa.Dimensions, ids.ToArray(), facts.ToArray(), vectors);
         writer.SetCommitData(new Dictionary<string, string> { [WatermarkKey] = watermark });
         writer.Commit();
         SaveDense(dir, lsa, dense, watermark);
-        var generation = new Generation(name, dir, luceneDir, writer, lsa, dense, Similarity);
+        var generation = building ?? new Generation(name, dir, luceneDir, writer, lsa, dense, Similarity);
+        generation.Lsa = lsa;
         generation.Watermark = watermark;
         foreach (var (id, at) in recent) generation.Applied[id] = at;
         var previous = ReadCurrentName();
         WriteCurrentName(name);
-        Swap(generation);
+        if (building is null) Swap(generation);
+        else generation.Refresh(dense);
+        Building = null;
         // The previous generation stays until the next rebuild: a server may still have it open.
         DeleteOldGenerations(name, previous);
         _logger.LogInformation("Search index rebuilt: {Count} papers in {Seconds:0.0} s (analysis {A:0.0} s, embedder {E:0.0} s)",
@@ -391,7 +489,7 @@ public sealed class SearchIndex : IDisposable
         public string Dir { get; }
         public LuceneDirectory LuceneDir { get; }
         public IndexWriter? Writer { get; }
-        public LsaEmbedder Lsa { get; }
+        public LsaEmbedder Lsa { get; set; }
         public string Watermark { get; set; } = "";
         /// <summary>Ids applied within the settle window, with the timestamp applied, so an idle poll rewrites nothing.</summary>
         public Dictionary<string, string> Applied { get; } = new(StringComparer.Ordinal);

@@ -60,11 +60,24 @@ public static class SearchPages
             State = results.Hits.Count == 0 ? SearchState.NoResults : SearchState.Results,
             Hits = results.Hits.Take(PageSize).ToList(),
             TotalLabel = Text.Count(results.Total, "paper", "papers") + (capped ? " or more" : ""),
+            RankingNote = RankingNote(results, search.Index),
             Offset = (page - 1) * PageSize,
             Page = page,
             PreviousPage = page > 1 ? new NavLink(view.Href(page: page - 1), "Previous page") : null,
             NextPage = results.Hits.Count > PageSize && page < MaxPage ? new NavLink(view.Href(page: page + 1), "Next page") : null,
         });
+    }
+
+    /// <summary>What the reader should know about how these results were ranked, or null when nothing is missing.</summary>
+    public static string? RankingNote(SearchResults results, SearchIndex index)
+    {
+        if (index.Building is { } b)
+            return string.Create(CultureInfo.InvariantCulture, $"The search index is being built: {b.Read:N0} of {b.Total:N0} papers are searchable so far.");
+        if (results.Ranking == "keyword-only")
+            return "Keyword matches only: ranking by meaning starts as soon as papers have been embedded.";
+        if (results.Ranking is "hybrid" or "semantic" && results.SemanticCoverage < 0.995)
+            return string.Create(CultureInfo.InvariantCulture, $"Ranking by meaning covers {results.SemanticCoverage:P0} of the papers so far; the rest match by keywords.");
+        return null;
     }
 
     static PageResult<SearchPage> Render(SearchView view, int status = StatusCodes.Status200OK) =>
@@ -104,6 +117,9 @@ public sealed record SearchView
     public NavLink? NextPage { get; init; }
     /// <summary>A member is reading: the page offers "Save this search" instead of a sign-in hint.</summary>
     public bool SignedIn { get; init; }
+
+    /// <summary>Said under the count when meaning could not take part (yet), or only partly: why, and how far along.</summary>
+    public string? RankingNote { get; init; }
 
     /// <summary>This search's feeds: the query and every filter, so a feed reader follows exactly this search.</summary>
     public IReadOnlyList<(string Type, string Title, string Href)> Feeds =>

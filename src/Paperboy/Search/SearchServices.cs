@@ -11,8 +11,13 @@ public static class SearchServices
         services.AddSingleton<SearchIndex>();
         services.AddSingleton(_ => EmbeddingEndpoint.FromEnvironment());
         services.AddSingleton<ExternalEmbeddings>();
-        services.AddSingleton<PaperSearch>();
+        services.AddSingleton(_ => NeuralEmbedder.FromEnvironment()); // the model loads on first use
+        services.AddSingleton<PaperVectors>();
+        services.AddSingleton<PaperEmbedding>();
+        services.AddSingleton(sp => new PaperSearch(sp.GetRequiredService<SearchIndex>(), sp.GetRequiredService<Storage.Database>(),
+            sp.GetRequiredService<ExternalEmbeddings>(), sp.GetRequiredService<PaperboyOptions>().BuiltInEmbedder ? sp.GetRequiredService<NeuralEmbedder>() : null));
         services.AddHostedService<SearchIndexer>();
+        services.AddHostedService<EmbeddingWorker>();
         return services;
     }
 }

@@ -20,6 +20,9 @@ public sealed record SearchSettings
     /// <summary>LSA dimensions: 150–300 is the classic range (Landauer and Dumais); 192 keeps a 48k corpus at 37 MB.</summary>
     public int Dimensions { get; init; } = 192;
 
+    /// <summary>Papers LSA learns from (a uniform sample beyond this): memory stays flat as the catalog grows.</summary>
+    public int LsaSample { get; init; } = 50_000;
+
     /// <summary>RM3 pseudo-relevance feedback in hybrid mode (Anserini's defaults: 10 docs, 10 terms, 0.5).
     /// Off: measured, it helped Cranfield but hurt CACM in every setting tried (docs/SEARCH.md); dense feedback below did not.</summary>
     public bool Rm3 { get; init; }
@@ -44,6 +47,20 @@ public sealed record SearchSettings
     public bool LinearFusion { get; init; } = true;
     public float LinearDenseWeight { get; init; } = 0.25f;
 
+    /// <summary>
+    /// The built-in neural model's share in hybrid fusion, and LSA's beside it (0: LSA is not used
+    /// once papers have model vectors). Tuned on CACM and Cranfield together (docs/SEARCH.md).
+    /// </summary>
+    public float NeuralWeight { get; init; } = 0.45f;
+    public float LsaWeight { get; init; } = 0.25f;
+
+    /// <summary>Rocchio feedback in the model's space: the query moves towards the top keyword hits' vectors.</summary>
+    public int NeuralFeedbackDocs { get; init; } = 10;
+    public float NeuralFeedbackWeight { get; init; }
+
+    /// <summary>The model's neighbours' share when fused with more-like-this for similar papers.</summary>
+    public float SimilarNeuralWeight { get; init; } = 0.5f;
+
     /// <summary>More-like-this for similar papers: the paper's most distinctive terms by tf·idf.</summary>
     public int SimilarTerms { get; init; } = 25;
 
@@ -65,6 +82,7 @@ public sealed record SearchSettings
                 "b" => settings with { B = (float)v },
                 "title" => settings with { TitleBoost = (float)v },
                 "author" => settings with { AuthorBoost = (float)v },
+                "lsasample" => settings with { LsaSample = (int)v },
                 "dims" => settings with { Dimensions = (int)v },
                 "rm3" => settings with { Rm3 = v != 0 },
                 "fbdocs" => settings with { FeedbackDocs = (int)v },
@@ -76,6 +94,11 @@ public sealed record SearchSettings
                 "dense" => settings with { DenseWeight = (float)v },
                 "linear" => settings with { LinearFusion = v != 0 },
                 "lambda" => settings with { LinearDenseWeight = (float)v },
+                "neural" => settings with { NeuralWeight = (float)v },
+                "lsa" => settings with { LsaWeight = (float)v },
+                "neuralfb" => settings with { NeuralFeedbackWeight = (float)v },
+                "neuralfbdocs" => settings with { NeuralFeedbackDocs = (int)v },
+                "simneural" => settings with { SimilarNeuralWeight = (float)v },
                 "simterms" => settings with { SimilarTerms = (int)v },
                 "simsource" => settings with { SimilarSource = (int)v },
                 _ => settings,

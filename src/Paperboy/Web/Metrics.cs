@@ -43,9 +43,11 @@ public sealed class Metrics
         }
     }
 
-    public async Task<string> RenderAsync(PaperStore store, CancellationToken ct)
+    public async Task<string> RenderAsync(PaperStore store, Search.PaperVectors vectors, PaperboyOptions options, CancellationToken ct)
     {
         var stats = await store.StatsAsync(ct);
+        // SPEC §10: papers with a current vector of the built-in model (0 while it is off).
+        var embedded = options.BuiltInEmbedder ? (await vectors.CountsAsync(Search.NeuralEmbedder.ConfiguredModelName, ct)).Embedded : 0;
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine("# HELP paperboy_http_requests_total HTTP requests by method and status class.");
@@ -68,6 +70,7 @@ public sealed class Metrics
             sb.Append(inv, $"paperboy_http_request_duration_seconds_count{{{labels}}} {s.Count}\n");
         }
         Gauge(sb, "paperboy_papers", "Papers in the catalog.", stats.Papers);
+        Gauge(sb, "paperboy_papers_embedded", "Papers with a vector of the built-in model.", embedded);
         Gauge(sb, "paperboy_daily_entries", "Daily list entries.", stats.DailyEntries);
         Gauge(sb, "paperboy_members", "Member accounts.", stats.Members);
         Gauge(sb, "paperboy_subscribers", "Digest subscribers.", stats.Subscribers);

@@ -26,13 +26,14 @@ public sealed class TestInstance : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
-    TestInstance(string engine, TestInstance? peer = null)
+    TestInstance(string engine, TestInstance? peer = null, bool builtInEmbedder = false)
     {
         var dataDir = System.IO.Path.Combine(_dir.Path, "data");
         Options = new PaperboyOptions
         {
             DataDir = dataDir,
             DatabaseUrl = peer is null ? TestEngine.DatabaseUrl(dataDir, engine) : TestEngine.Share(dataDir, peer.Options.DatabaseUrl!),
+            BuiltInEmbedder = builtInEmbedder,
         };
         Database = Database.FromOptions(Options);
     }
@@ -96,6 +97,15 @@ public sealed class TestInstance : IAsyncDisposable
         if (peer.Options.DatabaseUrl is null) throw new ArgumentException("instances share a database server, not a SQLite file", nameof(peer));
         var instance = new TestInstance("postgres", peer);
         await instance.StartServerAsync(configure);
+        return instance;
+    }
+
+    /// <summary>A site with the built-in neural model on (off in other tests, <see cref="TestDefaults"/>): it embeds the imported papers in the background.</summary>
+    public static async Task<TestInstance> StartEmbeddingAsync(string engine, params string[] importPaths)
+    {
+        var instance = new TestInstance(engine, builtInEmbedder: true);
+        foreach (var path in importPaths) await instance.ImportAsync(path);
+        await instance.StartServerAsync(null);
         return instance;
     }
 

@@ -9,7 +9,7 @@ namespace Paperboy.Tests.Search;
 public sealed class SimilarQualityTests
 {
     [Fact]
-    public async Task FusingNeighboursWithMoreLikeThisFindsCitedPapersBetterThanEitherAlone()
+    public async Task FusingModelNeighboursWithMoreLikeThisFindsCitedPapersBetterThanEitherAloneOrLsa()
     {
         var links = CacmLinks(SharedData.Path("cacm", "cacm.all"));
         using var dir = new TempDir();
@@ -18,10 +18,12 @@ public sealed class SimilarQualityTests
         await new Importer(database).ImportAsync([SharedData.Path("ir", "cacm", "docs.jsonl")], "paperboy", TextWriter.Null);
         var evaluation = new Evaluation(links.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(id => id, _ => 1)));
 
-        async Task<double> MapAsync(SearchSettings settings)
+        using var embedder = new NeuralEmbedder();
+        async Task<double> MapAsync(SearchSettings settings, bool model = true)
         {
             using var index = new SearchIndex(database, options, settings);
             await index.RebuildAsync();
+            if (model) await CachedEmbedding.FillAsync(database, embedder, index.Neural);
             var search = new PaperSearch(index, database);
             var scores = links.Keys.Select(id => evaluation.Score(id, search.RankSimilar(id, 100).Select(r => r.Id).ToList())).OfType<Evaluation.Scores>().ToList();
             return Evaluation.Mean(scores).Map;
@@ -30,9 +32,11 @@ public sealed class SimilarQualityTests
         var fused = await MapAsync(new SearchSettings());
         var dense = await MapAsync(new SearchSettings { SimilarSource = 1 });
         var moreLikeThis = await MapAsync(new SearchSettings { SimilarSource = 2 });
+        var lsa = await MapAsync(new SearchSettings(), model: false);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Assert.True(fused > dense && fused > moreLikeThis, $"fused {fused:0.0000}, dense {dense:0.0000}, more-like-this {moreLikeThis:0.0000}");
-        Assert.True(fused > 0.25, $"fused {fused:0.0000}");
+        Assert.True(fused > dense && fused > moreLikeThis, $"fused {fused:0.0000}, model alone {dense:0.0000}, more-like-this {moreLikeThis:0.0000}");
+        Assert.True(fused > lsa + 0.02, $"fused {fused:0.0000}, with LSA instead of the model {lsa:0.0000}");
+        Assert.True(fused > 0.30, $"fused {fused:0.0000}");
     }
 
     static Dictionary<string, HashSet<string>> CacmLinks(string path)

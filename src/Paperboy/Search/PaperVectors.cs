@@ -1,0 +1,120 @@
+using Dapper;
+using Paperboy.Storage;
+
+namespace Paperboy.Search;
+
+/// <summary>A paper that needs (re)checking: no vector of the model yet, or changed since its vector was made.</summary>
+public sealed record PendingPaper(string Id, string Title, string? Abstract, string UpdatedAt, string? TextHash);
+
+/// <summary>
+/// <c>paper_vectors</c>: every paper's vector of the built-in model, stored once for the whole
+/// installation. The search index of each instance follows it by <c>embedded_at</c>.
+/// </summary>
+public sealed class PaperVectors(Database database)
+{
+    public Database Database => database;
+
+    /// <summary>Papers with no current vector, newest first: today's papers become searchable by meaning first.</summary>
+    public async Task<List<PendingPaper>> PendingAsync(string model, int take, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<PendingPaper>(new CommandDefinition("""
+            SELECT p.id, p.title, p.abstract, p.updated_at, v.text_hash
+            FROM papers p LEFT JOIN paper_vectors v ON v.paper_id = p.id AND v.model = @model
+            WHERE p.hidden = FALSE AND (v.paper_id IS NULL OR v.seen_update <> p.updated_at)
+            ORDER BY COALESCE(p.published, '') DESC, p.id DESC
+            LIMIT @take
+            """, new { model, take }, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>(embedded, waiting) among visible papers.</summary>
+    public async Task<(long Embedded, long Pending)> CountsAsync(string model, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var row = await c.QuerySingleAsync<(long Embedded, long Pending)>(new CommandDefinition("""
+            SELECT COALESCE(SUM(CASE WHEN v.paper_id IS NOT NULL THEN 1 ELSE 0 END), 0),
+                   COALESCE(SUM(CASE WHEN v.paper_id IS NULL OR v.seen_update <> p.updated_at THEN 1 ELSE 0 END), 0)
+            FROM papers p LEFT JOIN paper_vectors v ON v.paper_id = p.id AND v.model = @model
+            WHERE p.hidden = FALSE
+            """, new { model }, cancellationToken: ct));
+        return row;
+    }
+
+    /// <summary>Stores new vectors and marks unchanged papers as checked, in one transaction.</summary>
+    public async Task SaveAsync(string model, IReadOnlyList<(PendingPaper Paper, string Hash, float[]? Vector)> results, CancellationToken ct = default)
+    {
+        if (results.Count == 0) return;
+        var now = Clock.Timestamp();
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        foreach (var (paper, hash, vector) in results)
+        {
+            if (vector is null)
+            {
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE paper_vectors SET seen_update = @seen WHERE model = @model AND paper_id = @id",
+                    new { model, id = paper.Id, seen = paper.UpdatedAt }, tx, cancellationToken: ct));
+                continue;
+            }
+            // A paper deleted meanwhile is skipped by the join rather than failing the batch on its foreign key.
+            await c.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO paper_vectors (paper_id, model, text_hash, seen_update, vector, embedded_at)
+                SELECT id, @model, @hash, @seen, @vector, @now FROM papers WHERE id = @id
+                ON CONFLICT (model, paper_id) DO UPDATE SET text_hash = excluded.text_hash, seen_update = excluded.seen_update,
+                    vector = excluded.vector, embedded_at = excluded.embedded_at
+                """, new { model, id = paper.Id, hash, seen = paper.UpdatedAt, vector = NeuralEmbedder.ToBytes(vector), now }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Vectors stored at or after <paramref name="since"/> (all of them for ""), oldest first, streamed.</summary>
+    public async IAsyncEnumerable<(string Id, float[] Vector, string EmbeddedAt)> SinceAsync(string model, string since,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await using var reader = await c.ExecuteReaderAsync(new CommandDefinition(
+            "SELECT paper_id, vector, embedded_at FROM paper_vectors WHERE model = @model AND embedded_at >= @since ORDER BY embedded_at, paper_id",
+            new { model, since }, cancellationToken: ct));
+        while (await reader.ReadAsync(ct))
+            yield return (reader.GetString(0), NeuralEmbedder.FromBytes((byte[])reader.GetValue(1)), reader.GetString(2));
+    }
+
+    /// <summary>
+    /// Takes (or renews) a named lease so that one instance does the work; a holder that stops
+    /// renewing loses it after <paramref name="length"/>.
+    /// </summary>
+    public async Task<bool> TryLeaseAsync(string name, string owner, TimeSpan length, CancellationToken ct = default)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var c = await database.OpenAsync(ct);
+        var taken = await c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO work_leases (name, owner, until) VALUES (@name, @owner, @until)
+            ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
+            WHERE work_leases.owner = excluded.owner OR work_leases.until < @now
+            """, new { name, owner, until = Clock.Timestamp(now + length), now = Clock.Timestamp(now) }, cancellationToken: ct));
+        if (taken == 1) return true;
+        // A holder on this machine whose process is gone (killed) gives way at once, not after expiry.
+        var holder = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT owner FROM work_leases WHERE name = @name", new { name }, cancellationToken: ct));
+        if (holder is null || !IsDeadLocalOwner(holder)) return false;
+        return await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE work_leases SET owner = @owner, until = @until WHERE name = @name AND owner = @holder",
+            new { name, owner, holder, until = Clock.Timestamp(now + length) }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>An owner name for leases: host, process id and a tag, so a dead local holder can be recognised.</summary>
+    public static string Owner(string tag) => $"{Environment.MachineName}:{Environment.ProcessId}:{tag}";
+
+    static bool IsDeadLocalOwner(string owner)
+    {
+        var parts = owner.Split(':');
+        if (parts.Length < 3 || parts[0] != Environment.MachineName || !int.TryParse(parts[1], out var pid) || pid == Environment.ProcessId) return false;
+        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return p.HasExited; }
+        catch (ArgumentException) { return true; } // no such process
+    }
+
+    public async Task ReleaseLeaseAsync(string name, string owner)
+    {
+        await using var c = await database.OpenAsync();
+        await c.ExecuteAsync("DELETE FROM work_leases WHERE name = @name AND owner = @owner", new { name, owner });
+    }
+}

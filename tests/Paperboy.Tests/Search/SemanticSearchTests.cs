@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Paperboy.Community;
+using Paperboy.Search;
+using Paperboy.Tests.Infrastructure;
+
+namespace Paperboy.Tests.Search;
+
+/// <summary>
+/// The built-in neural model in the running site, on the engine under test: papers are embedded in
+/// the background, stored once in the database, and search says when meaning takes part.
+/// </summary>
+public sealed class SemanticSearchTests
+{
+    static readonly string[] Days = ["2025-11-26.json", "2025-11-27.json", "2025-11-28.json"];
+    static string[] Files => Days.Select(d => SharedData.Path("hf-daily-papers", d)).ToArray();
+
+    /// <summary>81 papers: more than one batch, so a kill can fall between two.</summary>
+    static string[] MoreFiles => new[] { "2025-11-21.json", "2025-11-24.json", "2025-11-25.json" }.Select(d => SharedData.Path("hf-daily-papers", d)).Concat(Files).ToArray();
+
+    static async Task<long> GaugeAsync(HttpClient client, string name)
+    {
+        var text = await client.GetStringAsync("/metrics");
+        var line = text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return long.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    static async Task WaitForAsync(Func<Task<bool>> done, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await done())
+        {
+            if (clock.Elapsed > timeout) throw new TimeoutException("waited too long for " + what);
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task SearchAnswersAtOnceAndRanksByMeaningOnceEveryPaperIsEmbedded()
+    {
+        await using var app = await TestInstance.StartEmbeddingAsync(TestInstance.DefaultEngine, Files);
+        // Keyword search answers as soon as the site does, whatever the embedder has done so far.
+        var first = await app.Client.GetAsync("/api/papers/search?q=robots");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains(first.Headers.GetValues("X-Paperboy-Ranking").Single(), new[] { "keyword-only", "hybrid" });
+
+        var papers = await GaugeAsync(app.Client, "paperboy_papers");
+        Assert.True(papers >= 25, $"{papers} papers");
+        await WaitForAsync(async () => await GaugeAsync(app.Client, "paperboy_papers_embedded") == papers, TimeSpan.FromMinutes(5), "every paper to be embedded");
+        // The index follows the stored vectors within a poll or two.
+        await WaitForAsync(async () =>
+        {
+            var r = await app.Client.GetAsync("/api/papers/search?q=robots");
+            return r.Headers.GetValues("X-Paperboy-Semantic-Coverage").Single() == "1";
+        }, TimeSpan.FromSeconds(30), "the index to hold every vector");
+
+        var hybrid = await app.Client.GetAsync("/api/papers/search?q=robots");
+        Assert.Equal("hybrid", hybrid.Headers.GetValues("X-Paperboy-Ranking").Single());
+        // By meaning alone: the paper about mobile robots comes first for a question about robots.
+        var semantic = await app.Client.GetAsync("/api/papers/search?q=machines+that+act+in+the+physical+world&mode=semantic&limit=3");
+        var ids = JsonDocument.Parse(await semantic.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
+            .Select(e => e.GetProperty("paper").GetProperty("id").GetString()).ToList();
+        Assert.Contains("2511.17889", ids);
+
+        var status = await app.Services.GetRequiredService<PaperEmbedding>().StatusAsync();
+        Assert.Equal((papers, 0L), (status.Embedded, status.Pending));
+
+        // The admin page says how far embedding is.
+        var members = app.Services.GetRequiredService<MemberStore>();
+        var (admin, _) = await members.CreateAsync("admin@example.org", null, "a long and unusual passphrase 42", true);
+        var token = await members.CreateTokenAsync(admin!, "test");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var page = await (await app.Client.SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.Contains($"<strong>{papers}</strong> papers embedded with all-MiniLM-L6-v2, all of them.", page);
+    }
+
+    [Fact]
+    public async Task AVectorIsMadeOnceAndAgainOnlyWhenThePapersTextChanges()
+    {
+        await using var app = await TestInstance.StartEmbeddingAsync(TestInstance.DefaultEngine, Files);
+        var embedding = app.Services.GetRequiredService<PaperEmbedding>();
+        await WaitForAsync(async () => (await embedding.StatusAsync()).Pending == 0, TimeSpan.FromMinutes(5), "every paper to be embedded");
+
+        await using var c = await app.Database.OpenAsync();
+        async Task<string> EmbeddedAtAsync(string id) =>
+            await c.QuerySingleAsync<string>("SELECT embedded_at FROM paper_vectors WHERE paper_id = @id", new { id });
+        var votedBefore = await EmbeddedAtAsync("2511.21541");
+        var retitledBefore = await EmbeddedAtAsync("2511.21691");
+        // A vote changes the row but not the text; a new title changes the text.
+        var now = Paperboy.Storage.Clock.Timestamp(DateTimeOffset.UtcNow.AddSeconds(1));
+        await c.ExecuteAsync("UPDATE papers SET upvotes = upvotes + 1, updated_at = @now WHERE id = '2511.21541'", new { now });
+        await c.ExecuteAsync("UPDATE papers SET title = 'Canvas to Image, retitled', updated_at = @now WHERE id = '2511.21691'", new { now });
+
+        await WaitForAsync(async () => (await embedding.StatusAsync()).Pending == 0, TimeSpan.FromMinutes(1), "the changed papers to be checked");
+        Assert.Equal(votedBefore, await EmbeddedAtAsync("2511.21541"));
+        Assert.NotEqual(retitledBefore, await EmbeddedAtAsync("2511.21691"));
+        Assert.Equal(1, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM paper_vectors WHERE paper_id = '2511.21691'"));
+    }
+
+    [Fact]
+    public async Task OneInstanceAtATimeHoldsTheEmbeddingLease()
+    {
+        using var dir = new TempDir();
+        var database = TestEngine.Database(dir.File("data"));
+        await database.MigrateAsync();
+        var store = new PaperVectors(database);
+        Assert.True(await store.TryLeaseAsync("embedding", "a", TimeSpan.FromMinutes(2)));
+        Assert.False(await store.TryLeaseAsync("embedding", "b", TimeSpan.FromMinutes(2)));
+        Assert.True(await store.TryLeaseAsync("embedding", "a", TimeSpan.FromMinutes(2)));
+        await store.ReleaseLeaseAsync("embedding", "a");
+        Assert.True(await store.TryLeaseAsync("embedding", "b", TimeSpan.FromMinutes(2)));
+        // A holder that stopped renewing loses the lease once it expires.
+        Assert.True(await store.TryLeaseAsync("embedding", "c", TimeSpan.FromMinutes(-1)) is false);
+        await store.ReleaseLeaseAsync("embedding", "b");
+        Assert.True(await store.TryLeaseAsync("embedding", "c", TimeSpan.FromMinutes(-1)));
+        Assert.True(await store.TryLeaseAsync("embedding", "d", TimeSpan.FromMinutes(2)));
+    }
+
+    [Fact]
+    public async Task AKilledReindexKeepsItsVectorsAndTheNextRunFinishes()
+    {
+        using var dir = new TempDir();
+        var data = dir.File("data");
+        var import = await PaperboyCli.RunAsync(data, ["import", .. MoreFiles]);
+        Assert.Equal(0, import.ExitCode);
+        var on = new Dictionary<string, string?> { ["PAPERBOY_EMBEDDER"] = "builtin" };
+        var database = TestEngine.Database(data);
+        async Task<int> VectorsAsync()
+        {
+            await using var c = await database.OpenAsync();
+            return await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM paper_vectors");
+        }
+
+        using (var process = Process.Start(PaperboyCli.StartInfo(data, on, "reindex"))!)
+        {
+            // Killed as soon as the first batch is stored.
+            await WaitForAsync(async () => process.HasExited || await VectorsAsync() > 0, TimeSpan.FromMinutes(3), "the first batch of vectors");
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        var kept = await VectorsAsync();
+        Assert.InRange(kept, 1, PaperEmbedding.BatchSize);
+
+        var again = await PaperboyCli.RunAsync(data, on, "reindex");
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Matches(@"embedded \d+ papers in", again.Stdout);
+        var stats = JsonDocument.Parse((await PaperboyCli.RunAsync(data, "stats", "--json")).Stdout).RootElement;
+        Assert.Equal(stats.GetProperty("papers").GetInt32(), await VectorsAsync());
+        // The lease was given back: a server could start embedding at once.
+        await using var conn = await database.OpenAsync();
+        Assert.Equal(0, await conn.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM work_leases"));
+    }
+}
