@@ -38,6 +38,9 @@ public static class InstanceExport
         ["schema_migrations"] = "the export's header carries the schema version; the target runs its own migrations",
         // A target that has served once already has its own ring; members sign in again after a move.
         ["data_protection_keys"] = "the cookie key ring is the instance's own secret, not data to carry",
+        // Derived from titles and abstracts; the target's embedder recomputes them in the background.
+        ["paper_vectors"] = "model vectors are derived data: the target embeds its papers again",
+        ["work_leases"] = "who is doing background work right now, meaningless elsewhere",
     };
 
     static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
