@@ -5,6 +5,7 @@ using Paperboy.Tests.Infrastructure;
 namespace Paperboy.Tests.Search;
 
 /// <summary>The quality bars of issue 3, measured with the real eval on the real collections.</summary>
+[Trait("Engine", "independent")] // opens no database: runs on the first engine only (.ci/run)
 public sealed class EvalTests
 {
     [Theory]
