@@ -26,11 +26,11 @@ public static class AccountPages
             Page<RegisterPage>(http, new { ReturnUrl = CommunityAuth.SafeReturnUrl(returnUrl) }));
         app.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimits.Register);
 
-        app.MapGet("/forgot", (HttpContext http, CommunityOptions options) => Page<ForgotPage>(http, new { CanEmail = options.CanEmailResets }));
-        app.MapPost("/forgot", async (HttpContext http, CommunityOptions options, MemberStore members, ResetMailer mailer, [FromForm(Name = "email")] string? email) =>
+        app.MapGet("/forgot", (HttpContext http, ResetMailer mailer) => Page<ForgotPage>(http, new { CanEmail = mailer.CanSend }));
+        app.MapPost("/forgot", async (HttpContext http, MemberStore members, ResetMailer mailer, [FromForm(Name = "email")] string? email) =>
         {
-            if (!options.CanEmailResets) return Page<ForgotPage>(http, new { CanEmail = false });
-            if (await members.CreateResetAsync(email, http.RequestAborted) is { } reset) mailer.SendInBackground(reset.User, reset.Token);
+            if (!mailer.CanSend) return Page<ForgotPage>(http, new { CanEmail = false });
+            if (await members.CreateResetAsync(email, http.RequestAborted) is { } reset) await mailer.QueueAsync(reset.User, reset.Token, http.RequestAborted);
             // The same page either way: this form must not tell anyone whether an email has an account.
             return Page<ForgotPage>(http, new { CanEmail = true, Sent = true });
         }).RequireRateLimiting(RateLimits.SignIn);

@@ -29,7 +29,6 @@ public static class CommunityAuth
         services.AddSingleton<MemberStore>();
         services.AddSingleton<VoteStore>();
         services.AddSingleton<CommentStore>();
-        services.AddHttpClient<ArxivLookup>(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("Paperboy/1.0 (self-hosted paper hub)"));
         services.AddTransient<SubmissionStore>();
         services.AddSingleton<ModerationStore>();
         services.AddSingleton<LibraryStore>();

@@ -8,8 +8,10 @@ namespace Paperboy.Community;
 /// </summary>
 public sealed class CommunityOptions
 {
-    /// <summary>Where submissions look up papers the catalog does not know (arXiv's Atom API).</summary>
-    public string ArxivApiUrl { get; set; } = "https://export.arxiv.org/api/query";
+    /// <summary>
+    /// The most a member waits for arXiv when submitting a paper the catalog does not know. The lookup
+    /// itself goes through the harvester's arXiv client (<c>PAPERBOY_HARVEST_ARXIV_API_URL</c>).
+    /// </summary>
     public int ArxivTimeoutSeconds { get; set; } = 15;
 
     /// <summary>A paper may be submitted up to this many days after its first arXiv version.</summary>
@@ -27,31 +29,14 @@ public sealed class CommunityOptions
     public int CommentsPerMinute { get; set; } = 10;
     public int SubmissionsPerHour { get; set; } = 20;
 
-    /// <summary>Set when outgoing mail is configured (<c>PAPERBOY_SMTP_HOST</c>); password resets by email need it.</summary>
-    public string? SmtpHost { get; set; }
-    public int SmtpPort { get; set; } = 25;
-    public string? SmtpUser { get; set; }
-    public string? SmtpPassword { get; set; }
-    public string SmtpFrom { get; set; } = "paperboy@localhost";
-    /// <summary>STARTTLS; on by default whenever credentials are configured, so they never cross the network in clear.</summary>
-    public bool? SmtpStartTls { get; set; }
-    /// <summary>Links in emails are built on this, never on the request's Host header (which a client chooses).</summary>
+    /// <summary>The site's public address (<c>PAPERBOY_PUBLIC_URL</c>): an https one makes session cookies Secure.</summary>
     public string? PublicUrl { get; set; }
-
-    /// <summary>Reset links can be mailed only with a mail server and a known public address.</summary>
-    public bool CanEmailResets => !string.IsNullOrWhiteSpace(SmtpHost) && !string.IsNullOrWhiteSpace(PublicUrl);
 
     public static CommunityOptions From(IConfiguration configuration)
     {
         var options = new CommunityOptions();
-        options.ArxivApiUrl = Env("PAPERBOY_ARXIV_API_URL") ?? options.ArxivApiUrl;
         options.SubmissionWindowDays = EnvInt("PAPERBOY_SUBMISSION_WINDOW_DAYS") ?? options.SubmissionWindowDays;
         options.SubmissionsPerDay = EnvInt("PAPERBOY_SUBMISSIONS_PER_DAY") ?? options.SubmissionsPerDay;
-        options.SmtpHost = Env("PAPERBOY_SMTP_HOST");
-        options.SmtpPort = EnvInt("PAPERBOY_SMTP_PORT") ?? options.SmtpPort;
-        options.SmtpUser = Env("PAPERBOY_SMTP_USER");
-        options.SmtpPassword = Env("PAPERBOY_SMTP_PASSWORD");
-        options.SmtpFrom = Env("PAPERBOY_SMTP_FROM") ?? options.SmtpFrom;
         options.PublicUrl = Env("PAPERBOY_PUBLIC_URL");
         // Explicit configuration (tests, appsettings) wins over the environment.
         configuration.GetSection("Community").Bind(options);

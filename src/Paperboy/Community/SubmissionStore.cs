@@ -1,4 +1,5 @@
 using Dapper;
+using Paperboy.Harvest;
 using Paperboy.Ingestion;
 using Paperboy.Papers;
 using Paperboy.Storage;
@@ -15,7 +16,7 @@ public sealed record SubmitResult(SubmitOutcome Outcome, string Message, string?
 /// Metadata comes from the catalog, else from arXiv; the paper, the day's entry and the submission are
 /// written in one transaction after every check, so a failure anywhere leaves nothing half-made.
 /// </summary>
-public sealed class SubmissionStore(Database database, ArxivLookup arxiv, CommunityOptions options)
+public sealed class SubmissionStore(Database database, Harvesters harvesters, CommunityOptions options)
 {
     public async Task<SubmitResult> SubmitAsync(User user, string? input, CancellationToken ct = default)
     {
@@ -40,10 +41,19 @@ public sealed class SubmissionStore(Database database, ArxivLookup arxiv, Commun
         var published = existing?.PublishedDate;
         if (existing is null)
         {
-            try { fetched = await arxiv.FindAsync(id, ct); }
-            catch (ArxivUnavailableException ex)
+            // The member waits for the answer: at most ArxivTimeoutSeconds, whatever the harvest's retries would allow.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(options.ArxivTimeoutSeconds));
+            try { fetched = await harvesters.Arxiv.FindAsync(id, timeout.Token); }
+            catch (Exception ex) when (ex is FetchException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
             {
-                return new(SubmitOutcome.Unavailable, $"We could not look this paper up: {ex.Message} Nothing was saved; please try again in a few minutes.", id);
+                var why = (ex as FetchException)?.Kind switch
+                {
+                    FetchFailure.Malformed => "arXiv sent a response we could not read.",
+                    FetchFailure.Status => $"arXiv answered {((FetchException)ex).Status}.",
+                    _ => "arXiv could not be reached.",
+                };
+                return new(SubmitOutcome.Unavailable, $"We could not look this paper up: {why} Nothing was saved; please try again in a few minutes.", id);
             }
             if (fetched is null) return new(SubmitOutcome.NotFound, $"arXiv has no paper with id {id}.", id);
             published = fetched.Published;

@@ -4,13 +4,14 @@ using Paperboy.Storage;
 
 namespace Paperboy.Digests;
 
-public sealed record OutboxInsert(long SubscriptionId, string Kind, string Period, string Recipient, EmailContent Mail, string? UnsubscribeUrl);
+/// <param name="SubscriptionId">Null for account mail (a password reset), which belongs to a member, not a subscription.</param>
+public sealed record OutboxInsert(long? SubscriptionId, string Kind, string Period, string Recipient, EmailContent Mail, string? UnsubscribeUrl);
 
 /// <summary>A row of <c>outbox</c> as the sender reads it.</summary>
 public sealed class OutboxRow
 {
     public long Id { get; set; }
-    public long SubscriptionId { get; set; }
+    public long? SubscriptionId { get; set; }
     public string Kind { get; set; } = "";
     public string Period { get; set; } = "";
     public string Recipient { get; set; } = "";

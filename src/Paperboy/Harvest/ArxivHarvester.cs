@@ -122,7 +122,7 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
         // The API answers up to 100 ids per request comfortably; a submission asks for one.
         foreach (var chunk in ids.Select(ArxivId.Normalize).Distinct(StringComparer.Ordinal).Chunk(100))
         {
-            var url = new Uri($"{settings.ArxivApiUrl}?id_list={string.Join(',', chunk.Select(IdInQuery))}&max_results={chunk.Length}");
+            var url = IdListUrl(chunk);
             byte[] body;
             try
             {
@@ -145,12 +145,7 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
                 logger.LogWarning("arXiv API lookup failed: {Error}", ex.Message);
                 break;
             }
-            var papers = new List<ImportedPaper>();
-            foreach (var record in Importer.Readers["arxiv-atom"]().Read(new MemoryStream(body, writable: false), url.ToString()))
-            {
-                if (record.Paper is { } paper) papers.Add(MarkWithdrawn(paper));
-                else report.Rejections.Add($"{url}:{record.Position}: {record.Error}");
-            }
+            var papers = ReadAtom(body, url, report.Rejections.Add);
             await using (var connection = await store.Database.OpenAsync(ct))
             await using (var tx = await connection.BeginTransactionAsync(ct))
             {
@@ -167,6 +162,34 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
             }
         }
         return (report, found);
+    }
+
+    /// <summary>
+    /// One paper as arXiv's Atom API describes it, or null when arXiv does not know the id; nothing is
+    /// stored (a submission checks its rules first). Asked through the same polite client as the
+    /// harvest, so a submission waits its turn in arXiv's budget of one request every 3 s.
+    /// </summary>
+    /// <exception cref="FetchException">arXiv could not be asked, or its answer could not be read.</exception>
+    public async Task<ImportedPaper?> FindAsync(string id, CancellationToken ct = default)
+    {
+        id = ArxivId.Normalize(id);
+        var url = IdListUrl([id]);
+        var body = await http.GetAsync(url, ValidateAtom, ct);
+        return ReadAtom(body, url, _ => { }).FirstOrDefault(p => ArxivId.Normalize(p.Id) == id);
+    }
+
+    Uri IdListUrl(string[] ids) => new($"{settings.ArxivApiUrl}?id_list={string.Join(',', ids.Select(IdInQuery))}&max_results={ids.Length}");
+
+    /// <summary>The papers of an Atom answer; entries that are errors (arXiv's answer to an unknown id) go to <paramref name="reject"/>.</summary>
+    static List<ImportedPaper> ReadAtom(byte[] body, Uri url, Action<string> reject)
+    {
+        var papers = new List<ImportedPaper>();
+        foreach (var record in Importer.Readers["arxiv-atom"]().Read(new MemoryStream(body, writable: false), url.ToString()))
+        {
+            if (record.Paper is { } paper) papers.Add(MarkWithdrawn(paper));
+            else reject($"{url}:{record.Position}: {record.Error}");
+        }
+        return papers;
     }
 
     /// <summary>Old-style ids keep their slash, as arXiv's own clients send them (astro-ph/0601001).</summary>

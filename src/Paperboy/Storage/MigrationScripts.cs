@@ -9,7 +9,7 @@ static class MigrationScripts
     {
         var assembly = typeof(MigrationScripts).Assembly;
         var prefix = $"Paperboy.Storage.Migrations.{engine}.";
-        return assembly.GetManifestResourceNames()
+        var migrations = assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
             .Select(n =>
             {
@@ -21,5 +21,9 @@ static class MigrationScripts
             })
             .OrderBy(m => m.Version)
             .ToList();
+        // Two branches may each add the "next" migration; applying one and silently skipping the other would be worse than not starting.
+        if (migrations.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InvalidOperationException($"two {engine} migrations share version {twice.Key:D4}: {string.Join(", ", twice.Select(m => m.Name))}");
+        return migrations;
     }
 }

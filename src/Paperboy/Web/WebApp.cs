@@ -39,6 +39,8 @@ public static class WebApp
         builder.Services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new DatabaseKeyRepository(database));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(database);
+        // The one clock of the app; tests swap in a FakeTimeProvider to move time.
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PaperStore>();
         builder.Services.AddSingleton<Metrics>();
         builder.Services.AddPaperSearch();

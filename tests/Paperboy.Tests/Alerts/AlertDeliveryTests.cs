@@ -10,13 +10,13 @@ using static Paperboy.Tests.Digests.DigestTestApp;
 namespace Paperboy.Tests.Alerts;
 
 /// <summary>New papers for saved searches, in the digest or as alerts of their own, through the outbox and a real SMTP server.</summary>
-public sealed class AlertDeliveryTests : IAsyncLifetime
+public sealed class AlertDeliveryTests(SharedMaildev maildev) : IClassFixture<SharedMaildev>, IAsyncLifetime
 {
     Maildev _mail = null!;
 
-    public async Task InitializeAsync() => _mail = await Maildev.StartAsync();
+    public async Task InitializeAsync() => _mail = await maildev.ForTestAsync();
 
-    public async Task DisposeAsync() => await _mail.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     static readonly object NewMatch = new { id = "2511.00010", title = "Diffusion <i>transformers</i> & friends", @abstract = "Plain diffusion.", authors = new[] { "N. Ew" }, published = "2025-11-21", categories = new[] { "cs.CV" } };
     static readonly object NewOther = new { id = "2511.00011", title = "Unrelated topology", @abstract = "Knots.", authors = new[] { "O. Ther" }, published = "2025-11-21", categories = new[] { "math.GT" } };

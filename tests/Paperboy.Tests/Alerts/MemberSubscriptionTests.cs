@@ -9,13 +9,13 @@ using static Paperboy.Tests.Digests.DigestTestApp;
 namespace Paperboy.Tests.Alerts;
 
 /// <summary>Members' subscriptions: tied to the account by a confirmed link, then managed from /settings with no mail.</summary>
-public sealed class MemberSubscriptionTests : IAsyncLifetime
+public sealed class MemberSubscriptionTests(SharedMaildev maildev) : IClassFixture<SharedMaildev>, IAsyncLifetime
 {
     Maildev _mail = null!;
 
-    public async Task InitializeAsync() => _mail = await Maildev.StartAsync();
+    public async Task InitializeAsync() => _mail = await maildev.ForTestAsync();
 
-    public async Task DisposeAsync() => await _mail.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task AMemberSubscribesFromSettingsConfirmsOnceThenChangesFrequencyAndUnsubscribesWithoutMail()

@@ -25,7 +25,9 @@ public sealed partial class CommunityApp : IAsyncDisposable
     public TestInstance App { get; private set; } = null!;
     public HttpClient Anonymous => App.Client;
 
-    public static async Task<CommunityApp> StartAsync(Dictionary<string, string?>? settings = null, string? engine = null)
+    /// <param name="configure">Replaces services before the app is built (e.g. <see cref="Digests.DigestTestApp.Mailing"/>).</param>
+    public static async Task<CommunityApp> StartAsync(Dictionary<string, string?>? settings = null, string? engine = null,
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
     {
         var community = new CommunityApp();
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -35,8 +37,11 @@ public sealed partial class CommunityApp : IAsyncDisposable
             $$"""{"id":"{{OtherPaper}}","title":"Another paper","authors":["Ada Lovelace"],"published":"2025-01-01","daily_date":"{{today}}"}""",
             $$"""{"id":"{{FreshPaper}}","title":"A fresh paper","authors":["Grace Hopper"],"published":"{{today}}"}""") + "\n");
         settings ??= [];
-        community.App = engine is null ? await TestInstance.StartWithAsync(settings, papers)
-            : await TestInstance.StartWithAsync(engine, builder => builder.Configuration.AddInMemoryCollection(settings), papers);
+        community.App = await TestInstance.StartWithAsync(engine ?? TestInstance.DefaultEngine, builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            configure?.Invoke(builder);
+        }, papers);
         return community;
     }
 

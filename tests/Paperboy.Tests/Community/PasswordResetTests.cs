@@ -1,98 +1,21 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Paperboy.Digests;
+using Paperboy.Tests.Digests;
+using static Paperboy.Tests.Digests.DigestTestApp;
 
 namespace Paperboy.Tests.Community;
 
-/// <summary>A minimal SMTP server on 127.0.0.1 that accepts every message and keeps it, for reading in tests.</summary>
-public sealed class FakeSmtp : IAsyncDisposable
-{
-    readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    readonly CancellationTokenSource _stop = new();
-    readonly Task _loop;
-    public ConcurrentQueue<string> Messages { get; } = new();
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-    public FakeSmtp()
-    {
-        _listener.Start();
-        _loop = Task.Run(AcceptAsync);
-    }
-
-    async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
-            catch (OperationCanceledException) { return; }
-            _ = Task.Run(() => ServeAsync(client));
-        }
-    }
-
-    async Task ServeAsync(TcpClient client)
-    {
-        using var _ = client;
-        using var stream = client.GetStream();
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
-        await writer.WriteLineAsync("220 fake smtp");
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            var verb = line.Split(' ')[0].ToUpperInvariant();
-            if (verb == "DATA")
-            {
-                await writer.WriteLineAsync("354 go ahead");
-                var body = new StringBuilder();
-                while (await reader.ReadLineAsync() is { } data && data != ".") body.AppendLine(data);
-                Messages.Enqueue(body.ToString());
-                await writer.WriteLineAsync("250 queued");
-            }
-            else if (verb == "QUIT")
-            {
-                await writer.WriteLineAsync("221 bye");
-                return;
-            }
-            else
-            {
-                await writer.WriteLineAsync("250 ok");
-            }
-        }
-    }
-
-    public async Task<string> NextMessageAsync()
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (Messages.TryDequeue(out var message)) return message;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("no email arrived");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try { await _loop; } catch (OperationCanceledException) { }
-        _stop.Dispose();
-    }
-}
-
-public sealed class PasswordResetTests
+/// <summary>Reset mails leave like every other mail: an outbox row, sent over SMTP (a real server, maildev) by the outbox sender.</summary>
+public sealed class PasswordResetTests(SharedMaildev maildev) : IClassFixture<SharedMaildev>
 {
     [Fact]
     public async Task AResetLinkArrivesByEmailWorksOnceAndTheFormNeverSaysWhetherTheEmailExists()
     {
-        await using var smtp = new FakeSmtp();
-        await using var app = await CommunityApp.StartAsync(new()
-        {
-            ["Community:SmtpHost"] = "127.0.0.1",
-            ["Community:SmtpPort"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Community:PublicUrl"] = "https://papers.example.org",
-        });
+        var mail = await maildev.ForTestAsync();
+        // The sender runs in the background, as in serve: the request only queues the mail.
+        await using var app = await CommunityApp.StartAsync(configure: Mailing(Smtp(mail.SmtpPort, background: true)));
         await app.Members.CreateAsync("ada@example.com", "ada", "correct horse battery", false);
         var browser = app.NewBrowser();
 
@@ -101,12 +24,11 @@ public sealed class PasswordResetTests
         Assert.Equal(unknown.StatusCode, known.StatusCode);
         Assert.Equal(Status(await unknown.Content.ReadAsStringAsync()), Status(await known.Content.ReadAsStringAsync()));
 
-        var mail = await smtp.NextMessageAsync();
-        Assert.Contains("To: ada@example.com", mail, StringComparison.Ordinal);
-        var link = Regex.Match(mail, @"https://papers\.example\.org(?<path>/reset\?token=[A-Za-z0-9_\-%]+)").Groups["path"].Value;
+        var text = Assert.Single(await mail.WaitForAsync("ada@example.com")).GetProperty("text").GetString()!;
+        var link = Regex.Match(text, @"https://papers\.example\.org(?<path>/reset\?token=[A-Za-z0-9_\-%]+)").Groups["path"].Value;
         Assert.NotEmpty(link);
-        await Task.Delay(300);
-        Assert.Empty(smtp.Messages); // nothing was sent for the unknown address
+        // Nothing for the unknown address: each request wrote its outbox row (or none) before it answered.
+        Assert.Equal(["ada@example.com"], (await OutboxAsync(app.App)).Where(r => r.Kind == "reset").Select(r => r.Recipient));
 
         var reset = await browser.SubmitAsync(link, "/reset", ("token", Token(link)), ("password", "a brand new passphrase"));
         Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
@@ -124,5 +46,24 @@ public sealed class PasswordResetTests
         var start = html.IndexOf("role=\"status\"", StringComparison.Ordinal);
         Assert.True(start >= 0, html);
         return html[start..html.IndexOf("</p>", start, StringComparison.Ordinal)];
+    }
+
+    [Fact]
+    public async Task AResetMailTheServerCouldNotTakeIsRetriedLikeEveryOtherMail()
+    {
+        var mail = await maildev.ForTestAsync();
+        // No background sender: the test delivers, so it decides when the retry is due.
+        await using var app = await CommunityApp.StartAsync(configure: Mailing(Smtp(mail.SmtpPort)));
+        await app.Members.CreateAsync("ada@example.com", "ada", "correct horse battery", false);
+        await mail.StopAsync();
+        Assert.Equal(HttpStatusCode.OK, (await app.NewBrowser().SubmitAsync("/forgot", "/forgot", ("email", "ada@example.com"))).StatusCode);
+
+        var sender = app.App.Services.GetRequiredService<OutboxSender>();
+        Assert.Equal(1, (await sender.DeliverAsync()).Failed);
+        await mail.StartProcessAsync();
+        Assert.Equal(0, (await sender.DeliverAsync()).Sent); // the retry waits for its backoff (1 min)
+        var later = DateTimeOffset.UtcNow.AddMinutes(2);
+        Assert.Equal(1, (await sender.DeliverAsync(() => later)).Sent);
+        Assert.Equal("Reset your Paperboy password", Assert.Single(await mail.MessagesToAsync("ada@example.com")).GetProperty("subject").GetString());
     }
 }

@@ -62,10 +62,13 @@ public sealed class SubmissionTests
     {
         var arxiv = await FakeArxiv.StartAsync();
         settings ??= [];
-        settings.TryAdd("Community:ArxivApiUrl", arxiv.QueryUrl);
         settings.TryAdd("Community:SubmissionWindowDays", "100000"); // the recorded papers are years old
-        return (arxiv, await CommunityApp.StartAsync(settings));
+        return (arxiv, await CommunityApp.StartAsync(settings, configure: ArxivAt(new Uri(arxiv.QueryUrl))));
     }
+
+    /// <summary>Submissions ask arXiv through the harvester's client, here pointed at <paramref name="api"/>.</summary>
+    static Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder> ArxivAt(Uri api) =>
+        builder => builder.Services.AddSingleton(Harvest.HarvestFixtures.Settings(api) with { ArxivApiUrl = api });
 
     static async Task<long> CountAsync(CommunityApp app, string sql)
     {
@@ -155,11 +158,8 @@ public sealed class SubmissionTests
     [Fact]
     public async Task WhenArxivCannotBeReachedTheMemberIsToldAndNothingIsStored()
     {
-        await using var app = await CommunityApp.StartAsync(new()
-        {
-            ["Community:ArxivApiUrl"] = "http://127.0.0.1:1/api/query", // nothing listens on port 1
-            ["Community:SubmissionWindowDays"] = "100000",
-        });
+        await using var app = await CommunityApp.StartAsync(new() { ["Community:SubmissionWindowDays"] = "100000" },
+            configure: ArxivAt(new Uri("http://127.0.0.1:1/api/query"))); // nothing listens on port 1
         var (_, ada, _) = await app.MemberAsync("ada@example.com");
         var papers = await CountAsync(app, "SELECT COUNT(*) FROM papers");
         var entries = await CountAsync(app, "SELECT COUNT(*) FROM daily_entries");

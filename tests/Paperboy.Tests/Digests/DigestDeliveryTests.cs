@@ -8,13 +8,13 @@ using static Paperboy.Tests.Digests.DigestTestApp;
 
 namespace Paperboy.Tests.Digests;
 
-public sealed class DigestDeliveryTests : IAsyncLifetime
+public sealed class DigestDeliveryTests(SharedMaildev maildev) : IClassFixture<SharedMaildev>, IAsyncLifetime
 {
     Maildev _mail = null!;
 
-    public async Task InitializeAsync() => _mail = await Maildev.StartAsync();
+    public async Task InitializeAsync() => _mail = await maildev.ForTestAsync();
 
-    public async Task DisposeAsync() => await _mail.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     static bool IsDigest(System.Text.Json.JsonElement m) => m.GetProperty("subject").GetString()!.StartsWith("Paperboy daily", StringComparison.Ordinal);
 
@@ -180,6 +180,7 @@ public sealed class DigestDeliveryTests : IAsyncLifetime
         Assert.Single((await _mail.MessagesToAsync("reader@example.org")), IsDigest);
     }
 
+    [Trait("Engine", "independent")] // names its engine
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
@@ -197,6 +198,7 @@ public sealed class DigestDeliveryTests : IAsyncLifetime
         Assert.Equal(6, (await OutboxAsync(app)).Count(r => r.Kind == "daily" && r.Status == "sent"));
     }
 
+    [Trait("Engine", "independent")] // names its engine
     [Fact]
     public async Task TwoSendersInOneProcessOnPostgresNeverShareARow()
     {

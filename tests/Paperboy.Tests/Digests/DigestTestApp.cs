@@ -43,11 +43,14 @@ public static partial class DigestTestApp
     };
 
     public static Task<TestInstance> StartAsync(DigestSettings settings, string? engine = null) =>
-        TestInstance.StartWithAsync(engine ?? TestInstance.DefaultEngine, builder =>
-        {
-            builder.Services.AddSingleton(settings);
-            builder.Services.AddSingleton(new SiteUrl(new Uri(PublicUrl)));
-        }, CatalogPath);
+        TestInstance.StartWithAsync(engine ?? TestInstance.DefaultEngine, Mailing(settings), CatalogPath);
+
+    /// <summary>An app's mail settings (SMTP server, background sender on or off) with links on <see cref="PublicUrl"/>.</summary>
+    public static Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder> Mailing(DigestSettings settings) => builder =>
+    {
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(new SiteUrl(new Uri(PublicUrl)));
+    };
 
     public static async Task<HttpResponseMessage> SubscribeAsync(TestInstance app, string email, string frequency = "daily") =>
         await app.Client.PostAsJsonAsync("/api/subscriptions", new { email, frequency });

@@ -9,13 +9,13 @@ using static Paperboy.Tests.Digests.DigestTestApp;
 namespace Paperboy.Tests.Digests;
 
 /// <summary>Digests over the real Hugging Face files of 2025-W47, checked against what the site itself shows.</summary>
-public sealed class HfDigestTests : IAsyncLifetime
+public sealed class HfDigestTests(SharedMaildev maildev) : IClassFixture<SharedMaildev>, IAsyncLifetime
 {
     Maildev _mail = null!;
 
-    public async Task InitializeAsync() => _mail = await Maildev.StartAsync();
+    public async Task InitializeAsync() => _mail = await maildev.ForTestAsync();
 
-    public async Task DisposeAsync() => await _mail.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task DigestsOfARealWeekListTheSamePapersInTheSameOrderAsTheSite()

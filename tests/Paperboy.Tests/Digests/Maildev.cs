@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Digests;
 
 /// <summary>
-/// A real SMTP server for a test: its own maildev process on free ports, so test classes never
-/// share a mailbox. Messages are read back through maildev's REST API.
+/// A real SMTP server: a maildev process on free ports of its own, so test classes never share a
+/// mailbox. Messages are read back through maildev's REST API. Test classes get one through
+/// <see cref="SharedMaildev"/>.
 /// </summary>
 public sealed class Maildev : IAsyncDisposable
 {
@@ -75,6 +77,8 @@ public sealed class Maildev : IAsyncDisposable
         throw new TimeoutException("maildev did not start within 30 s");
     }
 
+    public bool Running => _process is { HasExited: false };
+
     public async Task StopAsync()
     {
         if (_process is null) return;
@@ -96,14 +100,9 @@ public sealed class Maildev : IAsyncDisposable
     /// <summary>Waits until at least <paramref name="count"/> messages reached <paramref name="address"/>.</summary>
     public async Task<IReadOnlyList<JsonElement>> WaitForAsync(string address, int count = 1, int seconds = 30)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var messages = await MessagesToAsync(address);
-            if (messages.Count >= count) return messages;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{messages.Count} of {count} messages reached {address} within {seconds} s");
-            await Task.Delay(200);
-        }
+        var messages = await Eventually.ReturnsAsync(() => MessagesToAsync(address), m => m.Count >= count, TimeSpan.FromSeconds(seconds));
+        if (messages.Count < count) throw new TimeoutException($"{messages.Count} of {count} messages reached {address} within {seconds} s");
+        return messages;
     }
 
     /// <summary>The raw message (headers and MIME parts) as the server received it.</summary>
@@ -122,5 +121,30 @@ public sealed class Maildev : IAsyncDisposable
     {
         await StopAsync();
         _http.Dispose();
+    }
+}
+
+/// <summary>
+/// One maildev per test class (an xunit class fixture) instead of one per test: each start is a Node
+/// process, about a second of CPU on a busy machine. A class's tests run one at a time, so each test
+/// starts from an empty mailbox on a running server (a test may have stopped it to play an outage).
+/// </summary>
+public sealed class SharedMaildev : IAsyncLifetime
+{
+    Maildev? _server;
+
+    public async Task InitializeAsync() => _server = await Maildev.StartAsync();
+
+    /// <summary>The class's server, running and empty, for the test about to run.</summary>
+    public async Task<Maildev> ForTestAsync()
+    {
+        if (!_server!.Running) await _server.StartProcessAsync();
+        await _server.ClearAsync();
+        return _server;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
     }
 }

@@ -9,13 +9,13 @@ using static Paperboy.Tests.Digests.DigestTestApp;
 
 namespace Paperboy.Tests.Digests;
 
-public sealed class SubscriptionTests : IAsyncLifetime
+public sealed class SubscriptionTests(SharedMaildev maildev) : IClassFixture<SharedMaildev>, IAsyncLifetime
 {
     Maildev _mail = null!;
 
-    public async Task InitializeAsync() => _mail = await Maildev.StartAsync();
+    public async Task InitializeAsync() => _mail = await maildev.ForTestAsync();
 
-    public async Task DisposeAsync() => await _mail.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task DoubleOptInMailsAConfirmationLinkThatConfirmsAfterOneClick()

@@ -412,12 +412,8 @@ public sealed class ArxivHarvestTests
         return answers;
     }
 
-    static async Task WaitUntilLoggedAsync(StubServer stub, int page)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!stub.Requests.Any(r => HarvestFixtures.PageOf(r.PathAndQuery) == page) && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
-    }
+    static async Task WaitUntilLoggedAsync(StubServer stub, int page) =>
+        Assert.True(await Eventually.TrueAsync(() => stub.Requests.Any(r => HarvestFixtures.PageOf(r.PathAndQuery) == page)), $"page {page} was never asked for");
 
     static async Task<List<string>> IdsAsync(Database database)
     {

@@ -182,20 +182,14 @@ public sealed class HarvestAdminTests
 
         public async Task<JsonElement> WaitForAsync(string source, Func<JsonElement, bool> condition)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            JsonElement last = default;
-            while (DateTime.UtcNow < deadline)
+            var last = await Eventually.ReturnsAsync(async () =>
             {
                 var overview = await Client.GetFromJsonAsync<JsonElement>("/api/admin/harvest");
-                foreach (var s in overview.GetProperty("sources").EnumerateArray())
-                {
-                    if (s.GetProperty("source").GetString() != source) continue;
-                    last = s;
-                    if (condition(s)) return s;
-                }
-                await Task.Delay(100);
-            }
-            throw new TimeoutException($"{source} never reached the expected state; last seen: {last}");
+                return overview.GetProperty("sources").EnumerateArray().FirstOrDefault(s => s.GetProperty("source").GetString() == source);
+            }, s => s.ValueKind != JsonValueKind.Undefined && condition(s));
+            if (last.ValueKind == JsonValueKind.Undefined || !condition(last))
+                throw new TimeoutException($"{source} never reached the expected state; last seen: {last}");
+            return last;
         }
 
         public async ValueTask DisposeAsync()

@@ -10,6 +10,8 @@ namespace Paperboy.Tests.Infrastructure;
 /// on each engine in turn. On PostgreSQL each data dir gets a fresh database of its own the first
 /// time it is used — by <see cref="Database(string)"/>, by the CLI runner, or by a test instance —
 /// and the database is dropped when the <see cref="TempDir"/> holding the data dir is disposed.
+/// A test whose outcome cannot depend on this setting (it opens no database, or names its engines
+/// itself) says so with <c>[Trait("Engine", "independent")]</c>; <c>.ci/run</c> runs it on the first pass only.
 /// </summary>
 public static class TestEngine
 {

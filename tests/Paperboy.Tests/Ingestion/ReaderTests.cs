@@ -4,6 +4,7 @@ using Paperboy.Tests.Infrastructure;
 namespace Paperboy.Tests.Ingestion;
 
 /// <summary>Each reader over the real files of ../shared/data, with values checked by reading the files.</summary>
+[Trait("Engine", "independent")] // opens no database: runs on the first engine only (.ci/run)
 public sealed class ReaderTests
 {
     static List<ReadResult> ReadAll(string format, string path)

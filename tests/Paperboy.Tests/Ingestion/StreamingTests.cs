@@ -5,6 +5,7 @@ using Paperboy.Tests.Infrastructure;
 namespace Paperboy.Tests.Ingestion;
 
 /// <summary>Readers stream: they yield records while reading, whatever size the reads come in.</summary>
+[Trait("Engine", "independent")] // opens no database: runs on the first engine only (.ci/run)
 public sealed class StreamingTests
 {
     /// <summary>Serves at most <c>maxRead</c> bytes a read and remembers how far it was read.</summary>

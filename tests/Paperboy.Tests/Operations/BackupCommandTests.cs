@@ -2,6 +2,7 @@ using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Operations;
 
+[Trait("Engine", "independent")] // each test names its engine: runs on the first pass only (.ci/run)
 public sealed class BackupCommandTests
 {
     [Fact]

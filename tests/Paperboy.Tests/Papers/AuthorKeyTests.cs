@@ -2,6 +2,7 @@ using Paperboy.Papers;
 
 namespace Paperboy.Tests.Papers;
 
+[Trait("Engine", "independent")] // opens no database: runs on the first engine only (.ci/run)
 public sealed class AuthorKeyTests
 {
     [Theory]

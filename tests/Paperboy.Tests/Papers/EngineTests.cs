@@ -6,6 +6,7 @@ using Paperboy.Tests.Infrastructure;
 namespace Paperboy.Tests.Papers;
 
 /// <summary>The catalog behaves the same on the embedded engine and on PostgreSQL.</summary>
+[Trait("Engine", "independent")] // each test names its engines: runs on the first pass only (.ci/run)
 public sealed class EngineTests
 {
     [Theory]

@@ -7,13 +7,13 @@ using static Paperboy.Tests.Digests.DigestTestApp;
 namespace Paperboy.Tests.Recommendations;
 
 /// <summary>"Picked for you" in a member's digest, sent by the CLI through a real SMTP server.</summary>
-public sealed class DigestPicksTests : IAsyncLifetime
+public sealed class DigestPicksTests(SharedMaildev maildev) : IClassFixture<SharedMaildev>, IAsyncLifetime
 {
     Maildev _mail = null!;
 
-    public async Task InitializeAsync() => _mail = await Maildev.StartAsync();
+    public async Task InitializeAsync() => _mail = await maildev.ForTestAsync();
 
-    public async Task DisposeAsync() => await _mail.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     static bool IsDigest(JsonElement m) => m.GetProperty("subject").GetString()!.StartsWith("Paperboy daily", StringComparison.Ordinal);
 

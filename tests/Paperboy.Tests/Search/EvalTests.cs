@@ -10,6 +10,7 @@ namespace Paperboy.Tests.Search;
 /// at floors a little under what docs/SEARCH.md records. The model's vectors of both collections
 /// are computed once per machine (<see cref="VectorCache"/>).
 /// </summary>
+[Trait("Engine", "independent")] // opens no database: runs on the first engine only (.ci/run)
 public sealed class EvalTests
 {
     [Theory]

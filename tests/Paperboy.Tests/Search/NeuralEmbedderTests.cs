@@ -6,6 +6,7 @@ using Paperboy.Tests.Infrastructure;
 namespace Paperboy.Tests.Search;
 
 /// <summary>The built-in model, run directly: the same vectors as the model package's own encoder, whatever the batch.</summary>
+[Trait("Engine", "independent")] // opens no database: runs on the first engine only (.ci/run)
 public sealed class NeuralEmbedderTests : IClassFixture<NeuralEmbedderTests.Model>
 {
     public sealed class Model : IDisposable

@@ -2,6 +2,7 @@ using Paperboy.Search;
 
 namespace Paperboy.Tests.Search;
 
+[Trait("Engine", "independent")] // opens no database: runs on the first engine only (.ci/run)
 public sealed class ParsedQueryTests
 {
     [Theory]
@@ -51,6 +52,7 @@ public sealed class ParsedQueryTests
     public void QueriesWithNothingToSearchForAreEmpty(string input) => Assert.True(ParsedQuery.Parse(input).IsEmpty);
 }
 
+[Trait("Engine", "independent")]
 public sealed class HighlightsTests
 {
     [Fact]
