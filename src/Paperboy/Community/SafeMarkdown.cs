@@ -10,6 +10,9 @@ namespace Paperboy.Community;
 /// links keep only http and https targets (javascript:, data:, vbscript: and relative tricks become
 /// plain text), images become links (no remote loads, no tracking pixels), and every link gets
 /// <c>rel="nofollow ugc noopener noreferrer"</c>. Markdig escapes all text it emits.
+/// <c>$…$</c> and <c>$$…$$</c> are math: Markdown leaves them alone (no <c>^</c> superscript, no lost
+/// <c>\,</c>) and they come out as escaped LaTeX in <c>class="math"</c> elements, which the page's KaTeX
+/// typesets like abstracts (<c>app.js</c>).
 /// </summary>
 public static class SafeMarkdown
 {
@@ -17,6 +20,7 @@ public static class SafeMarkdown
         .DisableHtml()
         .UseAutoLinks()
         .UseEmphasisExtras()
+        .UseMathematics()
         .Build();
 
     public static string ToHtml(string markdown)

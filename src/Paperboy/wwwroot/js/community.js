@@ -16,8 +16,10 @@
     return location.pathname + location.search;
   }
 
-  function loginUrl() {
-    return "/login?returnUrl=" + encodeURIComponent(here());
+  // Where an anonymous upvote goes: the no-script upvote page, which sends the reader to sign in with
+  // the reason and the vote carried along (it is applied when they sign in).
+  function upvoteUrl(form) {
+    return form.action + "?returnUrl=" + encodeURIComponent(here());
   }
 
   function paperPath(id) {
@@ -31,16 +33,43 @@
     return a;
   }
 
+  function item(list, child) {
+    var li = document.createElement("li");
+    li.appendChild(child);
+    list.appendChild(li);
+  }
+
+  // The account links sit in a menu behind the member's name, so the tabs and the search box keep
+  // their room at every width. A <details> opens and closes without script; this only closes it on
+  // Escape and on a click elsewhere.
   function fillNav(s) {
     var nav = document.getElementById("member-nav");
     if (!nav || !s.signed_in) return;
     while (nav.firstChild) nav.removeChild(nav.firstChild);
-    var name = link("/settings", s.name);
+    var menu = document.createElement("details");
+    menu.className = "account-menu";
+    var summary = document.createElement("summary");
+    var name = document.createElement("span");
     name.className = "member-name";
-    name.title = "Settings, library, submissions";
-    nav.appendChild(name);
-    nav.appendChild(link("/for-you", "For you"));
-    nav.appendChild(link("/submit", "Submit"));
+    name.textContent = s.name;
+    summary.appendChild(name);
+    var hint = document.createElement("span");
+    hint.className = "visually-hidden";
+    hint.textContent = ", account menu";
+    summary.appendChild(hint);
+    menu.appendChild(summary);
+    var panel = document.createElement("nav");
+    panel.setAttribute("aria-label", "Account");
+    var list = document.createElement("ul");
+    item(list, link("/for-you", "For you"));
+    item(list, link("/library", "Library"));
+    item(list, link("/submit", "Submit a paper"));
+    item(list, link("/settings", "Settings"));
+    if (s.is_admin) {
+      var admin = link("/admin", "Admin");
+      admin.className = "admin-link";
+      item(list, admin);
+    }
     var form = document.createElement("form");
     form.method = "post";
     form.action = "/logout";
@@ -60,7 +89,19 @@
     form.appendChild(token);
     form.appendChild(back);
     form.appendChild(button);
-    nav.appendChild(form);
+    item(list, form);
+    panel.appendChild(list);
+    menu.appendChild(panel);
+    nav.appendChild(menu);
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        summary.focus();
+      }
+    });
   }
 
   function show(id, upvotes, upvoted) {
@@ -70,7 +111,13 @@
       var button = form.querySelector("button");
       if (button) button.setAttribute("aria-pressed", upvoted ? "true" : "false");
       var n = form.querySelector(".n");
-      if (n && upvotes !== null) n.textContent = String(upvotes);
+      if (n && upvotes !== null) {
+        n.textContent = String(upvotes);
+        // The label is what a screen reader announces: it must say the new count, not the rendered one.
+        var label = upvotes === 1 ? "1 upvote" : upvotes + " upvotes";
+        form.title = label;
+        if (button) button.setAttribute("aria-label", "Upvote: " + label);
+      }
     });
   }
 
@@ -102,7 +149,7 @@
     if (!state) return;
     event.preventDefault();
     if (!state.signed_in) {
-      location.href = loginUrl();
+      location.href = upvoteUrl(form);
       return;
     }
     if (form.classList.contains("busy")) return;
@@ -115,7 +162,7 @@
       headers: { Accept: "application/json", "X-CSRF-TOKEN": state.csrf }
     }).then(function (r) {
       if (r.status === 401) {
-        location.href = loginUrl();
+        location.href = upvoteUrl(form);
         return null;
       }
       if (!r.ok) throw new Error("upvote failed: " + r.status);
