@@ -177,7 +177,17 @@
     });
   });
 
-  // "Not interested" on /for-you: mark by fetch and take the card away without reloading the page.
+  function notInterested(id, token, on) {
+    return fetch("/api/papers/" + paperPath(id) + "/not-interested", {
+      method: on ? "POST" : "DELETE",
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRF-TOKEN": token }
+    }).then(function (r) {
+      if (!r.ok) throw new Error("not interested failed: " + r.status);
+    });
+  }
+
+  // "Not interested" on /for-you: mark by fetch and put a one-line "Undo" where the card was.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("not-interested")) return;
@@ -186,20 +196,63 @@
     if (!token || !id || form.classList.contains("busy")) return;
     event.preventDefault();
     form.classList.add("busy");
-    fetch("/api/papers/" + paperPath(id) + "/not-interested", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRF-TOKEN": token.value }
-    }).then(function (r) {
-      if (!r.ok) throw new Error("not interested failed: " + r.status);
+    notInterested(id, token.value, true).then(function () {
+      form.classList.remove("busy");
       var card = form.closest("li.card");
-      if (card) card.parentNode.removeChild(card);
+      if (!card) return;
+      var note = document.createElement("li");
+      note.className = "form-note hidden-pick";
+      note.setAttribute("role", "status");
+      note.appendChild(document.createTextNode("You will not be recommended this paper again. "));
+      var undo = document.createElement("button");
+      undo.type = "button";
+      undo.className = "link";
+      undo.textContent = "Undo";
+      undo.addEventListener("click", function () {
+        notInterested(id, token.value, false).then(function () {
+          note.parentNode.replaceChild(card, note);
+        }).catch(function () { location.reload(); });
+      });
+      note.appendChild(undo);
+      card.parentNode.replaceChild(note, card);
+      undo.focus();
     }).catch(function () {
       form.classList.remove("busy");
       form.submit(); // the plain form explains what went wrong
     });
   });
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", load);
-  else load();
+  // The blend slider on /settings says its value in words as it moves.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (input.id !== "personal-blend") return;
+    var text = input.value + "% personal, " + (100 - input.value) + "% community";
+    input.setAttribute("aria-valuetext", text);
+    var output = document.getElementById("blend-value");
+    if (output) output.textContent = text;
+  });
+
+  // Copy buttons (a new API token): shown only where script can do the copying.
+  function copyButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      if (!source || !navigator.clipboard) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+          button.textContent = "Copied ✓";
+        }).catch(function () {
+          button.textContent = "Select and copy it by hand";
+        });
+      });
+    });
+  }
+
+  function start() {
+    load();
+    copyButtons();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
