@@ -51,6 +51,7 @@ public static class SafeMarkdown
         using var writer = new StringWriter();
         var renderer = new Markdig.Renderers.HtmlRenderer(writer);
         Pipeline.Setup(renderer);
+        renderer.ObjectRenderers.Replace<Markdig.Extensions.Mathematics.HtmlMathInlineRenderer>(new DisplayMathAwareRenderer());
         renderer.Render(document);
         return writer.ToString();
     }
@@ -72,5 +73,20 @@ public static class SafeMarkdown
             child = next;
         }
         link.Remove();
+    }
+}
+
+/// <summary>
+/// Markdig writes <c>$$…$$</c> inside a paragraph as inline math (<c>\(…\)</c>); a reader who typed two dollars
+/// asked for a displayed formula, so it gets <c>\[…\]</c>. The LaTeX is HTML-escaped either way.
+/// </summary>
+sealed class DisplayMathAwareRenderer : Markdig.Renderers.Html.HtmlObjectRenderer<Markdig.Extensions.Mathematics.MathInline>
+{
+    protected override void Write(Markdig.Renderers.HtmlRenderer renderer, Markdig.Extensions.Mathematics.MathInline math)
+    {
+        var display = math.DelimiterCount > 1;
+        renderer.Write("<span class=\"math\">").Write(display ? "\\[" : "\\(");
+        renderer.WriteEscape(ref math.Content);
+        renderer.Write(display ? "\\]" : "\\)").Write("</span>");
     }
 }
