@@ -69,7 +69,11 @@ public sealed class CommunityPageTests
         // A wrong password casts nothing either, and the form keeps the vote for the next try.
         var wrong = await browser.Client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["email"] = "ada@example.com", ["password"] = "wrong horse battery", ["returnUrl"] = "/", ["upvote"] = CommunityApp.Paper, ["__RequestVerificationToken"] = token!,
+            ["email"] = "ada@example.com",
+            ["password"] = "wrong horse battery",
+            ["returnUrl"] = "/",
+            ["upvote"] = CommunityApp.Paper,
+            ["__RequestVerificationToken"] = token!,
         }));
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         Assert.Contains($"name=\"upvote\" value=\"{CommunityApp.Paper}\"", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -77,7 +81,11 @@ public sealed class CommunityPageTests
 
         var signedIn = await browser.Client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["email"] = "ada@example.com", ["password"] = "correct horse battery", ["returnUrl"] = "/", ["upvote"] = CommunityApp.Paper, ["__RequestVerificationToken"] = token!,
+            ["email"] = "ada@example.com",
+            ["password"] = "correct horse battery",
+            ["returnUrl"] = "/",
+            ["upvote"] = CommunityApp.Paper,
+            ["__RequestVerificationToken"] = token!,
         }));
         Assert.Equal("/", signedIn.Headers.Location?.OriginalString);
         Assert.Equal(4, await app.UpvotesAsync(CommunityApp.Paper));
