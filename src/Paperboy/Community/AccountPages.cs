@@ -16,14 +16,14 @@ public static class AccountPages
 
     public static IEndpointRouteBuilder MapAccountPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/login", async (HttpContext http, string? returnUrl) =>
+        app.MapGet("/login", async (HttpContext http, string? returnUrl, string? upvote, Papers.PaperStore papers) =>
             await http.CurrentMemberAsync() is not null
                 ? Results.Redirect(returnUrl is null ? "/settings" : CommunityAuth.SafeReturnUrl(returnUrl))
-                : Page<LoginPage>(http, new { ReturnUrl = CommunityAuth.SafeReturnUrl(returnUrl) }));
+                : Page<LoginPage>(http, new { ReturnUrl = CommunityAuth.SafeReturnUrl(returnUrl), Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }));
         app.MapPost("/login", SignInAsync).RequireRateLimiting(RateLimits.SignIn);
 
-        app.MapGet("/register", (HttpContext http, string? returnUrl) =>
-            Page<RegisterPage>(http, new { ReturnUrl = CommunityAuth.SafeReturnUrl(returnUrl) }));
+        app.MapGet("/register", async (HttpContext http, string? returnUrl, string? upvote, Papers.PaperStore papers) =>
+            Page<RegisterPage>(http, new { ReturnUrl = CommunityAuth.SafeReturnUrl(returnUrl), Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }));
         app.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimits.Register);
 
         app.MapGet("/forgot", (HttpContext http, ResetMailer mailer) => Page<ForgotPage>(http, new { CanEmail = mailer.CanSend }));
@@ -63,8 +63,9 @@ public static class AccountPages
         return app;
     }
 
-    static async Task<IResult> SignInAsync(HttpContext http, MemberStore members,
-        [FromForm(Name = "email")] string? email, [FromForm(Name = "password")] string? password, [FromForm(Name = "returnUrl")] string? returnUrl)
+    static async Task<IResult> SignInAsync(HttpContext http, MemberStore members, VoteStore votes, Papers.PaperStore papers,
+        [FromForm(Name = "email")] string? email, [FromForm(Name = "password")] string? password, [FromForm(Name = "returnUrl")] string? returnUrl,
+        [FromForm(Name = "upvote")] string? upvote)
     {
         var back = CommunityAuth.SafeReturnUrl(returnUrl);
         var (result, user) = await members.SignInAsync(email, password, http.RequestAborted);
@@ -72,25 +73,38 @@ public static class AccountPages
         {
             case SignInResult.Ok:
                 await CommunityAuth.SignInAsync(http, user!);
+                await ApplyPendingUpvoteAsync(votes, user!, upvote, http.RequestAborted);
                 return Results.Redirect(back);
             case SignInResult.Blocked:
                 return Page<LoginPage>(http, new { Email = email, ReturnUrl = back, Error = "This account has been blocked by a moderator." }, StatusCodes.Status403Forbidden);
             default:
-                return Page<LoginPage>(http, new { Email = email, ReturnUrl = back, Error = SignInFailed }, StatusCodes.Status400BadRequest);
+                return Page<LoginPage>(http, new { Email = email, ReturnUrl = back, Error = SignInFailed, Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }, StatusCodes.Status400BadRequest);
         }
     }
 
-    static async Task<IResult> RegisterAsync(HttpContext http, MemberStore members,
+    /// <summary>The paper an anonymous reader tried to upvote, carried through sign-in or registration (unknown ids are dropped).</summary>
+    static async Task<Papers.Paper?> PendingUpvoteAsync(Papers.PaperStore papers, string? id, CancellationToken ct) =>
+        string.IsNullOrWhiteSpace(id) || id.Length > 200 ? null : await papers.GetAsync(id, ct);
+
+    // The upvote the reader asked for before signing in counts once they are in; the form post that carries it
+    // is the same antiforgery-checked post that signs them in, so no other site can cast it for them.
+    static async Task ApplyPendingUpvoteAsync(VoteStore votes, User user, string? id, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(id) && id.Length <= 200 && !user.Blocked) await votes.SetAsync(user, id, true, ct);
+    }
+
+    static async Task<IResult> RegisterAsync(HttpContext http, MemberStore members, VoteStore votes, Papers.PaperStore papers,
         [FromForm(Name = "email")] string? email, [FromForm(Name = "name")] string? name, [FromForm(Name = "password")] string? password,
-        [FromForm(Name = "returnUrl")] string? returnUrl)
+        [FromForm(Name = "returnUrl")] string? returnUrl, [FromForm(Name = "upvote")] string? upvote)
     {
         var back = CommunityAuth.SafeReturnUrl(returnUrl);
         var error = MemberStore.CheckEmail(email) ?? MemberStore.CheckName(name) ?? MemberStore.CheckPassword(password);
         User? user = null;
         if (error is null) (user, error) = await members.CreateAsync(email!, name, password!, admin: false, http.RequestAborted);
         if (user is null)
-            return Page<RegisterPage>(http, new { Email = email, Name = name, ReturnUrl = back, Error = error }, StatusCodes.Status400BadRequest);
+            return Page<RegisterPage>(http, new { Email = email, Name = name, ReturnUrl = back, Error = error, Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }, StatusCodes.Status400BadRequest);
         await CommunityAuth.SignInAsync(http, user);
+        await ApplyPendingUpvoteAsync(votes, user, upvote, http.RequestAborted);
         return Results.Redirect(back);
     }
 

@@ -149,8 +149,9 @@ public static class CommunityApi
         var id = PaperId(http);
         var back = CommunityAuth.SafeReturnUrl(returnUrl ?? RefererPath(http) ?? Feed.Text.PaperHref(Papers.ArxivId.Normalize(id)));
         var user = await http.CurrentMemberAsync();
+        // Not signed in: the sign-in page says why, and the vote is cast when they sign in; then back where they were.
         if (user is null)
-            return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString($"{http.Request.Path}?returnUrl={Uri.EscapeDataString(back)}"));
+            return Results.Redirect($"/login?returnUrl={Uri.EscapeDataString(back)}&upvote={Uri.EscapeDataString(Papers.ArxivId.Normalize(id))}");
         var paper = await papers.GetAsync(id, http.RequestAborted);
         if (paper is null) return PaperNotFound(id);
         http.Response.Headers.CacheControl = "no-store";

@@ -141,6 +141,16 @@ public sealed class LibraryStore(Database database)
             """, new { owner.Id, publicOnly }, cancellationToken: ct))).AsList();
     }
 
+    /// <summary>The ids of the member's collections that hold the paper (the paper page says "✓ in …").</summary>
+    public async Task<IReadOnlySet<long>> CollectionsHoldingAsync(long userId, string paperId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<long>(new CommandDefinition("""
+            SELECT i.collection_id FROM collection_items i JOIN collections k ON k.id = i.collection_id
+            WHERE k.user_id = @userId AND i.paper_id = @paperId
+            """, new { userId, paperId = ArxivId.Normalize(paperId) }, cancellationToken: ct))).ToHashSet();
+    }
+
     static async Task<bool> VisiblePaperAsync(System.Data.Common.DbConnection c, string id, CancellationToken ct) =>
         await c.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM papers WHERE id = @id AND hidden = FALSE", new { id }, cancellationToken: ct)) > 0;

@@ -92,16 +92,30 @@ public static class ModerationApi
 
     // ---- /admin -----------------------------------------------------------------------------
 
-    static async Task<IResult> AdminPageAsync(HttpContext http, ModerationStore mod, string? message, string? error, int status = StatusCodes.Status200OK)
+    static async Task<IResult> AdminPageAsync(HttpContext http, ModerationStore mod, string? message, string? error, int status = StatusCodes.Status200OK,
+        (string Action, string Target)? undo = null)
     {
         var user = await http.CurrentMemberAsync();
         if (user is null) return Results.Redirect("/login?returnUrl=%2Fadmin");
         if (!user.IsAdmin || user.Blocked) return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admins only");
         http.Response.Headers.CacheControl = "no-store";
         var log = await mod.AuditLogAsync(200, http.RequestAborted);
+        var queue = await mod.QueueAsync(QueueLength, http.RequestAborted);
         var embedding = http.RequestServices.GetRequiredService<PaperboyOptions>().BuiltInEmbedder ? await http.RequestServices.GetRequiredService<Search.PaperEmbedding>().StatusAsync(http.RequestAborted) : null;
-        return AccountPages.Page<AdminPage>(http, new { Log = log, Message = message, Error = error, Embedding = embedding }, status);
+        return AccountPages.Page<AdminPage>(http, new { Log = log, Queue = queue, Message = message, Error = error, Undo = undo, Embedding = embedding }, status);
     }
+
+    /// <summary>How many recent comments and submissions /admin lists for review.</summary>
+    const int QueueLength = 30;
+
+    /// <summary>The action that takes a hide back, offered right under "Done" (show again in place).</summary>
+    static (string, string)? Undo(string? action, string target) => action switch
+    {
+        "hide-paper" => ("show-paper", target),
+        "hide-comment" => ("show-comment", target),
+        "block" => ("unblock", target),
+        _ => null,
+    };
 
     static async Task<IResult> AdminFormAsync(HttpContext http, ModerationStore mod, MemberStore members,
         [FromForm(Name = "action")] string? action, [FromForm(Name = "target")] string? target,
@@ -136,7 +150,7 @@ public static class ModerationApi
                 return await AdminPageAsync(http, mod, null, "Unknown action.", StatusCodes.Status400BadRequest);
         }
         return done
-            ? await AdminPageAsync(http, mod, $"Done: {action} {target}.", null)
+            ? await AdminPageAsync(http, mod, $"Done: {action} {target}.", null, undo: Undo(action, target))
             : await AdminPageAsync(http, mod, null, problem ?? $"Nothing changed: {action} {target} (not found, or already so).", StatusCodes.Status400BadRequest);
     }
 }

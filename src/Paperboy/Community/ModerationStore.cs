@@ -115,6 +115,27 @@ public sealed class ModerationStore(Database database, CommentStore comments)
             new { limit }, cancellationToken: ct))).AsList();
     }
 
+    /// <summary>
+    /// What an admin looks over: the newest comments (hidden ones too, so they can be shown again where they
+    /// are listed) and the newest member submissions, each with its paper's title.
+    /// </summary>
+    public async Task<ReviewList> QueueAsync(int limit, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var comments = (await c.QueryAsync<QueuedComment>(new CommandDefinition("""
+            SELECT c.id, c.paper_id, p.title AS paper_title, u.name AS author_name, c.body, c.created_at, c.hidden
+            FROM comments c JOIN users u ON u.id = c.user_id JOIN papers p ON p.id = c.paper_id
+            WHERE c.deleted = FALSE ORDER BY c.id DESC LIMIT @limit
+            """, new { limit }, cancellationToken: ct))).AsList();
+        var submissions = (await c.QueryAsync<QueuedSubmission>(new CommandDefinition("""
+            SELECT s.day, s.paper_id, p.title AS paper_title, u.name AS member_name, s.created_at, p.hidden AS paper_hidden
+            FROM submissions s JOIN users u ON u.id = s.user_id JOIN papers p ON p.id = s.paper_id
+            ORDER BY s.created_at DESC LIMIT @limit
+            """, new { limit }, cancellationToken: ct))).AsList();
+        foreach (var comment in comments) comment.Body = Excerpt(comment.Body);
+        return new ReviewList(comments, submissions);
+    }
+
     async Task<bool> InTransactionAsync(Func<DbConnection, DbTransaction, Task<bool>> work, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
@@ -130,4 +151,27 @@ public sealed class ModerationStore(Database database, CommentStore comments)
             """, new { admin.Id, admin.Name, action, target, detail, now = Clock.Timestamp() }, tx, cancellationToken: ct));
 
     static string Excerpt(string body) => body.Length <= 200 ? body : body[..200] + "…";
+}
+
+public sealed record ReviewList(IReadOnlyList<QueuedComment> Comments, IReadOnlyList<QueuedSubmission> Submissions);
+
+public sealed class QueuedComment
+{
+    public long Id { get; set; }
+    public string PaperId { get; set; } = "";
+    public string PaperTitle { get; set; } = "";
+    public string AuthorName { get; set; } = "";
+    public string Body { get; set; } = "";
+    public string CreatedAt { get; set; } = "";
+    public bool Hidden { get; set; }
+}
+
+public sealed class QueuedSubmission
+{
+    public string Day { get; set; } = "";
+    public string PaperId { get; set; } = "";
+    public string PaperTitle { get; set; } = "";
+    public string MemberName { get; set; } = "";
+    public string CreatedAt { get; set; } = "";
+    public bool PaperHidden { get; set; }
 }

@@ -10,6 +10,9 @@ namespace Paperboy.Community;
 /// links keep only http and https targets (javascript:, data:, vbscript: and relative tricks become
 /// plain text), images become links (no remote loads, no tracking pixels), and every link gets
 /// <c>rel="nofollow ugc noopener noreferrer"</c>. Markdig escapes all text it emits.
+/// <c>$…$</c> and <c>$$…$$</c> are math: Markdown leaves them alone (no <c>^</c> superscript, no lost
+/// <c>\,</c>) and they come out as escaped LaTeX in <c>class="math"</c> elements, which the page's KaTeX
+/// typesets like abstracts (<c>app.js</c>).
 /// </summary>
 public static class SafeMarkdown
 {
@@ -17,6 +20,7 @@ public static class SafeMarkdown
         .DisableHtml()
         .UseAutoLinks()
         .UseEmphasisExtras()
+        .UseMathematics()
         .Build();
 
     public static string ToHtml(string markdown)
@@ -47,6 +51,7 @@ public static class SafeMarkdown
         using var writer = new StringWriter();
         var renderer = new Markdig.Renderers.HtmlRenderer(writer);
         Pipeline.Setup(renderer);
+        renderer.ObjectRenderers.Replace<Markdig.Extensions.Mathematics.HtmlMathInlineRenderer>(new DisplayMathAwareRenderer());
         renderer.Render(document);
         return writer.ToString();
     }
@@ -68,5 +73,20 @@ public static class SafeMarkdown
             child = next;
         }
         link.Remove();
+    }
+}
+
+/// <summary>
+/// Markdig writes <c>$$…$$</c> inside a paragraph as inline math (<c>\(…\)</c>); a reader who typed two dollars
+/// asked for a displayed formula, so it gets <c>\[…\]</c>. The LaTeX is HTML-escaped either way.
+/// </summary>
+sealed class DisplayMathAwareRenderer : Markdig.Renderers.Html.HtmlObjectRenderer<Markdig.Extensions.Mathematics.MathInline>
+{
+    protected override void Write(Markdig.Renderers.HtmlRenderer renderer, Markdig.Extensions.Mathematics.MathInline math)
+    {
+        var display = math.DelimiterCount > 1;
+        renderer.Write("<span class=\"math\">").Write(display ? "\\[" : "\\(");
+        renderer.WriteEscape(ref math.Content);
+        renderer.Write(display ? "\\]" : "\\)").Write("</span>");
     }
 }

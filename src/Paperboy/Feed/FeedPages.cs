@@ -105,8 +105,8 @@ public static class FeedPages
             Tabs = TabLinks.Around(anchor),
             Offset = offset,
             Total = total,
-            Previous = previousDay is { } prev ? Neighbour(Period.Of(period.Kind, prev)) : null,
-            Next = nextDay is { } next ? Neighbour(Period.Of(period.Kind, next)) : null,
+            Previous = previousDay is { } prev ? Neighbour(Period.Of(period.Kind, prev), period) : null,
+            Next = nextDay is { } next ? Neighbour(Period.Of(period.Kind, next), period) : null,
             Page = page,
             PageCount = Math.Max(1, (total + PageSize - 1) / PageSize),
             PreviousPage = page > 1 ? new NavLink(PageHref(period.Path, page - 1), "Previous page") : null,
@@ -225,12 +225,20 @@ public static class FeedPages
         EmptySite = true,
     };
 
-    static NavLink Neighbour(Period period) => new(period.Path, period.Kind switch
+    /// <summary>"Nov 19", "Week 46": with the year as well when the jump crosses into another year.</summary>
+    static NavLink Neighbour(Period period, Period from)
     {
-        PeriodKind.Week => $"Week {ISOWeek.GetWeekOfYear(period.From.ToDateTime(TimeOnly.MinValue))}",
-        PeriodKind.Month => period.From.ToString("MMM yyyy", CultureInfo.InvariantCulture),
-        _ => Text.ShortDay(period.From),
-    });
+        var week = period.From.ToDateTime(TimeOnly.MinValue);
+        var otherYear = period.Kind == PeriodKind.Week
+            ? ISOWeek.GetYear(week) != ISOWeek.GetYear(from.From.ToDateTime(TimeOnly.MinValue))
+            : period.From.Year != from.From.Year;
+        return new(period.Path, period.Kind switch
+        {
+            PeriodKind.Week => $"Week {ISOWeek.GetWeekOfYear(week)}" + (otherYear ? $", {ISOWeek.GetYear(week)}" : ""),
+            PeriodKind.Month => period.From.ToString("MMM yyyy", CultureInfo.InvariantCulture),
+            _ => otherYear ? Text.Day(period.From) : Text.ShortDay(period.From),
+        });
+    }
 
     static string ShortTitle(Period period) => period.Kind switch
     {
@@ -266,6 +274,25 @@ public static class FeedPages
             [nameof(MessagePage.Message)] = message,
             [nameof(MessagePage.Back)] = back,
         }, status);
+
+    /// <summary>
+    /// Empty error answers (an unknown URL, a wrong method): a browser asking for a page gets the site's
+    /// not-found page; API clients, feed readers and scripts keep problem+json.
+    /// </summary>
+    public static async Task StatusPageAsync(Microsoft.AspNetCore.Diagnostics.StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var path = http.Request.Path;
+        if (http.Response.StatusCode == StatusCodes.Status404NotFound && HttpMethods.IsGet(http.Request.Method)
+            && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+            && !path.StartsWithSegments("/api") && !path.StartsWithSegments("/feeds"))
+        {
+            await NotFound("Page not found", $"There is no page at “{Clip(path.Value ?? "")}”. It may have moved, or the link has a typo.", null).ExecuteAsync(http);
+            return;
+        }
+        var problems = http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Http.IProblemDetailsService>();
+        await problems.TryWriteAsync(new() { HttpContext = http, ProblemDetails = { Status = http.Response.StatusCode } });
+    }
 
     /// <summary>Echoed user input is escaped by Razor; clipping keeps a pasted essay from filling the page.</summary>
     static string Clip(string s) => s.Length <= 80 ? s : s[..80] + "…";

@@ -55,6 +55,7 @@ public static partial class Text
     public static string OneLine(string? s)
     {
         if (string.IsNullOrEmpty(s)) return "";
+        if (s.Contains('~')) s = Tildes(s);
         if (IsOneLine(s)) return s;
         var sb = new StringBuilder(s.Length);
         var space = false;
@@ -74,6 +75,23 @@ public static partial class Text
         // Most abstracts are one paragraph: skip the split when there is no blank line.
         if (!BlankLine().IsMatch(s)) return [OneLine(s)];
         return BlankLine().Split(s).Select(OneLine).Where(p => p.Length > 0).ToList();
+    }
+
+    /// <summary>
+    /// LaTeX's <c>~</c> is a non-breaking space ("Learning~(PRFL)"); outside math it would show as a stray
+    /// tilde (it becomes a space). Inside <c>$…$</c> KaTeX reads it itself, and <c>\~</c> is an accent, so both are left alone.
+    /// </summary>
+    static string Tildes(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        var math = false;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var ch = s[i];
+            if (ch == '$' && (i == 0 || s[i - 1] != '\\')) math = !math;
+            sb.Append(ch == '~' && !math && (i == 0 || s[i - 1] != '\\') ? ' ' : ch);
+        }
+        return sb.ToString();
     }
 
     // Already trimmed, no tabs or newlines, no double spaces: the common case, returned as is.
@@ -99,6 +117,14 @@ public static partial class Text
         day?.ToString("MMM d, yyyy", CultureInfo.InvariantCulture) ?? "";
 
     public static string ShortDay(DateOnly day) => day.ToString("MMM d", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A timestamp as the server knows it ("2025-11-20 14:03 UTC"), for the text and the tooltip of a
+    /// <c>&lt;time class="relative"&gt;</c>; app.js turns the text into "2 h ago" in the reader's browser,
+    /// so cached pages never show a stale "just now".
+    /// </summary>
+    public static string Stamp(string? timestamp) =>
+        timestamp is { Length: >= 16 } ? timestamp[..16].Replace('T', ' ') + " UTC" : timestamp ?? "";
 
     public static string Count(long n, string one, string many) =>
         n.ToString("N0", CultureInfo.InvariantCulture) + " " + (n == 1 ? one : many);

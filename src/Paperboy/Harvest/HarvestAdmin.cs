@@ -36,10 +36,35 @@ public static class HarvestAdmin
         // Error text and the operator's contact address are for admins only.
         app.MapGet("/api/admin/harvest", async (Harvesters harvesters, CancellationToken ct) =>
             TypedResults.Ok(await OverviewAsync(harvesters, ct))).AddEndpointFilter(AdminsOnly(page: false));
-        app.MapGet("/admin/harvest", async (Harvesters harvesters, CancellationToken ct) =>
-            new RazorComponentResult<HarvestPage>(new { Overview = await OverviewAsync(harvesters, ct) })).AddEndpointFilter(AdminsOnly(page: true));
+        app.MapGet("/admin/harvest", async (HttpContext http, Harvesters harvesters, string? started, CancellationToken ct) =>
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            var overview = await OverviewAsync(harvesters, ct);
+            var message = started is not null && RunnableJobs(overview).Contains(started) ? $"Started a run of {started}. Reload to follow it." : null;
+            return Paperboy.Community.AccountPages.Page<HarvestPage>(http, new { Overview = overview, Message = message });
+        }).AddEndpointFilter(AdminsOnly(page: true));
+        // Antiforgery: every browser POST is checked by FormAntiforgery (the page's form carries the token).
+        app.MapPost("/admin/harvest/run", async (HttpContext http, Harvesters harvesters, IHostApplicationLifetime lifetime, ILogger<HarvestScheduler> log,
+            [Microsoft.AspNetCore.Mvc.FromForm(Name = "source")] string? source, CancellationToken ct) =>
+        {
+            if (source is null || !RunnableJobs(await OverviewAsync(harvesters, ct)).Contains(source))
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown source", detail: "Choose one of the sources listed on /admin/harvest.");
+            // A run takes minutes (arXiv asks for 3 s between requests): it goes on after this answer, until the server stops.
+            _ = Task.Run(async () =>
+            {
+                try { await HarvestScheduler.RunAsync(harvesters, source, lifetime.ApplicationStopping); }
+                catch (HarvestRun.BusyException ex) { log.LogInformation("Harvest of {Job} not started: {Reason}", source, ex.Message); }
+                catch (OperationCanceledException) { }
+                catch (Exception ex) { log.LogError(ex, "Harvest of {Job} started by an admin crashed; it resumes from its checkpoint next time", source); }
+            }, CancellationToken.None);
+            return Results.Redirect("/admin/harvest?started=" + Uri.EscapeDataString(source));
+        }).AddEndpointFilter(AdminsOnly(page: true));
         return app;
     }
+
+    /// <summary>What "Run now" may start: the scheduled jobs and every source harvested before, or Hugging Face on a fresh site.</summary>
+    public static IReadOnlyList<string> RunnableJobs(HarvestOverview overview) =>
+        overview.Sources.Count == 0 ? [HfHarvester.Source] : overview.Sources.Select(s => s.Source).ToList();
 
     /// <summary>Anonymous readers of the page are sent to sign in and back; everyone else who is not an admin gets 403.</summary>
     static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> AdminsOnly(bool page) => async (context, next) =>

@@ -58,9 +58,7 @@ public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestSched
         try
         {
             if (!await IsDueAsync(job, DateTimeOffset.UtcNow, ct)) return true;
-            var report = job == HfHarvester.Source
-                ? await harvesters.Hf.RunAsync(null, null, ct: ct)
-                : await harvesters.Arxiv.RunAsync(job["arxiv:".Length..], null, null, ct: ct);
+            var report = await RunAsync(harvesters, job, ct);
             return report.Error is null;
         }
         catch (HarvestRun.BusyException ex)
@@ -78,6 +76,12 @@ public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestSched
             return false;
         }
     }
+
+    /// <summary>One run of a job ("hf" or "arxiv:SET") from its checkpoint, as the schedule or an admin's "Run now" starts it.</summary>
+    public static Task<HarvestReport> RunAsync(Harvesters harvesters, string job, CancellationToken ct) =>
+        job == HfHarvester.Source
+            ? harvesters.Hf.RunAsync(null, null, ct: ct)
+            : harvesters.Arxiv.RunAsync(job["arxiv:".Length..], null, null, ct: ct);
 
     public static DateTimeOffset LastScheduled(DateTimeOffset now, TimeOnly at)
     {

@@ -41,6 +41,15 @@ public sealed class Paper
 
     public DateOnly? PublishedDate => Storage.Clock.ParseDay(Published);
 
+    /// <summary>
+    /// The comments a reader can open here (num_comments also counts the source's, which it does not send):
+    /// pages show this number and mention the source's separately, so "1 comment" never leads to "No comments yet".
+    /// </summary>
+    public long MemberComments => Math.Max(0, NumComments - SourceComments);
+
+    /// <summary>Hugging Face's discussion of the paper, when the source counted comments there.</summary>
+    public string? SourceDiscussion => SourceComments > 0 && ArxivId.IsArxiv(Id) ? $"https://huggingface.co/papers/{Id}" : null;
+
     /// <summary>The arXiv abstract page, whether imported or derived from an arXiv id.</summary>
     public string? AbsLink => AbsUrl ?? (ArxivId.IsArxiv(Id) ? $"https://arxiv.org/abs/{Id}" : null);
     public string? PdfLink => PdfUrl ?? (ArxivId.IsArxiv(Id) ? $"https://arxiv.org/pdf/{Id}" : null);

@@ -74,13 +74,13 @@ public static class RecommendationApi
         return app;
     }
 
-    static async Task<IResult> ForYouPageAsync(HttpContext http, Recommender recommender)
+    static async Task<IResult> ForYouPageAsync(HttpContext http, Recommender recommender, string? hidden)
     {
         // Per member: never through the shared page cache, never in any other cache.
         http.Response.Headers.CacheControl = "no-store";
         if (await http.CurrentMemberAsync() is not { } user) return AccountPages.Page<ForYouPage>(http, new { SignedIn = false });
         var recommendations = await recommender.ForMemberAsync(user.Id, DefaultLimit, http.RequestAborted);
-        return AccountPages.Page<ForYouPage>(http, new { SignedIn = true, Recommendations = recommendations });
+        return AccountPages.Page<ForYouPage>(http, new { SignedIn = true, Recommendations = recommendations, Hidden = hidden is { Length: > 0 and <= 200 } ? hidden : null });
     }
 
     static async Task<IResult> ListAsync(HttpContext http, Recommender recommender, string? limit)
@@ -115,7 +115,8 @@ public static class RecommendationApi
         if (user is null) return refusal;
         if (string.IsNullOrWhiteSpace(paperId) || !await store.SetNotInterestedAsync(user.Id, paperId, undo != "true", http.RequestAborted))
             return Bad("No such paper.");
-        return Results.Redirect(back);
+        // Back on /for-you the page offers to take the mark back ("Undo").
+        return Results.Redirect(undo != "true" && back == "/for-you" ? "/for-you?hidden=" + Uri.EscapeDataString(paperId) : back);
     }
 
     static async Task<IResult> BlendFormAsync(HttpContext http, RecommendationStore store, [FromForm(Name = "personal")] string? personal)

@@ -63,7 +63,7 @@ public static class WebApp
         var metrics = app.Services.GetRequiredService<Metrics>();
         app.Use(metrics.TrackAsync);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(FeedPages.StatusPageAsync);
         app.Use(SecurityHeaders.ApplyAsync);
         app.UseStaticFiles(new StaticFileOptions
         {

@@ -22,7 +22,8 @@ public sealed class CommunityBrowserTests
         await page.ClickAsync("button:has-text('Create account')");
         await page.Locator("#member-nav .member-name", new() { HasText = "ada" }).WaitForAsync(new() { Timeout = 10000 });
 
-        // Sign out, then sign in again.
+        // Sign out (from the account menu), then sign in again.
+        await page.ClickAsync("#member-nav summary");
         await page.ClickAsync("#member-nav button:has-text('Sign out')");
         await page.Locator("#member-nav a", new() { HasText = "Sign in" }).WaitForAsync(new() { Timeout = 10000 });
         await page.GotoAsync(Url("/login"));
@@ -59,9 +60,9 @@ public sealed class CommunityBrowserTests
         await visitor.GotoAsync(Url("/"));
         Assert.Equal("4", (await visitor.Locator($"form.upvote[data-paper-id='{CommunityApp.Paper}'] .n").InnerTextAsync()).Trim());
 
-        // An anonymous click on upvote leads to sign-in, with the way back.
+        // An anonymous click on upvote leads to sign-in, with the way back and the vote to cast.
         await visitor.Locator($"form.upvote[data-paper-id='{CommunityApp.Paper}'] button").ClickAsync();
-        await visitor.WaitForURLAsync(url => url.Contains("/login?returnUrl=%2F", StringComparison.Ordinal));
+        await visitor.WaitForURLAsync(url => url.Contains("/login?returnUrl=%2F&upvote=", StringComparison.Ordinal));
 
         Assert.Empty(browser.Errors);
     }

@@ -48,7 +48,7 @@ public sealed class CommunityPageTests
     }
 
     [Fact]
-    public async Task WithoutJavaScriptTheUpvoteButtonGoesThroughSignInToAOneClickConfirmation()
+    public async Task WithoutJavaScriptTheUpvoteButtonSaysWhyItNeedsASignInAndTheSignInCastsTheVote()
     {
         await using var app = await CommunityApp.StartAsync();
         await app.Members.CreateAsync("ada@example.com", "ada", "correct horse battery", false);
@@ -59,20 +59,35 @@ public sealed class CommunityPageTests
         var button = await browser.Client.GetAsync($"/papers/{CommunityApp.Paper}/upvote?returnUrl=%2F");
         Assert.Equal(HttpStatusCode.Redirect, button.StatusCode);
         var login = button.Headers.Location!.OriginalString;
-        Assert.StartsWith("/login?returnUrl=", login, StringComparison.Ordinal);
+        Assert.Equal($"/login?returnUrl=%2F&upvote={CommunityApp.Paper}", login);
         var (loginPage, token) = await browser.PageAsync(login);
-        var returnUrl = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(loginPage, "name=\"returnUrl\" value=\"([^\"]*)\"").Groups[1].Value);
+        Assert.Contains("You need to be signed in to upvote", loginPage, StringComparison.Ordinal);
+        Assert.Contains("Transformers are SSMs", loginPage, StringComparison.Ordinal);
+        Assert.Contains($"name=\"upvote\" value=\"{CommunityApp.Paper}\"", loginPage, StringComparison.Ordinal);
+        Assert.Equal(3, await app.UpvotesAsync(CommunityApp.Paper)); // showing the page casts nothing
+
+        // A wrong password casts nothing either, and the form keeps the vote for the next try.
+        var wrong = await browser.Client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = "ada@example.com",
+            ["password"] = "wrong horse battery",
+            ["returnUrl"] = "/",
+            ["upvote"] = CommunityApp.Paper,
+            ["__RequestVerificationToken"] = token!,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains($"name=\"upvote\" value=\"{CommunityApp.Paper}\"", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(3, await app.UpvotesAsync(CommunityApp.Paper));
+
         var signedIn = await browser.Client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["email"] = "ada@example.com",
             ["password"] = "correct horse battery",
-            ["returnUrl"] = returnUrl,
+            ["returnUrl"] = "/",
+            ["upvote"] = CommunityApp.Paper,
             ["__RequestVerificationToken"] = token!,
         }));
-        Assert.Equal($"/papers/{CommunityApp.Paper}/upvote?returnUrl=%2F", signedIn.Headers.Location?.OriginalString);
-
-        var confirm = await browser.SubmitAsync(signedIn.Headers.Location!.OriginalString, $"/papers/{CommunityApp.Paper}/upvote", ("upvoted", "true"), ("returnUrl", "/"));
-        Assert.Equal("/", confirm.Headers.Location?.OriginalString);
+        Assert.Equal("/", signedIn.Headers.Location?.OriginalString);
         Assert.Equal(4, await app.UpvotesAsync(CommunityApp.Paper));
         var (again, _) = await browser.PageAsync($"/papers/{CommunityApp.Paper}/upvote");
         Assert.Contains("Remove my upvote", again, StringComparison.Ordinal);

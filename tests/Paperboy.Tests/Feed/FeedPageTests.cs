@@ -44,8 +44,9 @@ public sealed partial class FeedPageTests
         Assert.Contains("Nov 19, 2025", card, StringComparison.Ordinal);
         Assert.Contains("href=\"https://github.com/ImYangC7/VR-Bench\"", card, StringComparison.Ordinal);
         Assert.Contains("href=\"https://imyangc7.github.io/VRBench_Web/\"", card, StringComparison.Ordinal);
-        Assert.Contains("title=\"2 comments\"", card, StringComparison.Ordinal);
-        Assert.Contains("Submitted by taesiri", card, StringComparison.Ordinal);
+        // The comments a reader can open here, and Hugging Face's two named apart.
+        Assert.Contains("title=\"0 comments here, 2 comments on Hugging Face\"", card, StringComparison.Ordinal);
+        Assert.Matches("Submitted by\\s*<a href=\"https://huggingface.co/taesiri\"", card);
         Assert.Matches(new Regex("<details class=\"abstract\"><summary>Abstract</summary>.*Video Models have achieved remarkable success", RegexOptions.Singleline), card);
     }
 
@@ -245,11 +246,11 @@ public sealed partial class FeedPageTests
         Assert.Contains("href=\"https://imyangc7.github.io/VRBench_Web/\"", html, StringComparison.Ordinal);
         Assert.Contains("AI summary", html, StringComparison.Ordinal);
         Assert.Contains("VR-Bench evaluates video models", html, StringComparison.Ordinal);
-        Assert.Contains("<li class=\"chip\">maze-solving tasks</li>", html, StringComparison.Ordinal);
+        Assert.Contains("<a class=\"chip\" href=\"/search?q=maze-solving%20tasks\"", html, StringComparison.Ordinal);
         Assert.Contains("<a href=\"/papers/date/2025-11-20\">Thu, Nov 20, 2025</a>", html, StringComparison.Ordinal);
-        Assert.Contains("submitted by taesiri", html, StringComparison.Ordinal);
+        Assert.Matches("submitted by\\s*<a href=\"https://huggingface.co/taesiri\"", html);
         Assert.Contains("<span class=\"n\">57</span>", html, StringComparison.Ordinal);
-        Assert.Contains("2 comments", html, StringComparison.Ordinal);
+        Assert.Contains("2 comments on Hugging Face", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -126,6 +126,33 @@ public sealed class HarvestAdminTests
         Assert.Contains("harvest configuration", off.ConfigurationError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnAdminStartsARunFromTheHarvestPageWithoutWaitingForTheSchedule()
+    {
+        await using var stub = await StubServer.StartAsync(c =>
+        {
+            c.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?date=2025-09-01");
+            return HarvestFixtures.ServeHfDayAsync(c);
+        });
+        // No scheduled sources: only the button can start a run.
+        await using var site = await Site.StartAsync(HarvestFixtures.Settings(stub.BaseUrl) with { Sources = [] });
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = site.Anonymous.BaseAddress };
+        var admin = new Paperboy.Tests.Community.Browser(http, cookies);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.SignInAsync("admin@example.org")).StatusCode);
+        Assert.Contains("Run hf now", (await admin.PageAsync("/admin/harvest")).Html, StringComparison.Ordinal);
+
+        var started = await admin.SubmitAsync("/admin/harvest", "/admin/harvest/run", ("source", "hf"));
+
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        Assert.Equal("/admin/harvest?started=hf", started.Headers.Location?.OriginalString);
+        Assert.Contains("Started a run of hf", (await admin.PageAsync("/admin/harvest?started=hf")).Html, StringComparison.Ordinal);
+        var hf = await site.WaitForAsync("hf", s => s.GetProperty("status").GetString() == "ok");
+        Assert.Equal(13, hf.GetProperty("last_new").GetInt32());
+        var unknown = await admin.SubmitAsync("/admin/harvest", "/admin/harvest/run", ("source", "ftp"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+    }
+
     /// <summary>The real site in-process with harvest settings of the test's choosing and its logs captured.</summary>
     [Fact]
     public async Task OnlyAdminsSeeTheHarvestState()

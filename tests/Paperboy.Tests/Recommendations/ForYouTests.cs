@@ -82,9 +82,12 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
         Assert.Contains($"name=\"paper_id\" value=\"{first}\"", html);
         var response = await browser.SubmitAsync("/for-you", "/for-you/not-interested", ("paper_id", first), ("returnUrl", "/for-you"));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/for-you", response.Headers.Location?.OriginalString);
-        (html, _) = await browser.PageAsync("/for-you");
-        Assert.DoesNotContain($"name=\"paper_id\" value=\"{first}\"", html);
+        Assert.Equal($"/for-you?hidden={first}", response.Headers.Location?.OriginalString);
+        (html, _) = await browser.PageAsync(response.Headers.Location!.OriginalString);
+        Assert.DoesNotContain($"data-paper-id=\"{first}\"", html);
+        // The page offers to take it back.
+        Assert.Contains("You will not be recommended that paper again.", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"undo\" value=\"true\"", html, StringComparison.Ordinal);
 
         // By API: dismiss the next one too; both stay out, and undoing brings one back.
         var second = Id(before[1]);
@@ -262,7 +265,7 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
     }
 
     [Fact]
-    public async Task InABrowserTheNavLeadsToForYouAndNotInterestedRemovesTheCardInPlace()
+    public async Task InABrowserTheMenuLeadsToForYouAndNotInterestedSwapsTheCardForAnUndo()
     {
         var (user, api) = await fixture.MemberAsync();
         await SaveAsync(api, VideoPapers);
@@ -274,8 +277,9 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
         await page.FillAsync("#password", "correct horse battery");
         await page.ClickAsync("button:has-text('Sign in')");
         await page.WaitForURLAsync(Url("/"), new() { Timeout = 60000 });
-        // The account corner is filled by community.js once it knows who is reading.
-        await page.Locator("#member-nav a", new() { HasText = "For you" }).ClickAsync(new() { Timeout = 60000 });
+        // The account menu is filled by community.js once it knows who is reading.
+        await page.Locator("#member-nav summary").ClickAsync(new() { Timeout = 60000 });
+        await page.Locator("#member-nav a", new() { HasText = "For you" }).ClickAsync();
         await page.WaitForURLAsync(Url("/for-you"));
 
         var cards = page.Locator("ol.cards > li.card");
@@ -289,6 +293,13 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
         Assert.Equal(before - 1, await cards.CountAsync());
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"));
         Assert.DoesNotContain(first!, (await RecommendationsAsync(api)).Select(Id));
+
+        // Where the card was, an Undo brings it back, again without a page load.
+        await page.Locator(".hidden-pick button", new() { HasText = "Undo" }).ClickAsync();
+        await page.Locator($"form.not-interested[data-paper-id='{first}']").WaitForAsync(new() { Timeout = 10000 });
+        Assert.Equal(before, await cards.CountAsync());
+        Assert.Contains(first!, (await RecommendationsAsync(api)).Select(Id));
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"));
     }
 
     static async Task<string> CreateFeedAsync(Community.Browser browser)

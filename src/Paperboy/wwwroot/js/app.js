@@ -1,5 +1,5 @@
 // Progressive enhancement only: every page works without this file.
-// Renders LaTeX in titles and abstracts with KaTeX (bundled at build time under /lib/katex).
+// Renders LaTeX in titles, abstracts and comments with KaTeX (bundled at build time under /lib/katex).
 // KaTeX builds DOM nodes and sets styles through the CSSOM, which the CSP (style-src 'self') allows.
 (function () {
   "use strict";
@@ -32,7 +32,33 @@
     }
   }
 
+  // <time class="relative" datetime="…"> holds the UTC time as text (cached pages are the same for
+  // everyone); here it becomes "2 h ago" in the reader's clock, the exact time staying in the tooltip.
+  function ago(el) {
+    var t = Date.parse(el.getAttribute("datetime") || "");
+    if (isNaN(t)) return;
+    var seconds = Math.max(0, (Date.now() - t) / 1000);
+    var text;
+    if (seconds < 60) text = "just now";
+    else if (seconds < 3600) text = Math.floor(seconds / 60) + " min ago";
+    else if (seconds < 86400) text = Math.floor(seconds / 3600) + " h ago";
+    else if (seconds < 7 * 86400) text = Math.floor(seconds / 86400) === 1 ? "yesterday" : Math.floor(seconds / 86400) + " days ago";
+    else {
+      var date = new Date(t);
+      var options = { month: "short", day: "numeric" };
+      if (date.getFullYear() !== new Date().getFullYear()) options.year = "numeric";
+      text = date.toLocaleDateString("en", options);
+    }
+    el.textContent = text;
+  }
+
+  function relativeTimes() {
+    var nodes = document.querySelectorAll("time.relative[datetime]");
+    for (var i = 0; i < nodes.length; i++) ago(nodes[i]);
+  }
+
   function start() {
+    relativeTimes();
     if (typeof window.renderMathInElement !== "function") return;
     var nodes = document.querySelectorAll(".math");
     for (var i = 0; i < nodes.length; i++) {

@@ -16,8 +16,10 @@
     return location.pathname + location.search;
   }
 
-  function loginUrl() {
-    return "/login?returnUrl=" + encodeURIComponent(here());
+  // Where an anonymous upvote goes: the no-script upvote page, which sends the reader to sign in with
+  // the reason and the vote carried along (it is applied when they sign in).
+  function upvoteUrl(form) {
+    return form.action + "?returnUrl=" + encodeURIComponent(here());
   }
 
   function paperPath(id) {
@@ -31,16 +33,43 @@
     return a;
   }
 
+  function item(list, child) {
+    var li = document.createElement("li");
+    li.appendChild(child);
+    list.appendChild(li);
+  }
+
+  // The account links sit in a menu behind the member's name, so the tabs and the search box keep
+  // their room at every width. A <details> opens and closes without script; this only closes it on
+  // Escape and on a click elsewhere.
   function fillNav(s) {
     var nav = document.getElementById("member-nav");
     if (!nav || !s.signed_in) return;
     while (nav.firstChild) nav.removeChild(nav.firstChild);
-    var name = link("/settings", s.name);
+    var menu = document.createElement("details");
+    menu.className = "account-menu";
+    var summary = document.createElement("summary");
+    var name = document.createElement("span");
     name.className = "member-name";
-    name.title = "Settings, library, submissions";
-    nav.appendChild(name);
-    nav.appendChild(link("/for-you", "For you"));
-    nav.appendChild(link("/submit", "Submit"));
+    name.textContent = s.name;
+    summary.appendChild(name);
+    var hint = document.createElement("span");
+    hint.className = "visually-hidden";
+    hint.textContent = ", account menu";
+    summary.appendChild(hint);
+    menu.appendChild(summary);
+    var panel = document.createElement("nav");
+    panel.setAttribute("aria-label", "Account");
+    var list = document.createElement("ul");
+    item(list, link("/for-you", "For you"));
+    item(list, link("/library", "Library"));
+    item(list, link("/submit", "Submit a paper"));
+    item(list, link("/settings", "Settings"));
+    if (s.is_admin) {
+      var admin = link("/admin", "Admin");
+      admin.className = "admin-link";
+      item(list, admin);
+    }
     var form = document.createElement("form");
     form.method = "post";
     form.action = "/logout";
@@ -60,7 +89,19 @@
     form.appendChild(token);
     form.appendChild(back);
     form.appendChild(button);
-    nav.appendChild(form);
+    item(list, form);
+    panel.appendChild(list);
+    menu.appendChild(panel);
+    nav.appendChild(menu);
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        summary.focus();
+      }
+    });
   }
 
   function show(id, upvotes, upvoted) {
@@ -70,7 +111,13 @@
       var button = form.querySelector("button");
       if (button) button.setAttribute("aria-pressed", upvoted ? "true" : "false");
       var n = form.querySelector(".n");
-      if (n && upvotes !== null) n.textContent = String(upvotes);
+      if (n && upvotes !== null) {
+        n.textContent = String(upvotes);
+        // The label is what a screen reader announces: it must say the new count, not the rendered one.
+        var label = upvotes === 1 ? "1 upvote" : upvotes + " upvotes";
+        form.title = label;
+        if (button) button.setAttribute("aria-label", "Upvote: " + label);
+      }
     });
   }
 
@@ -102,7 +149,7 @@
     if (!state) return;
     event.preventDefault();
     if (!state.signed_in) {
-      location.href = loginUrl();
+      location.href = upvoteUrl(form);
       return;
     }
     if (form.classList.contains("busy")) return;
@@ -115,7 +162,7 @@
       headers: { Accept: "application/json", "X-CSRF-TOKEN": state.csrf }
     }).then(function (r) {
       if (r.status === 401) {
-        location.href = loginUrl();
+        location.href = upvoteUrl(form);
         return null;
       }
       if (!r.ok) throw new Error("upvote failed: " + r.status);
@@ -130,7 +177,17 @@
     });
   });
 
-  // "Not interested" on /for-you: mark by fetch and take the card away without reloading the page.
+  function notInterested(id, token, on) {
+    return fetch("/api/papers/" + paperPath(id) + "/not-interested", {
+      method: on ? "POST" : "DELETE",
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRF-TOKEN": token }
+    }).then(function (r) {
+      if (!r.ok) throw new Error("not interested failed: " + r.status);
+    });
+  }
+
+  // "Not interested" on /for-you: mark by fetch and put a one-line "Undo" where the card was.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("not-interested")) return;
@@ -139,20 +196,63 @@
     if (!token || !id || form.classList.contains("busy")) return;
     event.preventDefault();
     form.classList.add("busy");
-    fetch("/api/papers/" + paperPath(id) + "/not-interested", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRF-TOKEN": token.value }
-    }).then(function (r) {
-      if (!r.ok) throw new Error("not interested failed: " + r.status);
+    notInterested(id, token.value, true).then(function () {
+      form.classList.remove("busy");
       var card = form.closest("li.card");
-      if (card) card.parentNode.removeChild(card);
+      if (!card) return;
+      var note = document.createElement("li");
+      note.className = "form-note hidden-pick";
+      note.setAttribute("role", "status");
+      note.appendChild(document.createTextNode("You will not be recommended this paper again. "));
+      var undo = document.createElement("button");
+      undo.type = "button";
+      undo.className = "link";
+      undo.textContent = "Undo";
+      undo.addEventListener("click", function () {
+        notInterested(id, token.value, false).then(function () {
+          note.parentNode.replaceChild(card, note);
+        }).catch(function () { location.reload(); });
+      });
+      note.appendChild(undo);
+      card.parentNode.replaceChild(note, card);
+      undo.focus();
     }).catch(function () {
       form.classList.remove("busy");
       form.submit(); // the plain form explains what went wrong
     });
   });
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", load);
-  else load();
+  // The blend slider on /settings says its value in words as it moves.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (input.id !== "personal-blend") return;
+    var text = input.value + "% personal, " + (100 - input.value) + "% community";
+    input.setAttribute("aria-valuetext", text);
+    var output = document.getElementById("blend-value");
+    if (output) output.textContent = text;
+  });
+
+  // Copy buttons (a new API token): shown only where script can do the copying.
+  function copyButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      if (!source || !navigator.clipboard) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+          button.textContent = "Copied ✓";
+        }).catch(function () {
+          button.textContent = "Select and copy it by hand";
+        });
+      });
+    });
+  }
+
+  function start() {
+    load();
+    copyButtons();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
