@@ -89,15 +89,21 @@ public static class CachedEmbedding
         var cache = VectorCache.ForModel(embedder.Model, NeuralEmbedder.Dimensions);
         var texts = papers.Select(p => NeuralEmbedder.PaperText(p.Title, p.Abstract)).ToList();
         var hashes = texts.Select(NeuralEmbedder.TextHash).ToList();
-        var missing = Enumerable.Range(0, papers.Count).Where(i => cache.Get(hashes[i]) is null)
-            .Select(i => (Hash: hashes[i], Text: texts[i])).DistinctBy(m => m.Hash).ToList();
-        for (var at = 0; at < missing.Count; at += 256)
+        List<(string Hash, string Text)> missing;
+        await cache.Filling.WaitAsync(ct);
+        try
         {
-            progress?.Invoke(at, missing.Count);
-            var chunk = missing.Skip(at).Take(256).ToList();
-            var vectors = embedder.Embed(chunk.Select(m => m.Text).ToList(), ct);
-            cache.Add(chunk.Select((m, k) => (m.Hash, vectors[k])).ToList());
+            missing = Enumerable.Range(0, papers.Count).Where(i => cache.Get(hashes[i]) is null)
+                .Select(i => (Hash: hashes[i], Text: texts[i])).DistinctBy(m => m.Hash).ToList();
+            for (var at = 0; at < missing.Count; at += 256)
+            {
+                progress?.Invoke(at, missing.Count);
+                var chunk = missing.Skip(at).Take(256).ToList();
+                var vectors = embedder.Embed(chunk.Select(m => m.Text).ToList(), ct);
+                cache.Add(chunk.Select((m, k) => (m.Hash, vectors[k])).ToList());
+            }
         }
+        finally { cache.Filling.Release(); }
         for (var i = 0; i < papers.Count; i++) target.Set(papers[i].Id, cache.Get(hashes[i])!);
         return missing.Count;
     }

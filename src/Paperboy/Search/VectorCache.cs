@@ -26,13 +26,19 @@ public sealed class VectorCache
     }
 
     /// <summary><c>$PAPERBOY_VECTOR_CACHE</c>, else the user's cache directory (<c>~/.cache/paperboy</c>).</summary>
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, VectorCache> Open = new(StringComparer.Ordinal);
+
+    /// <summary>Held while a caller embeds what the cache lacks, so a second caller waits and then finds it cached.</summary>
+    public SemaphoreSlim Filling { get; } = new(1, 1);
+
     public static VectorCache ForModel(string model, int dimensions)
     {
         var dir = Environment.GetEnvironmentVariable("PAPERBOY_VECTOR_CACHE") is { Length: > 0 } set ? set
             : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "paperboy");
         Directory.CreateDirectory(dir);
-        return new VectorCache(Path.Combine(dir, model.Replace('@', '-') + ".vectors"), dimensions);
+        var path = Path.Combine(dir, model.Replace('@', '-') + ".vectors");
+        return Open.GetOrAdd(path, p => new VectorCache(p, dimensions));
     }
 
     public int Count { get { lock (_gate) return _vectors.Count; } }
@@ -43,12 +49,19 @@ public sealed class VectorCache
     {
         lock (_gate)
         {
-            using var file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
-            foreach (var (hash, vector) in items)
+            FileStream? file = null;
+            // One writer at a time across processes (records must not interleave); another process
+            // writing means these vectors are only kept in memory this time.
+            try { file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read); }
+            catch (IOException) { }
+            using (file)
             {
-                if (vector.Length != _dimensions || !_vectors.TryAdd(hash, vector)) continue;
-                file.Write(Convert.FromHexString(hash));
-                file.Write(NeuralEmbedder.ToBytes(vector));
+                foreach (var (hash, vector) in items)
+                {
+                    if (vector.Length != _dimensions || !_vectors.TryAdd(hash, vector)) continue;
+                    file?.Write(Convert.FromHexString(hash));
+                    file?.Write(NeuralEmbedder.ToBytes(vector));
+                }
             }
         }
     }

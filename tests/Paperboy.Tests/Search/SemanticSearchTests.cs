@@ -43,14 +43,19 @@ public sealed class SemanticSearchTests
     public async Task SearchAnswersAtOnceAndRanksByMeaningOnceEveryPaperIsEmbedded()
     {
         await using var app = await TestInstance.StartEmbeddingAsync(TestInstance.DefaultEngine, Files);
+        // /metrics and /admin are for admins.
+        var members = app.Services.GetRequiredService<MemberStore>();
+        var (admin, _) = await members.CreateAsync("admin@example.org", null, "a long and unusual passphrase 42", true);
+        using var operator_ = new HttpClient { BaseAddress = app.BaseAddress };
+        operator_.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await members.CreateTokenAsync(admin!, "test"));
         // Keyword search answers as soon as the site does, whatever the embedder has done so far.
         var first = await app.Client.GetAsync("/api/papers/search?q=robots");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Contains(first.Headers.GetValues("X-Paperboy-Ranking").Single(), new[] { "keyword-only", "hybrid" });
 
-        var papers = await GaugeAsync(app.Client, "paperboy_papers");
+        var papers = await GaugeAsync(operator_, "paperboy_papers");
         Assert.True(papers >= 25, $"{papers} papers");
-        await WaitForAsync(async () => await GaugeAsync(app.Client, "paperboy_papers_embedded") == papers, TimeSpan.FromMinutes(5), "every paper to be embedded");
+        await WaitForAsync(async () => await GaugeAsync(operator_, "paperboy_papers_embedded") == papers, TimeSpan.FromMinutes(5), "every paper to be embedded");
         // The index follows the stored vectors within a poll or two.
         await WaitForAsync(async () =>
         {
@@ -70,12 +75,7 @@ public sealed class SemanticSearchTests
         Assert.Equal((papers, 0L), (status.Embedded, status.Pending));
 
         // The admin page says how far embedding is.
-        var members = app.Services.GetRequiredService<MemberStore>();
-        var (admin, _) = await members.CreateAsync("admin@example.org", null, "a long and unusual passphrase 42", true);
-        var token = await members.CreateTokenAsync(admin!, "test");
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var page = await (await app.Client.SendAsync(request)).Content.ReadAsStringAsync();
+        var page = await operator_.GetStringAsync("/admin");
         Assert.Contains($"<strong>{papers}</strong> papers embedded with all-MiniLM-L6-v2, all of them.", page);
     }
 
