@@ -38,6 +38,22 @@ public sealed class CommunityOptions
     /// <summary>Links in emails are built on this, never on the request's Host header (which a client chooses).</summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed (<c>PAPERBOY_TRUSTED_PROXIES</c>):
+    /// addresses or CIDR ranges, separated by commas or spaces. None by default, not even loopback: a proxy
+    /// on this machine that forwards a client's own header unchanged would otherwise let every client
+    /// pick its address, and with it dodge the per-address sign-in and registration limits.
+    /// </summary>
+    public string? TrustedProxies { get; set; }
+
+    /// <summary>
+    /// Who may read <c>/metrics</c>: admins (session or API token) always; a scraper that sends
+    /// <c>Authorization: Bearer</c> with this secret (<c>PAPERBOY_METRICS_TOKEN</c>); everyone when
+    /// <see cref="PublicMetrics"/> (<c>PAPERBOY_METRICS=public</c>).
+    /// </summary>
+    public string? MetricsToken { get; set; }
+    public bool PublicMetrics { get; set; }
+
     /// <summary>Reset links can be mailed only with a mail server and a known public address.</summary>
     public bool CanEmailResets => !string.IsNullOrWhiteSpace(SmtpHost) && !string.IsNullOrWhiteSpace(PublicUrl);
 
@@ -53,6 +69,9 @@ public sealed class CommunityOptions
         options.SmtpPassword = Env("PAPERBOY_SMTP_PASSWORD");
         options.SmtpFrom = Env("PAPERBOY_SMTP_FROM") ?? options.SmtpFrom;
         options.PublicUrl = Env("PAPERBOY_PUBLIC_URL");
+        options.TrustedProxies = Env("PAPERBOY_TRUSTED_PROXIES");
+        options.MetricsToken = Env("PAPERBOY_METRICS_TOKEN");
+        options.PublicMetrics = string.Equals(Env("PAPERBOY_METRICS"), "public", StringComparison.OrdinalIgnoreCase);
         // Explicit configuration (tests, appsettings) wins over the environment.
         configuration.GetSection("Community").Bind(options);
         return options;

@@ -38,6 +38,7 @@ public static class InstanceExport
         ["schema_migrations"] = "the export's header carries the schema version; the target runs its own migrations",
         // A target that has served once already has its own ring; members sign in again after a move.
         ["data_protection_keys"] = "the cookie key ring is the instance's own secret, not data to carry",
+        ["sessions"] = "sessions belong to the key ring's cookies; members sign in again after a move",
     };
 
     static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
