@@ -262,10 +262,12 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
             SELECT @hash, @Id, @expires
             WHERE NOT EXISTS (SELECT 1 FROM password_resets WHERE user_id = @Id AND used_at IS NULL AND expires_at > @recent)
             """, new
-            {
-                hash = HashToken(token), user.Id,
-                expires = Clock.Timestamp(now + ResetLifetime), recent = Clock.Timestamp(now + ResetLifetime - ResetCooldown),
-            }, cancellationToken: ct));
+        {
+            hash = HashToken(token),
+            user.Id,
+            expires = Clock.Timestamp(now + ResetLifetime),
+            recent = Clock.Timestamp(now + ResetLifetime - ResetCooldown),
+        }, cancellationToken: ct));
         return made > 0 ? (user, token) : null;
     }
 

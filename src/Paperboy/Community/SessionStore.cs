@@ -43,7 +43,11 @@ public sealed class SessionStore(Database database) : ITicketStore
         var now = DateTimeOffset.UtcNow;
         var row = new
         {
-            hash = Hash(key), userId, ticket = Serialize(ticket), expires = Expiry(ticket, now), now = Clock.Timestamp(now),
+            hash = Hash(key),
+            userId,
+            ticket = Serialize(ticket),
+            expires = Expiry(ticket, now),
+            now = Clock.Timestamp(now),
             stamp = ticket.Principal.FindFirst(CommunityAuth.StampClaim)?.Value ?? "",
         };
         await using var c = await database.OpenAsync();

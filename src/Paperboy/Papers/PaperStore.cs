@@ -187,8 +187,12 @@ public sealed class PaperStore(Database database)
 
         public DailyItem With(Paper paper) => new()
         {
-            Paper = paper, Day = Day, Source = Source, SubmittedByUser = SubmittedByUser,
-            SubmittedByName = SubmittedByName, FeaturedAt = FeaturedAt,
+            Paper = paper,
+            Day = Day,
+            Source = Source,
+            SubmittedByUser = SubmittedByUser,
+            SubmittedByName = SubmittedByName,
+            FeaturedAt = FeaturedAt,
         };
     }
 }

@@ -197,6 +197,9 @@ public sealed class AccountTests
         Assert.Equal(HttpStatusCode.Redirect, change.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await laptop.Client.GetAsync("/settings")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await phone.Client.GetAsync("/settings")).StatusCode);
+        // On the server too: only the laptop's session is left.
+        await using (var c = await app.App.Database.OpenAsync())
+            Assert.Equal(1L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sessions"));
         Assert.Equal(HttpStatusCode.Redirect, (await app.NewBrowser().SignInAsync("ada@example.com", "a brand new passphrase")).StatusCode);
     }
 

@@ -64,22 +64,6 @@ public sealed class SessionTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await WithCookie(app, stolen).GetAsync("/api/me")).StatusCode);
     }
 
-    [Fact]
-    public async Task AChangedPasswordKeepsThisBrowserSignedInAndLeavesNoOtherSession()
-    {
-        await using var app = await CommunityApp.StartAsync();
-        await app.Members.CreateAsync("ada@example.com", "ada", "correct horse battery", false);
-        var laptop = app.NewBrowser();
-        var phone = app.NewBrowser();
-        await laptop.SignInAsync("ada@example.com");
-        await phone.SignInAsync("ada@example.com");
-        var change = await laptop.SubmitAsync("/settings", "/settings/password", ("current", "correct horse battery"), ("password", "a brand new passphrase"));
-        Assert.Equal(HttpStatusCode.Redirect, change.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await laptop.Client.GetAsync("/api/me")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await phone.Client.GetAsync("/api/me")).StatusCode);
-        Assert.Equal(1L, await SessionsAsync(app));
-    }
-
     [Theory]
     [InlineData("/search?q=café", "/search?q=caf%C3%A9")]
     [InlineData("/authors/Łukasz Kaiser", "/authors/%C5%81ukasz%20Kaiser")]
