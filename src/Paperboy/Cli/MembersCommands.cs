@@ -35,9 +35,9 @@ static class MembersCommands
         reset.SetAction(async (result, ct) =>
         {
             var secret = result.GetValue(resetPassword) ?? MemberStore.GeneratePassword();
-            if (MemberStore.CheckPassword(secret) is { } error) throw new UsageException(error);
             var members = await OpenAsync(result, ct);
             var user = await members.FindByEmailAsync(result.GetValue(resetEmail)!, ct) ?? throw new UsageException("no member has that email");
+            if (MemberStore.CheckPassword(secret, user.Email, user.Name) is { } error) throw new UsageException(error);
             await members.SetPasswordAsync(user, secret, ct);
             Console.WriteLine($"password set for {user.Name}");
             if (result.GetValue(resetPassword) is null) Console.WriteLine($"password: {secret}");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -45,7 +46,9 @@ public static class AccountPages
         {
             if (MemberStore.CheckPassword(password) is { } error)
                 return Page<ResetPage>(http, new { Token = token ?? "", Error = error }, StatusCodes.Status400BadRequest);
-            var user = await members.ResetPasswordAsync(token, password!, http.RequestAborted);
+            var (user, refused) = await members.ResetPasswordAsync(token, password!, http.RequestAborted);
+            if (refused is not null)
+                return Page<ResetPage>(http, new { Token = token ?? "", Error = refused }, StatusCodes.Status400BadRequest);
             if (user is null)
                 return Page<ResetPage>(http, new { Token = "", Error = "This reset link is not valid any more (it works once, for an hour). Ask for a new one." }, StatusCodes.Status400BadRequest);
             if (user.Blocked) return Results.Redirect("/login");
@@ -60,6 +63,13 @@ public static class AccountPages
         app.MapPost("/settings/tokens", CreateTokenAsync);
         app.MapPost("/settings/tokens/{tokenId:long}/revoke", RevokeTokenAsync);
         app.MapPost("/settings/password", ChangePasswordAsync).RequireRateLimiting(RateLimits.SignIn);
+        app.MapPost("/settings/sessions/end", async (HttpContext http, MemberStore members) =>
+        {
+            if (await Writer(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Fsettings");
+            await members.EndSessionsAsync(user, http.RequestAborted);
+            await http.SignOutAsync(CommunityAuth.CookieScheme);
+            return Results.Redirect("/login?returnUrl=%2Fsettings");
+        });
         return app;
     }
 
@@ -98,7 +108,7 @@ public static class AccountPages
         [FromForm(Name = "returnUrl")] string? returnUrl, [FromForm(Name = "upvote")] string? upvote)
     {
         var back = CommunityAuth.SafeReturnUrl(returnUrl);
-        var error = MemberStore.CheckEmail(email) ?? MemberStore.CheckName(name) ?? MemberStore.CheckPassword(password);
+        var error = MemberStore.CheckEmail(email) ?? MemberStore.CheckName(name) ?? MemberStore.CheckPassword(password, email, name);
         User? user = null;
         if (error is null) (user, error) = await members.CreateAsync(email!, name, password!, admin: false, http.RequestAborted);
         if (user is null)
@@ -137,7 +147,7 @@ public static class AccountPages
         if (await Writer(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Fsettings");
         if (!MemberStore.VerifyPassword(user, current))
             return await SettingsAsync(http, members, user, error: "Your current password is not right.", status: StatusCodes.Status400BadRequest);
-        if (MemberStore.CheckPassword(password) is { } error)
+        if (MemberStore.CheckPassword(password, user.Email, user.Name) is { } error)
             return await SettingsAsync(http, members, user, error: error, status: StatusCodes.Status400BadRequest);
         user = await members.SetPasswordAsync(user, password!, http.RequestAborted);
         // The new security stamp ends every other session; this browser gets a fresh cookie with the new stamp.

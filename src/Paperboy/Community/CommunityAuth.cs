@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
@@ -21,7 +22,7 @@ public static class CommunityAuth
     public const string BearerScheme = "Bearer";
     public const string MemberScheme = "Member";
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";
-    const string StampClaim = "paperboy:stamp";
+    internal const string StampClaim = "paperboy:stamp";
 
     public static IServiceCollection AddCommunity(this IServiceCollection services)
     {
@@ -40,8 +41,11 @@ public static class CommunityAuth
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? BearerScheme : CookieScheme)
             .AddCookie(CookieScheme)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerScheme, null);
-        services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<CommunityOptions>((o, community) =>
+        services.AddSingleton<SessionStore>();
+        services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<CommunityOptions, SessionStore>((o, community, sessions) =>
         {
+            // The cookie carries a session key, the session lives in the database: a logout ends it for good.
+            o.SessionStore = sessions;
             o.Cookie.Name = "paperboy_session";
             o.Cookie.HttpOnly = true;
             // Lax: the session rides along when a reader follows a link to us, never on a cross-site POST.
@@ -69,9 +73,21 @@ public static class CommunityAuth
             // SecurityHeaders already sends X-Frame-Options: DENY, stricter than antiforgery's SAMEORIGIN.
             o.SuppressXFrameOptionsHeader = true;
         });
-        services.Configure<ForwardedHeadersOptions>(o =>
-            // Only proxies on this machine are trusted (the default KnownProxies), so a client cannot claim HTTPS or another address.
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<CommunityOptions>((o, community) =>
+        {
+            // Only the proxies the operator names are believed; the framework's default (loopback) is dropped.
+            // With no proxy named the headers are not read at all: empty lists would mean "believe anyone".
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var entry in (community.TrustedProxies ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (entry.Contains('/', StringComparison.Ordinal) && System.Net.IPNetwork.TryParse(entry, out var network)) o.KnownIPNetworks.Add(network);
+                else if (System.Net.IPAddress.TryParse(entry, out var address)) o.KnownProxies.Add(address);
+                else throw new InvalidOperationException($"PAPERBOY_TRUSTED_PROXIES: \"{entry}\" is neither an IP address nor a CIDR range (e.g. 127.0.0.1, 10.0.0.0/8).");
+            }
+            o.ForwardedHeaders = o.KnownProxies.Count + o.KnownIPNetworks.Count > 0
+                ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
+        });
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -185,10 +201,28 @@ public static class CommunityAuth
         return user;
     }
 
-    /// <summary>Only local paths are followed after sign-in, so a crafted link cannot bounce a member to another site.</summary>
+    /// <summary>
+    /// Only local paths are followed after sign-in, so a crafted link cannot bounce a member to another site.
+    /// What comes back is ASCII (a <c>Location</c> header can carry nothing else): <c>/search?q=café</c>
+    /// becomes <c>/search?q=caf%C3%A9</c>, which the browser shows as typed.
+    /// </summary>
     public static string SafeReturnUrl(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal)
-        && !url.StartsWith("/\\", StringComparison.Ordinal) && !url.Any(char.IsControl) ? url : "/";
+        && !url.StartsWith("/\\", StringComparison.Ordinal) && !url.Any(char.IsControl) ? AsciiUrl(url) : "/";
+
+    static string AsciiUrl(string url)
+    {
+        if (url.All(ch => ch is > ' ' and < (char)0x7F)) return url;
+        var ascii = new StringBuilder(url.Length + 16);
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in url.EnumerateRunes())
+        {
+            if (rune.Value is > ' ' and < 0x7F) { ascii.Append((char)rune.Value); continue; }
+            var n = rune.EncodeToUtf8(utf8);
+            foreach (var b in utf8[..n]) ascii.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return ascii.ToString();
+    }
 }
 
 public static class RateLimits

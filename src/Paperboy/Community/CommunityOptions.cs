@@ -32,12 +32,31 @@ public sealed class CommunityOptions
     /// <summary>The site's public address (<c>PAPERBOY_PUBLIC_URL</c>): an https one makes session cookies Secure.</summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed (<c>PAPERBOY_TRUSTED_PROXIES</c>):
+    /// addresses or CIDR ranges, separated by commas or spaces. None by default, not even loopback: a proxy
+    /// on this machine that forwards a client's own header unchanged would otherwise let every client
+    /// pick its address, and with it dodge the per-address sign-in and registration limits.
+    /// </summary>
+    public string? TrustedProxies { get; set; }
+
+    /// <summary>
+    /// Who may read <c>/metrics</c>: admins (session or API token) always; a scraper that sends
+    /// <c>Authorization: Bearer</c> with this secret (<c>PAPERBOY_METRICS_TOKEN</c>); everyone when
+    /// <see cref="PublicMetrics"/> (<c>PAPERBOY_METRICS=public</c>).
+    /// </summary>
+    public string? MetricsToken { get; set; }
+    public bool PublicMetrics { get; set; }
+
     public static CommunityOptions From(IConfiguration configuration)
     {
         var options = new CommunityOptions();
         options.SubmissionWindowDays = EnvInt("PAPERBOY_SUBMISSION_WINDOW_DAYS") ?? options.SubmissionWindowDays;
         options.SubmissionsPerDay = EnvInt("PAPERBOY_SUBMISSIONS_PER_DAY") ?? options.SubmissionsPerDay;
         options.PublicUrl = Env("PAPERBOY_PUBLIC_URL");
+        options.TrustedProxies = Env("PAPERBOY_TRUSTED_PROXIES");
+        options.MetricsToken = Env("PAPERBOY_METRICS_TOKEN");
+        options.PublicMetrics = string.Equals(Env("PAPERBOY_METRICS"), "public", StringComparison.OrdinalIgnoreCase);
         // Explicit configuration (tests, appsettings) wins over the environment.
         configuration.GetSection("Community").Bind(options);
         return options;

@@ -64,9 +64,42 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         name is null || !HandlePattern().IsMatch(name)
             ? "A name is 2 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit." : null;
 
-    public static string? CheckPassword(string? password) =>
-        password is null || password.Length < MinPasswordLength || password.Length > MaxPasswordLength
-            ? $"A password is {MinPasswordLength} to {MaxPasswordLength} characters." : null;
+    /// <summary>
+    /// NIST SP 800-63B §5.1.1.2: at least 10 characters, no composition rules, and nothing easy to guess.
+    /// "Easy" is judged by zxcvbn (Dropbox's estimator: common-password and word lists, keyboard
+    /// patterns, sequences, dates, l33t substitutions), with the member's email and name as words an
+    /// attacker would try first; a password it scores below 3 (guessable in fewer than 10^10 tries) is
+    /// refused. One rule for registering, changing, resetting and the command line.
+    /// </summary>
+    public static string? CheckPassword(string? password, string? email = null, string? name = null)
+    {
+        if (password is null || password.Length < MinPasswordLength || password.Length > MaxPasswordLength)
+            return $"A password is {MinPasswordLength} to {MaxPasswordLength} characters.";
+        if (Zxcvbn.Zxcvbn.MatchPassword(password, RelatedWords(email, name)).Score < MinPasswordScore)
+            return "That password is too easy to guess: it is a common password, a simple pattern, or made from your email or name. A few unrelated words make a strong one.";
+        return null;
+    }
+
+    const int MinPasswordScore = 3;
+
+    // The whole address, its local part and each part of the domain: "ada@example.org1" is no secret.
+    static List<string> RelatedWords(string? email, string? name)
+    {
+        var words = new List<string>();
+        if (!string.IsNullOrWhiteSpace(email))
+        {
+            var e = NormalizeEmail(email);
+            words.Add(e);
+            words.AddRange(e.Split('@', '.', '+', '-', '_').Where(w => w.Length >= 3));
+        }
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            words.Add(name.ToLowerInvariant());
+            words.AddRange(name.ToLowerInvariant().Split('.', '_', '-').Where(w => w.Length >= 3));
+        }
+        words.Add("paperboy");
+        return words;
+    }
 
     public static string GeneratePassword() => Base64Url(RandomNumberGenerator.GetBytes(15));
 
@@ -74,10 +107,10 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
     public async Task<(User? User, string? Error)> CreateAsync(string email, string? name, string password, bool admin, CancellationToken ct = default)
     {
         if (CheckEmail(email) is { } emailError) return (null, emailError);
-        if (CheckPassword(password) is { } passwordError) return (null, passwordError);
         email = NormalizeEmail(email);
         name ??= await FreeNameAsync(email, ct);
         if (CheckName(name) is { } nameError) return (null, nameError);
+        if (CheckPassword(password, email, name) is { } passwordError) return (null, passwordError);
 
         var hash = Hasher.HashPassword(new User(), password);
         await using var c = await database.OpenAsync(ct);
@@ -173,15 +206,29 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         return user.Blocked ? (SignInResult.Blocked, user) : (SignInResult.Ok, user);
     }
 
-    /// <summary>Sets a new password and a new security stamp, which signs out every other session of the member.</summary>
+    /// <summary>Sets a new password and a new security stamp, and ends every session of the member (the caller may start a new one).</summary>
     public async Task<User> SetPasswordAsync(User user, string password, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var stamp = NewStamp();
+        await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET password_hash = @hash, security_stamp = @stamp, failed_logins = 0, locked_until = NULL WHERE id = @id",
-            new { id = user.Id, hash = Hasher.HashPassword(user, password), stamp }, cancellationToken: ct));
+            new { id = user.Id, hash = Hasher.HashPassword(user, password), stamp = NewStamp() }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition("DELETE FROM sessions WHERE user_id = @id", new { id = user.Id }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
         return (await GetAsync(user.Id, ct))!;
+    }
+
+    /// <summary>"Sign out everywhere": every session of the member ends, on every browser and instance (API tokens stay).</summary>
+    public async Task EndSessionsAsync(User user, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        // The new stamp also refuses any session ticket a racing request is writing right now.
+        await c.ExecuteAsync(new CommandDefinition("UPDATE users SET security_stamp = @stamp WHERE id = @id",
+            new { id = user.Id, stamp = NewStamp() }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition("DELETE FROM sessions WHERE user_id = @id", new { id = user.Id }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
     }
 
     public static bool VerifyPassword(User user, string? password) =>
@@ -215,25 +262,35 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
             SELECT @hash, @Id, @expires
             WHERE NOT EXISTS (SELECT 1 FROM password_resets WHERE user_id = @Id AND used_at IS NULL AND expires_at > @recent)
             """, new
-            {
-                hash = HashToken(token), user.Id,
-                expires = Clock.Timestamp(now + ResetLifetime), recent = Clock.Timestamp(now + ResetLifetime - ResetCooldown),
-            }, cancellationToken: ct));
+        {
+            hash = HashToken(token),
+            user.Id,
+            expires = Clock.Timestamp(now + ResetLifetime),
+            recent = Clock.Timestamp(now + ResetLifetime - ResetCooldown),
+        }, cancellationToken: ct));
         return made > 0 ? (user, token) : null;
     }
 
-    /// <summary>Uses a reset token (once, before it expires) to set a new password; null when the token is not valid.</summary>
-    public async Task<User?> ResetPasswordAsync(string? token, string password, CancellationToken ct = default)
+    /// <summary>
+    /// Uses a reset token (once, before it expires) to set a new password. No user and no error: the token is
+    /// not valid. A password the rule refuses leaves the token unused, so the member can try another.
+    /// </summary>
+    public async Task<(User? User, string? Error)> ResetPasswordAsync(string? token, string password, CancellationToken ct = default)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 100) return null;
+        if (string.IsNullOrEmpty(token) || token.Length > 100) return (null, null);
         await using var c = await database.OpenAsync(ct);
         var now = Clock.Timestamp();
+        var owner = await c.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            "SELECT u.* FROM password_resets r JOIN users u ON u.id = r.user_id WHERE r.token_hash = @hash AND r.used_at IS NULL AND r.expires_at > @now",
+            new { hash = HashToken(token), now }, cancellationToken: ct));
+        if (owner is null) return (null, null);
+        if (CheckPassword(password, owner.Email, owner.Name) is { } error) return (null, error);
         // Marking it used and reading its member is one statement, so two uses of one link cannot both pass.
         var userId = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
             "UPDATE password_resets SET used_at = @now WHERE token_hash = @hash AND used_at IS NULL AND expires_at > @now RETURNING user_id",
             new { hash = HashToken(token), now }, cancellationToken: ct));
         var user = userId is null ? null : await GetAsync(userId.Value, ct);
-        return user is null ? null : await SetPasswordAsync(user, password, ct);
+        return (user is null ? null : await SetPasswordAsync(user, password, ct), null);
     }
 
     // ---- API tokens -------------------------------------------------------------------------

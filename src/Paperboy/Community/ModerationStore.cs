@@ -66,13 +66,15 @@ public sealed class ModerationStore(Database database, CommentStore comments)
         public bool Deleted { get; set; }
     }
 
-    /// <summary>Blocks or unblocks a member. Blocking renews their security stamp, which ends their sessions at once.</summary>
+    /// <summary>Blocks or unblocks a member. Blocking renews their security stamp and deletes their sessions, which ends them at once.</summary>
     public async Task<bool> SetBlockedAsync(User admin, User member, bool blocked, CancellationToken ct = default) =>
         await InTransactionAsync(async (c, tx) =>
         {
             var changed = await c.ExecuteAsync(new CommandDefinition(
                 "UPDATE users SET blocked = @blocked, security_stamp = @stamp WHERE id = @Id AND blocked = @was",
                 new { member.Id, blocked, was = !blocked, stamp = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) }, tx, cancellationToken: ct));
+            if (changed > 0 && blocked)
+                await c.ExecuteAsync(new CommandDefinition("DELETE FROM sessions WHERE user_id = @Id", new { member.Id }, tx, cancellationToken: ct));
             if (changed > 0) await AuditAsync(c, tx, admin, blocked ? "block-member" : "unblock-member", member.Name, null, ct);
             return changed > 0;
         }, ct);

@@ -133,7 +133,10 @@ public static class DigestEmail
     /// <param name="account">The member who asked, named in the mail: confirming ties the subscription to that account.</param>
     public static EmailContent Confirmation(string frequency, Uri confirmUrl, Uri site, string? account = null)
     {
-        var tie = account is null ? "" : $" Confirming also links it to the Paperboy account \u201c{account}\u201d, which can then manage it from its settings.";
+        // Say exactly what the click does: a click that hands the address to an account must name the account.
+        var tie = account is null
+            ? $" Clicking \u201cConfirm subscription\u201d sends the {frequency} digest to this address."
+            : $" Clicking \u201cConfirm subscription\u201d sends the {frequency} digest to this address and gives the Paperboy account \u201c{account}\u201d control of it: that account can then change or stop this subscription from its settings. If \u201c{account}\u201d is not you, do not click.";
         var subject = "Confirm your Paperboy subscription";
         var url = confirmUrl.AbsoluteUri;
         var html = new StringBuilder();

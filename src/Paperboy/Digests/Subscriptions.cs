@@ -48,8 +48,11 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
                 INSERT INTO subscriptions (email, frequency, status, created_at) VALUES (@email, @frequency, 'pending', @at)
                 ON CONFLICT (email) DO NOTHING
                 """, new { email, frequency, at }, tx, cancellationToken: ct));
-            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT id FROM subscriptions WHERE email = @email", new { email }, tx, cancellationToken: ct));
+            var (id, owner) = await c.QuerySingleAsync<(long, long?)>(new CommandDefinition(
+                "SELECT id, user_id FROM subscriptions WHERE email = @email", new { email }, tx, cancellationToken: ct));
+            // An address another member already tied to their account stays theirs: this request can only
+            // re-confirm it (or change how often it comes), and its mail names no account.
+            if (owner is not null && owner != userId) { userId = null; member = null; }
             if (userId is not null && await c.ExecuteAsync(new CommandDefinition("""
                     UPDATE subscriptions SET frequency = @frequency, status = 'confirmed', unsubscribed_at = NULL
                     WHERE id = @id AND user_id = @userId AND confirmed_at IS NOT NULL
@@ -111,15 +114,19 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
             await tx.CommitAsync(ct);
             return State(row, "confirm", now) == TokenState.Used ? TokenState.Used : TokenState.Invalid;
         }
-        // Asked for by a signed-in member: the subscription now belongs to that account (and only it).
+        // Asked for by a signed-in member: the subscription now belongs to that account (and only it), unless
+        // another member tied the address first: a confirmation never moves an address from one account to another.
         await c.ExecuteAsync(new CommandDefinition("""
             UPDATE subscriptions SET user_id = NULL
             WHERE user_id = (SELECT t.user_id FROM subscription_tokens t WHERE t.token_hash = @hash)
               AND id <> (SELECT t.subscription_id FROM subscription_tokens t WHERE t.token_hash = @hash)
+              AND COALESCE((SELECT s.user_id FROM subscriptions s WHERE s.id = (SELECT t.subscription_id FROM subscription_tokens t WHERE t.token_hash = @hash)),
+                           (SELECT t.user_id FROM subscription_tokens t WHERE t.token_hash = @hash))
+                  = (SELECT t.user_id FROM subscription_tokens t WHERE t.token_hash = @hash)
             """, new { hash = Tokens.Hash(token!) }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("""
             UPDATE subscriptions
-            SET user_id = COALESCE((SELECT t.user_id FROM subscription_tokens t WHERE t.token_hash = @hash), user_id),
+            SET user_id = COALESCE(user_id, (SELECT t.user_id FROM subscription_tokens t WHERE t.token_hash = @hash)),
                 frequency = (SELECT t.frequency FROM subscription_tokens t WHERE t.token_hash = @hash),
                 confirmed_at = CASE WHEN status = 'confirmed' THEN confirmed_at ELSE @at END,
                 status = 'confirmed', unsubscribed_at = NULL

@@ -130,7 +130,7 @@ public static class FeedPages
         if (latest is null) return Render(EmptySiteView(PeriodKind.Day, FeedTab.Trending));
         // The same window PaperStore.TrendingAsync ranks: the week up to the reference day.
         var to = DateOnly.FromDateTime(Trending.ReferenceTime(latest, minute).UtcDateTime);
-        var window = new Period(PeriodKind.Week, to.AddDays(-Trending.WindowDays), to);
+        var window = new Period(PeriodKind.Week, Period.AddDays(to, -Trending.WindowDays), to);
         var key = PageHref("/papers/trending", page);
         var stamp = $"{await store.ListVersionAsync(window, ct)}|{minute.Ticks}";
         if (cache.Get(key, stamp) is { } cached) return cached;

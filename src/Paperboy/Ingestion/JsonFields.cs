@@ -34,19 +34,19 @@ public static class JsonFields
     {
         var s = String(e, name);
         if (s is null) return null;
-        if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
-        if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt))
-            return DateOnly.FromDateTime(dt.UtcDateTime);
-        throw new FormatException($"\"{name}\" is not a date: \"{Truncate(s)}\"");
+        DateOnly? day = DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+            : DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt) ? DateOnly.FromDateTime(dt.UtcDateTime)
+            : throw new FormatException($"\"{name}\" is not a date: \"{Truncate(s)}\"");
+        return Papers.CatalogDates.Contains(day.Value) ? day : throw new FormatException(Papers.CatalogDates.OutOfRange(name, s));
     }
 
     public static DateTimeOffset? Timestamp(JsonElement e, string name)
     {
         var s = String(e, name);
         if (s is null) return null;
-        return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt)
-            ? dt.ToUniversalTime()
-            : throw new FormatException($"\"{name}\" is not a timestamp: \"{Truncate(s)}\"");
+        if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt))
+            throw new FormatException($"\"{name}\" is not a timestamp: \"{Truncate(s)}\"");
+        return Papers.CatalogDates.Contains(dt) ? dt.ToUniversalTime() : throw new FormatException(Papers.CatalogDates.OutOfRange(name, s));
     }
 
     /// <summary>A list of strings, or of objects with a <c>name</c> (Hugging Face authors).</summary>

@@ -21,11 +21,11 @@ public static partial class SourceText
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         var s = text.Trim();
-        if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return day;
-        if (DateTimeOffset.TryParseExact(s, ["ddd, d MMM yyyy HH:mm:ss 'GMT'", "r"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var rfc)
-            || DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out rfc))
-            return DateOnly.FromDateTime(rfc.UtcDateTime);
-        throw new FormatException($"\"{field}\" is not a date: \"{(s.Length <= 40 ? s : s[..40] + "…")}\"");
+        DateOnly? parsed = DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
+            : DateTimeOffset.TryParseExact(s, ["ddd, d MMM yyyy HH:mm:ss 'GMT'", "r"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var rfc)
+              || DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out rfc) ? DateOnly.FromDateTime(rfc.UtcDateTime)
+            : throw new FormatException($"\"{field}\" is not a date: \"{(s.Length <= 40 ? s : s[..40] + "…")}\"");
+        return Papers.CatalogDates.Contains(parsed.Value) ? parsed : throw new FormatException(Papers.CatalogDates.OutOfRange(field, s));
     }
 
     /// <summary>The canonical, unversioned arXiv links: a versioned link would pin an old version.</summary>

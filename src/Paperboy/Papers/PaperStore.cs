@@ -106,7 +106,7 @@ public sealed class PaperStore(Database database)
         if (latest is null) return [];
         var reference = Trending.ReferenceTime(latest, now);
         var to = DateOnly.FromDateTime(reference.UtcDateTime);
-        var period = new Period(PeriodKind.Week, to.AddDays(-Trending.WindowDays), to);
+        var period = new Period(PeriodKind.Week, Period.AddDays(to, -Trending.WindowDays), to);
         var items = await QueryDailyAsync($"""
             SELECT {DailyColumns}
             FROM daily_entries d JOIN papers p ON p.id = d.paper_id
@@ -187,8 +187,12 @@ public sealed class PaperStore(Database database)
 
         public DailyItem With(Paper paper) => new()
         {
-            Paper = paper, Day = Day, Source = Source, SubmittedByUser = SubmittedByUser,
-            SubmittedByName = SubmittedByName, FeaturedAt = FeaturedAt,
+            Paper = paper,
+            Day = Day,
+            Source = Source,
+            SubmittedByUser = SubmittedByUser,
+            SubmittedByName = SubmittedByName,
+            FeaturedAt = FeaturedAt,
         };
     }
 }

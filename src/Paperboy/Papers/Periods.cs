@@ -9,18 +9,24 @@ public readonly record struct Period(PeriodKind Kind, DateOnly From, DateOnly To
 {
     public static Period Day(DateOnly day) => new(PeriodKind.Day, day, day);
 
+    // Total for every DateOnly: the ISO week of 0001-01-01 starts before the calendar does and the week of
+    // 9999-12-31 ends after it, so such a week is cut at the calendar's ends rather than overflowing.
+    // (Dates from URLs and sources never get near them: CatalogDates bounds them at the edge.)
     public static Period Week(DateOnly anyDay)
     {
-        var monday = DateOnly.FromDateTime(ISOWeek.ToDateTime(ISOWeek.GetYear(anyDay.ToDateTime(TimeOnly.MinValue)),
-            ISOWeek.GetWeekOfYear(anyDay.ToDateTime(TimeOnly.MinValue)), DayOfWeek.Monday));
-        return new(PeriodKind.Week, monday, monday.AddDays(6));
+        var monday = AddDays(anyDay, -((int)anyDay.DayOfWeek + 6) % 7);
+        return new(PeriodKind.Week, monday, AddDays(monday, 6));
     }
 
     public static Period Month(DateOnly anyDay)
     {
         var first = new DateOnly(anyDay.Year, anyDay.Month, 1);
-        return new(PeriodKind.Month, first, first.AddMonths(1).AddDays(-1));
+        return new(PeriodKind.Month, first, new DateOnly(anyDay.Year, anyDay.Month, DateTime.DaysInMonth(anyDay.Year, anyDay.Month)));
     }
+
+    /// <summary><paramref name="day"/> moved by <paramref name="days"/>, stopping at the first or last day of the calendar.</summary>
+    public static DateOnly AddDays(DateOnly day, int days) =>
+        DateOnly.FromDayNumber((int)Math.Clamp((long)day.DayNumber + days, DateOnly.MinValue.DayNumber, DateOnly.MaxValue.DayNumber));
 
     public static Period Of(PeriodKind kind, DateOnly day) => kind switch
     {
@@ -54,7 +60,7 @@ public readonly record struct Period(PeriodKind Kind, DateOnly From, DateOnly To
     public static bool TryParseDay(string? text, out Period period)
     {
         period = default;
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return false;
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) || !CatalogDates.Contains(d)) return false;
         period = Day(d);
         return true;
     }
@@ -67,7 +73,7 @@ public readonly record struct Period(PeriodKind Kind, DateOnly From, DateOnly To
         if (parts.Length != 2
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var week)
-            || year is < 1900 or > 9999 || week < 1 || week > ISOWeek.GetWeeksInYear(year))
+            || year < CatalogDates.First.Year || year > CatalogDates.Last.Year || week < 1 || week > ISOWeek.GetWeeksInYear(year))
             return false;
         period = Week(DateOnly.FromDateTime(ISOWeek.ToDateTime(year, week, DayOfWeek.Monday)));
         return true;
@@ -76,7 +82,7 @@ public readonly record struct Period(PeriodKind Kind, DateOnly From, DateOnly To
     public static bool TryParseMonth(string? text, out Period period)
     {
         period = default;
-        if (!DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return false;
+        if (!DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) || !CatalogDates.Contains(d)) return false;
         period = Month(d);
         return true;
     }

@@ -29,7 +29,9 @@ public static class Trending
     public static DateTimeOffset ReferenceTime(DateOnly? latestDay, DateTimeOffset now)
     {
         if (latestDay is null) return now;
-        var endOfLatest = new DateTimeOffset(latestDay.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        // The end of the calendar's last day has no next midnight: stop at its last tick instead of overflowing.
+        var endOfLatest = latestDay.Value == DateOnly.MaxValue ? DateTimeOffset.MaxValue
+            : new DateTimeOffset(latestDay.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         return endOfLatest < now ? endOfLatest : now;
     }
 

@@ -41,6 +41,7 @@ public static class InstanceExport
         // Derived from titles and abstracts; the target's embedder recomputes them in the background.
         ["paper_vectors"] = "model vectors are derived data: the target embeds its papers again",
         ["work_leases"] = "who is doing background work right now, meaningless elsewhere",
+        ["sessions"] = "sessions belong to the key ring's cookies; members sign in again after a move",
     };
 
     static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -25,6 +25,27 @@ public sealed class Metrics
         public readonly long[] Buckets = new long[Metrics.Buckets.Length];
     }
 
+    /// <summary>
+    /// Null when the caller may read the metrics (see <see cref="Community.CommunityOptions.MetricsToken"/>), else the answer:
+    /// 401 for nobody in particular, 403 for a member who is not an admin. Request counts and timings tell an
+    /// outsider how busy the site is and when it is slow, so they are not public unless the operator says so.
+    /// </summary>
+    public static async Task<IResult?> MayReadAsync(HttpContext http, Community.CommunityOptions options)
+    {
+        if (options.PublicMetrics) return null;
+        var header = http.Request.Headers.Authorization.ToString();
+        if (options.MetricsToken is { Length: > 0 } secret && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), Encoding.UTF8.GetBytes(secret)))
+            return null;
+        var member = await Community.CommunityAuth.CurrentMemberAsync(http);
+        if (member is { IsAdmin: true, Blocked: false }) return null;
+        if (member is null) http.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.Problem(statusCode: member is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden,
+            title: "Metrics are private",
+            detail: "Sign in as an admin, send Authorization: Bearer with PAPERBOY_METRICS_TOKEN, or set PAPERBOY_METRICS=public.");
+    }
+
     public async Task TrackAsync(HttpContext context, Func<Task> next)
     {
         var start = Stopwatch.GetTimestamp();

@@ -85,8 +85,9 @@ public static class WebApp
                 return Results.Json(new { status = "unavailable", error = ex.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
-        app.MapGet("/metrics", async (PaperStore store, PaperVectors vectors, CancellationToken token) =>
-            Results.Text(await metrics.RenderAsync(store, vectors, options, token), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", async (HttpContext http, PaperStore store, PaperVectors vectors, CommunityOptions community, CancellationToken token) =>
+            await Metrics.MayReadAsync(http, community) is { } refused ? refused
+            : Results.Text(await metrics.RenderAsync(store, vectors, options, token), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapSearchApi();
         app.MapSearchPage();
         app.MapPaperApi();

@@ -93,6 +93,48 @@ public sealed class MemberSubscriptionTests(SharedMaildev maildev) : IClassFixtu
     }
 
     [Fact]
+    public async Task AConfirmationNeverMovesAnAddressFromOneMembersAccountToAnother()
+    {
+        await using var app = await StartAsync(Smtp(_mail.SmtpPort));
+        var alice = await MemberAsync(app, "alice@example.org", "alice");
+        await TiedSubscriberAsync(app, _mail, alice, "alice@example.org");
+        long aliceId;
+        await using (var c = await app.Database.OpenAsync())
+        {
+            aliceId = await c.ExecuteScalarAsync<long>("SELECT id FROM users WHERE name = 'alice'");
+            // Past the confirmation cooldown, so Bob's request really mails Alice.
+            await c.ExecuteAsync("UPDATE outbox SET created_at = '2000-01-01T00:00:00.0000000Z'");
+        }
+        await _mail.ClearAsync();
+
+        // Bob, signed in, asks for Alice's address; Alice, not reading closely, clicks the link she gets.
+        var bob = await MemberAsync(app, "bob@example.org", "bob");
+        Assert.Equal(HttpStatusCode.OK, (await bob.SubmitAsync("/subscribe", "/subscribe", ("email", "alice@example.org"), ("frequency", "weekly"))).StatusCode);
+        await app.Services.GetRequiredService<OutboxSender>().DeliverAsync();
+        var text = (await _mail.WaitForAsync("alice@example.org"))[0].GetProperty("text").GetString()!;
+        Assert.DoesNotContain("bob", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Clicking “Confirm subscription” sends the weekly digest to this address.", text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.PostAsync(LinkIn(text, "subscribe/confirm"), null)).StatusCode);
+
+        await using (var c = await app.Database.OpenAsync())
+            Assert.Equal(aliceId, await c.ExecuteScalarAsync<long?>("SELECT user_id FROM subscriptions WHERE email = 'alice@example.org'"));
+        Assert.DoesNotContain("alice@example.org", (await bob.PageAsync("/settings")).Html, StringComparison.Ordinal);
+        Assert.Contains("digest goes to <strong>alice@example.org</strong>", (await alice.PageAsync("/settings")).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AConfirmationThatTiesAnAddressSaysWhichAccountGetsIt()
+    {
+        await using var app = await StartAsync(Smtp(_mail.SmtpPort));
+        var member = await MemberAsync(app, "grace@example.org", "grace");
+        await member.SubmitAsync("/subscribe", "/subscribe", ("email", "grace.other@example.org"), ("frequency", "daily"));
+        await app.Services.GetRequiredService<OutboxSender>().DeliverAsync();
+        var text = (await _mail.WaitForAsync("grace.other@example.org"))[0].GetProperty("text").GetString()!;
+        Assert.Contains("gives the Paperboy account “grace” control of it", text, StringComparison.Ordinal);
+        Assert.Contains("If “grace” is not you, do not click.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SettingsFormsWithoutTheirTokenAreRefused()
     {
         await using var app = await StartAsync(Smtp(_mail.SmtpPort));

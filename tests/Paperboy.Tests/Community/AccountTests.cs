@@ -32,7 +32,8 @@ public sealed class AccountTests
     [Fact]
     public async Task SessionCookiesAreSecureBehindAnHttpsProxy()
     {
-        await using var app = await CommunityApp.StartAsync();
+        // The proxy on this machine is named, so its X-Forwarded-Proto counts.
+        await using var app = await CommunityApp.StartAsync(new() { ["Community:TrustedProxies"] = "127.0.0.1" });
         await app.Members.CreateAsync("ada@example.com", "ada", "correct horse battery", false);
         // Cookies are set by hand: a real browser would be on https and send Secure cookies, HttpClient on http does not.
         using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = app.App.BaseAddress };
@@ -196,6 +197,9 @@ public sealed class AccountTests
         Assert.Equal(HttpStatusCode.Redirect, change.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await laptop.Client.GetAsync("/settings")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await phone.Client.GetAsync("/settings")).StatusCode);
+        // On the server too: only the laptop's session is left.
+        await using (var c = await app.App.Database.OpenAsync())
+            Assert.Equal(1L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sessions"));
         Assert.Equal(HttpStatusCode.Redirect, (await app.NewBrowser().SignInAsync("ada@example.com", "a brand new passphrase")).StatusCode);
     }
 

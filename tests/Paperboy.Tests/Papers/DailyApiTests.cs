@@ -47,7 +47,7 @@ public sealed class DailyApiTests
     [Fact]
     public async Task MetricsCountRequestsInPrometheusFormat()
     {
-        await using var app = await TestInstance.StartAsync();
+        await using var app = await TestInstance.StartWithAsync(new Dictionary<string, string?> { ["Community:PublicMetrics"] = "true" });
         await app.Client.GetAsync("/healthz");
         await app.Client.GetAsync("/api/papers/nope");
         var text = await app.Client.GetStringAsync("/metrics");
