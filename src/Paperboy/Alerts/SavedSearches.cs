@@ -34,7 +34,13 @@ public sealed record SearchCriteria(string? Query, string? Mode, string? Sort, s
 {
     public SearchView AsView() => new()
     {
-        Query = Query?.Trim() ?? "", Mode = Mode, Sort = Sort, From = From, To = To, Category = Category, Author = Author,
+        Query = Query?.Trim() ?? "",
+        Mode = Mode,
+        Sort = Sort,
+        From = From,
+        To = To,
+        Category = Category,
+        Author = Author,
     };
 }
 
@@ -66,10 +72,18 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
             VALUES (@userId, @name, @query, @mode, @sort, @from, @to, @category, @author, 'digest', @at, @at)
             RETURNING id
             """, new
-            {
-                userId = user.Id, name, query, mode = Blank(criteria.Mode), sort = Blank(criteria.Sort), from = Blank(criteria.From), to = Blank(criteria.To),
-                category = Blank(criteria.Category), author = Blank(criteria.Author), at,
-            }, cancellationToken: ct));
+        {
+            userId = user.Id,
+            name,
+            query,
+            mode = Blank(criteria.Mode),
+            sort = Blank(criteria.Sort),
+            from = Blank(criteria.From),
+            to = Blank(criteria.To),
+            category = Blank(criteria.Category),
+            author = Blank(criteria.Author),
+            at,
+        }, cancellationToken: ct));
         return (await GetAsync(user.Id, id, ct), null);
     }
 

@@ -88,12 +88,25 @@ public static class DataExport
         Upvotes = d.Upvotes.Select(x => PaperJson(x, site, "upvoted_at")),
         Collections = d.Collections.Select(k => new
         {
-            k.Id, k.Name, Public = k.IsPublic, k.CreatedAt, Url = new Uri(site, $"collections/{k.Id}").AbsoluteUri,
+            k.Id,
+            k.Name,
+            Public = k.IsPublic,
+            k.CreatedAt,
+            Url = new Uri(site, $"collections/{k.Id}").AbsoluteUri,
             Papers = k.Items.Select(x => PaperJson(x, site, "added_at")),
         }),
         SavedSearches = d.Searches.Select(s => new
         {
-            s.Name, s.Query, s.Mode, s.Sort, From = s.DateFrom, To = s.DateTo, s.Category, s.Author, s.Delivery, s.CreatedAt,
+            s.Name,
+            s.Query,
+            s.Mode,
+            s.Sort,
+            From = s.DateFrom,
+            To = s.DateTo,
+            s.Category,
+            s.Author,
+            s.Delivery,
+            s.CreatedAt,
             Url = new Uri(site, s.AsView().Href().TrimStart('/')).AbsoluteUri,
         }),
         Subscription = d.Subscription is { } sub ? new { sub.Email, sub.Frequency, sub.Status, sub.ConfirmedAt } : null,

@@ -44,9 +44,17 @@ public sealed class Outbox(Database database)
             VALUES (@SubscriptionId, @Kind, @Period, @Recipient, @Subject, @Html, @Text, @UnsubscribeUrl, 'pending', 0, @at, @at)
             ON CONFLICT (subscription_id, kind, period) DO NOTHING
             """, new
-            {
-                row.SubscriptionId, row.Kind, row.Period, row.Recipient, row.Mail.Subject, row.Mail.Html, row.Mail.Text, row.UnsubscribeUrl, at,
-            }, tx, cancellationToken: ct)) > 0;
+        {
+            row.SubscriptionId,
+            row.Kind,
+            row.Period,
+            row.Recipient,
+            row.Mail.Subject,
+            row.Mail.Html,
+            row.Mail.Text,
+            row.UnsubscribeUrl,
+            at,
+        }, tx, cancellationToken: ct)) > 0;
     }
 
     /// <summary>

@@ -28,12 +28,14 @@ public static class SubscriptionApi
             var error = Validate(email, frequency, out var normalized, out var often);
             if (error is not null)
                 return new RazorComponentResult<SubscribePage>(new { Error = error, Email = email, Frequency = frequency, MailConfigured = settings.SmtpConfigured, SignedIn = member is not null })
-                    { StatusCode = StatusCodes.Status400BadRequest };
+                { StatusCode = StatusCodes.Status400BadRequest };
             var done = await subscriptions.SubscribeAsync(normalized, often, DateTimeOffset.UtcNow, member, ct);
             return new RazorComponentResult<SubscribePage>(new
             {
                 Message = done ? $"You are subscribed to the {often} digest. Manage it from your settings." : NeutralMessage,
-                Frequency = often, MailConfigured = settings.SmtpConfigured, SignedIn = member is not null,
+                Frequency = often,
+                MailConfigured = settings.SmtpConfigured,
+                SignedIn = member is not null,
             });
         }).RequireRateLimiting(RateLimitPolicy);
 
@@ -115,7 +117,7 @@ public static class SubscriptionApi
 
     public static RazorComponentResult<TokenPage> BadLink() =>
         new(new { Title = "Link not valid", Message = "This link is not valid or has expired. You can subscribe again from the subscribe page.", Failed = true })
-            { StatusCode = StatusCodes.Status404NotFound };
+        { StatusCode = StatusCodes.Status404NotFound };
 
     static ProblemHttpResult Problem(string detail, int status = StatusCodes.Status400BadRequest) =>
         TypedResults.Problem(statusCode: status, title: "Bad request", detail: detail);

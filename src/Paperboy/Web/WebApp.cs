@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
-using Paperboy.Digests;
 using Paperboy.Community;
+using Paperboy.Digests;
 using Paperboy.Feed;
 using Paperboy.Harvest;
 using Paperboy.Papers;

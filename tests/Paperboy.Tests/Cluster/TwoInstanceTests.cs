@@ -65,7 +65,9 @@ public sealed class TwoInstanceTests
         var (_, tokenFromA) = await new Browser(onA, cookies).PageAsync("/settings");
         var vote = await onB.PostAsync($"/papers/{Paper}/upvote", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["upvoted"] = "true", ["returnUrl"] = "/", ["__RequestVerificationToken"] = tokenFromA!,
+            ["upvoted"] = "true",
+            ["returnUrl"] = "/",
+            ["__RequestVerificationToken"] = tokenFromA!,
         }));
         Assert.Equal(HttpStatusCode.Redirect, vote.StatusCode);
         Assert.Equal("/", vote.Headers.Location?.OriginalString);

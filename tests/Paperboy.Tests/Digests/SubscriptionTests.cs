@@ -105,14 +105,17 @@ public sealed class SubscriptionTests(SharedMaildev maildev) : IClassFixture<Sha
 
         var forged = await app.Client.PostAsync("/subscribe", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["email"] = "forged@example.org", ["frequency"] = "daily",
+            ["email"] = "forged@example.org",
+            ["frequency"] = "daily",
         }));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.Equal("none", await StatusOfAsync(app, "forged@example.org"));
 
         var posted = await app.Client.PostAsync("/subscribe", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["email"] = "form@example.org", ["frequency"] = "weekly", ["__RequestVerificationToken"] = token,
+            ["email"] = "form@example.org",
+            ["frequency"] = "weekly",
+            ["__RequestVerificationToken"] = token,
         }));
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         var answer = await posted.Content.ReadAsStringAsync();
