@@ -294,7 +294,11 @@ public sealed class SiteFixture : IAsyncLifetime
             upvotes = 2,
         }, new { id = "2611.00042", title = "A fresh paper", authors = new[] { "Grace Hopper" }, published = today });
         // Through the real importer, so the pages show what an import really stores (submitters, featured times).
-        App = await TestInstance.StartAsync(file, PageFixtures.HfDay("2024-06-28"), PageFixtures.HfDay("2025-09-01"), PageFixtures.HfDay("2025-11-20"));
+        // One browser signs in from one address in every test of the class and the page walk opens /login
+        // and /register at two widths: the per-address sign-in limit (tested in AccountTests) must not
+        // decide which test runs last.
+        App = await TestInstance.StartWithAsync(new Dictionary<string, string?> { ["Community:SignInsPerMinute"] = "1000", ["Community:RegistrationsPerHour"] = "1000" },
+            file, PageFixtures.HfDay("2024-06-28"), PageFixtures.HfDay("2025-09-01"), PageFixtures.HfDay("2025-11-20"));
         await using (var c = await App.Database.OpenAsync())
         {
             SourceCommentedPaper = await c.ExecuteScalarAsync<string>(
