@@ -3,7 +3,7 @@ using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
-namespace Paperboy.Community;
+namespace Paperboy.Comments;
 
 /// <summary>
 /// Comments are Markdown from strangers. Raw HTML is never passed through (it is shown as text),

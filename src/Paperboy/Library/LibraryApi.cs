@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using Paperboy.Members;
 using Paperboy.Papers;
+using Paperboy.Web;
 
-namespace Paperboy.Community;
+namespace Paperboy.Library;
 
 public sealed record CollectionRequest(string? Name, [property: JsonPropertyName("public")] bool? IsPublic);
 
@@ -13,6 +15,8 @@ public sealed record CollectionDto(long Id, string Name, [property: JsonProperty
 /// <summary>The library and collections: JSON API under /api, pages at /library and /collections/{id}, and their forms.</summary>
 public static class LibraryApi
 {
+    public static IServiceCollection AddLibrary(this IServiceCollection services) => services.AddSingleton<LibraryStore>();
+
     public static IEndpointRouteBuilder MapLibrary(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
@@ -54,7 +58,7 @@ public static class LibraryApi
         foreach (var paper in new[] { "/collections/{collectionId:long}/papers/{id}", "/collections/{collectionId:long}/papers/{archive}/{number}" })
         {
             api.MapDelete(paper, async (HttpContext http, long collectionId, LibraryStore library) =>
-                await library.SetInCollectionAsync(http.Member(), collectionId, CommunityApi.PaperId(http), false, http.RequestAborted) ? Results.NoContent() : NotFound())
+                await library.SetInCollectionAsync(http.Member(), collectionId, Papers.PaperRoutes.Id(http), false, http.RequestAborted) ? Results.NoContent() : NotFound())
                 .MemberWrite(RateLimits.Library);
         }
 
@@ -77,15 +81,15 @@ public static class LibraryApi
     }
 
     static async Task<IResult> SaveAsync(HttpContext http, LibraryStore library, bool saved) =>
-        await library.SetSavedAsync(http.Member(), CommunityApi.PaperId(http), saved, http.RequestAborted)
-            ? Results.Ok(new { id = Papers.ArxivId.Normalize(CommunityApi.PaperId(http)), saved })
+        await library.SetSavedAsync(http.Member(), Papers.PaperRoutes.Id(http), saved, http.RequestAborted)
+            ? Results.Ok(new { id = Papers.ArxivId.Normalize(Papers.PaperRoutes.Id(http)), saved })
             : NotFound();
 
     static async Task<IResult> LibraryPageAsync(HttpContext http, LibraryStore library)
     {
         if (await http.CurrentMemberAsync() is not { } user) return Results.Redirect("/login?returnUrl=%2Flibrary");
         http.Response.Headers.CacheControl = "no-store";
-        return AccountPages.Page<LibraryPage>(http, new
+        return SitePages.Page<LibraryPage>(http, new
         {
             Papers = await library.LibraryAsync(user, http.RequestAborted),
             Collections = await library.CollectionsAsync(user, publicOnly: false, http.RequestAborted),
@@ -98,7 +102,7 @@ public static class LibraryApi
         var collection = await library.GetAsync(collectionId, viewer, http.RequestAborted);
         if (collection is null) return NotFound();
         if (!collection.IsPublic) http.Response.Headers.CacheControl = "no-store";
-        return AccountPages.Page<CollectionPage>(http, new
+        return SitePages.Page<CollectionPage>(http, new
         {
             Collection = collection,
             Papers = await library.PapersAsync(collection, http.RequestAborted),
@@ -109,7 +113,7 @@ public static class LibraryApi
     static async Task<IResult> SaveFormAsync(HttpContext http, LibraryStore library,
         [FromForm(Name = "paper_id")] string? paperId, [FromForm(Name = "saved")] string? saved, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
-        var back = CommunityAuth.SafeReturnUrl(returnUrl);
+        var back = SiteAuth.SafeReturnUrl(returnUrl);
         if (await FormMemberAsync(http) is not { } user) return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back));
         if (string.IsNullOrWhiteSpace(paperId) || !await library.SetSavedAsync(user, paperId, saved != "false", http.RequestAborted)) return NotFound();
         return Results.Redirect(back);
@@ -126,7 +130,7 @@ public static class LibraryApi
     static async Task<IResult> CollectionPaperFormAsync(HttpContext http, long collectionId, LibraryStore library,
         [FromForm(Name = "paper_id")] string? paperId, [FromForm(Name = "remove")] string? remove, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
-        var back = CommunityAuth.SafeReturnUrl(returnUrl ?? $"/collections/{collectionId}");
+        var back = SiteAuth.SafeReturnUrl(returnUrl ?? $"/collections/{collectionId}");
         if (await FormMemberAsync(http) is not { } user) return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back));
         if (string.IsNullOrWhiteSpace(paperId) || !await library.SetInCollectionAsync(user, collectionId, paperId, remove != "true", http.RequestAborted)) return NotFound();
         return Results.Redirect(back);

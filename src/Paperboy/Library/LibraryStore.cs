@@ -1,8 +1,9 @@
 using Dapper;
+using Paperboy.Members;
 using Paperboy.Papers;
 using Paperboy.Storage;
 
-namespace Paperboy.Community;
+namespace Paperboy.Library;
 
 public sealed class CollectionRow
 {

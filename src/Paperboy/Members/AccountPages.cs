@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Paperboy.Votes;
+using Paperboy.Web;
+using static Paperboy.Web.SitePages;
 
-namespace Paperboy.Community;
+namespace Paperboy.Members;
 
 /// <summary>
 /// /login, /register, /forgot and /settings: plain HTML forms (they work without JavaScript).
@@ -19,12 +22,12 @@ public static class AccountPages
     {
         app.MapGet("/login", async (HttpContext http, string? returnUrl, string? upvote, Papers.PaperStore papers) =>
             await http.CurrentMemberAsync() is not null
-                ? Results.Redirect(returnUrl is null ? "/settings" : CommunityAuth.SafeReturnUrl(returnUrl))
-                : Page<LoginPage>(http, new { ReturnUrl = CommunityAuth.SafeReturnUrl(returnUrl), Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }));
+                ? Results.Redirect(returnUrl is null ? "/settings" : SiteAuth.SafeReturnUrl(returnUrl))
+                : Page<LoginPage>(http, new { ReturnUrl = SiteAuth.SafeReturnUrl(returnUrl), Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }));
         app.MapPost("/login", SignInAsync).RequireRateLimiting(RateLimits.SignIn);
 
         app.MapGet("/register", async (HttpContext http, string? returnUrl, string? upvote, Papers.PaperStore papers) =>
-            Page<RegisterPage>(http, new { ReturnUrl = CommunityAuth.SafeReturnUrl(returnUrl), Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }));
+            Page<RegisterPage>(http, new { ReturnUrl = SiteAuth.SafeReturnUrl(returnUrl), Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }));
         app.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimits.Register);
 
         app.MapGet("/forgot", (HttpContext http, ResetMailer mailer) => Page<ForgotPage>(http, new { CanEmail = mailer.CanSend }));
@@ -52,7 +55,7 @@ public static class AccountPages
             if (user is null)
                 return Page<ResetPage>(http, new { Token = "", Error = "This reset link is not valid any more (it works once, for an hour). Ask for a new one." }, StatusCodes.Status400BadRequest);
             if (user.Blocked) return Results.Redirect("/login");
-            await CommunityAuth.SignInAsync(http, user);
+            await SiteAuth.SignInAsync(http, user);
             return Results.Redirect("/settings");
         }).RequireRateLimiting(RateLimits.SignIn);
 
@@ -67,7 +70,7 @@ public static class AccountPages
         {
             if (await Writer(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Fsettings");
             await members.EndSessionsAsync(user, http.RequestAborted);
-            await http.SignOutAsync(CommunityAuth.CookieScheme);
+            await http.SignOutAsync(SiteAuth.CookieScheme);
             return Results.Redirect("/login?returnUrl=%2Fsettings");
         });
         return app;
@@ -77,12 +80,12 @@ public static class AccountPages
         [FromForm(Name = "email")] string? email, [FromForm(Name = "password")] string? password, [FromForm(Name = "returnUrl")] string? returnUrl,
         [FromForm(Name = "upvote")] string? upvote)
     {
-        var back = CommunityAuth.SafeReturnUrl(returnUrl);
+        var back = SiteAuth.SafeReturnUrl(returnUrl);
         var (result, user) = await members.SignInAsync(email, password, http.RequestAborted);
         switch (result)
         {
             case SignInResult.Ok:
-                await CommunityAuth.SignInAsync(http, user!);
+                await SiteAuth.SignInAsync(http, user!);
                 await ApplyPendingUpvoteAsync(votes, user!, upvote, http.RequestAborted);
                 return Results.Redirect(back);
             case SignInResult.Blocked:
@@ -107,13 +110,13 @@ public static class AccountPages
         [FromForm(Name = "email")] string? email, [FromForm(Name = "name")] string? name, [FromForm(Name = "password")] string? password,
         [FromForm(Name = "returnUrl")] string? returnUrl, [FromForm(Name = "upvote")] string? upvote)
     {
-        var back = CommunityAuth.SafeReturnUrl(returnUrl);
+        var back = SiteAuth.SafeReturnUrl(returnUrl);
         var error = MemberStore.CheckEmail(email) ?? MemberStore.CheckName(name) ?? MemberStore.CheckPassword(password, email, name);
         User? user = null;
         if (error is null) (user, error) = await members.CreateAsync(email!, name, password!, admin: false, http.RequestAborted);
         if (user is null)
             return Page<RegisterPage>(http, new { Email = email, Name = name, ReturnUrl = back, Error = error, Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }, StatusCodes.Status400BadRequest);
-        await CommunityAuth.SignInAsync(http, user);
+        await SiteAuth.SignInAsync(http, user);
         await ApplyPendingUpvoteAsync(votes, user, upvote, http.RequestAborted);
         return Results.Redirect(back);
     }
@@ -151,19 +154,11 @@ public static class AccountPages
             return await SettingsAsync(http, members, user, error: error, status: StatusCodes.Status400BadRequest);
         user = await members.SetPasswordAsync(user, password!, http.RequestAborted);
         // The new security stamp ends every other session; this browser gets a fresh cookie with the new stamp.
-        await CommunityAuth.SignInAsync(http, user);
+        await SiteAuth.SignInAsync(http, user);
         return Results.Redirect("/settings");
     }
 
     /// <summary>The member behind a settings form: signed in by session and not blocked.</summary>
     static async Task<User?> Writer(HttpContext http) =>
         await http.CurrentMemberAsync() is { Blocked: false } user && http.User.ViaCookie() ? user : null;
-
-    public static IResult Page<TComponent>(HttpContext http, object parameters, int status = StatusCodes.Status200OK)
-        where TComponent : Microsoft.AspNetCore.Components.IComponent
-    {
-        // The token is issued before rendering starts, while response headers can still carry its cookie.
-        CommunityAuth.CsrfToken(http);
-        return new RazorComponentResult<TComponent>(parameters) { StatusCode = status };
-    }
 }

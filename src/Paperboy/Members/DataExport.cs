@@ -5,8 +5,9 @@ using Dapper;
 using Paperboy.Papers;
 using Paperboy.Storage;
 using Paperboy.Syndication;
+using Paperboy.Web;
 
-namespace Paperboy.Community;
+namespace Paperboy.Members;
 
 /// <summary>
 /// <c>/settings/export.json</c> and <c>/settings/export.bib</c>: everything a member keeps here, as a

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.AspNetCore.Identity;
 using Paperboy.Storage;
+using Paperboy.Web;
 
-namespace Paperboy.Community;
+namespace Paperboy.Members;
 
 /// <summary>A row of <c>users</c>.</summary>
 public sealed class User

@@ -3,7 +3,7 @@ using Paperboy.Digests;
 using Paperboy.Storage;
 using Paperboy.Syndication;
 
-namespace Paperboy.Community;
+namespace Paperboy.Members;
 
 /// <summary>
 /// Mails password-reset links through the outbox, like every other mail: the same SMTP settings

@@ -3,8 +3,9 @@ using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Paperboy.Storage;
+using Paperboy.Web;
 
-namespace Paperboy.Community;
+namespace Paperboy.Members;
 
 /// <summary>
 /// Sessions on the server (the <c>sessions</c> table): the cookie holds a random 256-bit key, the row
@@ -48,7 +49,7 @@ public sealed class SessionStore(Database database) : ITicketStore
             ticket = Serialize(ticket),
             expires = Expiry(ticket, now),
             now = Clock.Timestamp(now),
-            stamp = ticket.Principal.FindFirst(CommunityAuth.StampClaim)?.Value ?? "",
+            stamp = ticket.Principal.FindFirst(SiteAuth.StampClaim)?.Value ?? "",
         };
         await using var c = await database.OpenAsync();
         if (await c.ExecuteAsync("UPDATE sessions SET user_id = @userId, ticket = @ticket, expires_at = @expires WHERE key_hash = @hash", row) > 0) return;

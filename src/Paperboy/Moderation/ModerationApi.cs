@@ -1,7 +1,10 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using Paperboy.Comments;
+using Paperboy.Members;
+using Paperboy.Web;
 
-namespace Paperboy.Community;
+namespace Paperboy.Moderation;
 
 public sealed record LinksRequest(
     [property: JsonPropertyName("abs_url")] string? AbsUrl,
@@ -15,6 +18,8 @@ public sealed record LinksRequest(
 /// </summary>
 public static class ModerationApi
 {
+    public static IServiceCollection AddModeration(this IServiceCollection services) => services.AddSingleton<ModerationStore>();
+
     public static IEndpointRouteBuilder MapModeration(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/admin");
@@ -38,9 +43,9 @@ public static class ModerationApi
     }
 
     static async Task<IResult> PaperAsync(HttpContext http, ModerationStore mod, bool hidden) =>
-        await mod.SetPaperHiddenAsync(http.Member(), CommunityApi.PaperId(http), hidden, http.RequestAborted)
+        await mod.SetPaperHiddenAsync(http.Member(), Papers.PaperRoutes.Id(http), hidden, http.RequestAborted)
             ? Results.NoContent()
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nothing to change", detail: $"No paper {CommunityApi.PaperId(http)} that is {(hidden ? "visible" : "hidden")}.");
+            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nothing to change", detail: $"No paper {Papers.PaperRoutes.Id(http)} that is {(hidden ? "visible" : "hidden")}.");
 
     static async Task<IResult> CommentAsync(HttpContext http, ModerationStore mod, long commentId, bool hidden) =>
         await mod.SetCommentHiddenAsync(http.Member(), commentId, hidden, http.RequestAborted)
@@ -73,7 +78,7 @@ public static class ModerationApi
     {
         if (request is null) return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "Send abs_url, pdf_url, code_url and project_url.");
         if (LinkError(request) is { } error) return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: error);
-        return await mod.EditLinksAsync(http.Member(), CommunityApi.PaperId(http),
+        return await mod.EditLinksAsync(http.Member(), Papers.PaperRoutes.Id(http),
             new PaperLinks(request.AbsUrl, request.PdfUrl, request.CodeUrl, request.ProjectUrl), http.RequestAborted)
             ? Results.NoContent()
             : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Paper not found");
@@ -102,7 +107,7 @@ public static class ModerationApi
         var log = await mod.AuditLogAsync(200, http.RequestAborted);
         var queue = await mod.QueueAsync(QueueLength, http.RequestAborted);
         var embedding = http.RequestServices.GetRequiredService<PaperboyOptions>().BuiltInEmbedder ? await http.RequestServices.GetRequiredService<Search.PaperEmbedding>().StatusAsync(http.RequestAborted) : null;
-        return AccountPages.Page<AdminPage>(http, new { Log = log, Queue = queue, Message = message, Error = error, Undo = undo, Embedding = embedding }, status);
+        return SitePages.Page<AdminPage>(http, new { Log = log, Queue = queue, Message = message, Error = error, Undo = undo, Embedding = embedding }, status);
     }
 
     /// <summary>How many recent comments and submissions /admin lists for review.</summary>

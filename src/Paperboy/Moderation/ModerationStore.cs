@@ -1,10 +1,12 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using Dapper;
+using Paperboy.Comments;
+using Paperboy.Members;
 using Paperboy.Papers;
 using Paperboy.Storage;
 
-namespace Paperboy.Community;
+namespace Paperboy.Moderation;
 
 public sealed class AuditEntry
 {

@@ -1,10 +1,12 @@
 using Dapper;
 using Paperboy.Harvest;
 using Paperboy.Ingestion;
+using Paperboy.Members;
 using Paperboy.Papers;
 using Paperboy.Storage;
+using Paperboy.Web;
 
-namespace Paperboy.Community;
+namespace Paperboy.Submissions;
 
 public enum SubmitOutcome { Ok, NotArxiv, NotFound, Duplicate, TooOld, OverCap, Unavailable }
 

@@ -1,21 +1,25 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using Paperboy.Members;
 using Paperboy.Papers;
+using Paperboy.Web;
 
-namespace Paperboy.Community;
+namespace Paperboy.Submissions;
 
 public sealed record SubmitRequest([property: JsonPropertyName("paper_id")] string? PaperId);
 
 /// <summary><c>POST /api/papers/submit</c> and the /submit page: one rule set (<see cref="SubmissionStore"/>), two faces.</summary>
 public static class SubmitApi
 {
+    public static IServiceCollection AddSubmissions(this IServiceCollection services) => services.AddTransient<SubmissionStore>();
+
     public static IEndpointRouteBuilder MapSubmissions(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/papers/submit", SubmitJsonAsync).MemberWrite(RateLimits.Submissions);
         app.MapGet("/submit", async (HttpContext http, CommunityOptions options) =>
             await http.CurrentMemberAsync() is null
                 ? Results.Redirect("/login?returnUrl=%2Fsubmit")
-                : AccountPages.Page<SubmitPage>(http, new { WindowDays = options.SubmissionWindowDays, PerDay = options.SubmissionsPerDay }));
+                : SitePages.Page<SubmitPage>(http, new { WindowDays = options.SubmissionWindowDays, PerDay = options.SubmissionsPerDay }));
         app.MapPost("/submit", SubmitFormAsync).RequireRateLimiting(RateLimits.Submissions);
         return app;
     }
@@ -36,7 +40,7 @@ public static class SubmitApi
         if (user.Blocked) return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account blocked");
         var result = await submissions.SubmitAsync(user, paperId, http.RequestAborted);
         var ok = result.Outcome == SubmitOutcome.Ok;
-        return AccountPages.Page<SubmitPage>(http, new
+        return SitePages.Page<SubmitPage>(http, new
         {
             PaperId = ok ? null : paperId,
             Message = ok ? result.Message : null,

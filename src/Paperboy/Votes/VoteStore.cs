@@ -1,8 +1,9 @@
 using Dapper;
+using Paperboy.Members;
 using Paperboy.Papers;
 using Paperboy.Storage;
 
-namespace Paperboy.Community;
+namespace Paperboy.Votes;
 
 public sealed record VoteState(string Id, long Upvotes, bool Upvoted);
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Paperboy.Community;
+namespace Paperboy.Web;
 
 /// <summary>
 /// The knobs of the community features. Defaults suit a public instance; an operator sets them with

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Paperboy.Feed;
 
-namespace Paperboy.Community;
+namespace Paperboy.Web;
 
 /// <summary>
 /// One rule for every state-changing request (POST, PUT, PATCH, DELETE) that a browser could send with
@@ -31,7 +31,7 @@ public static class FormAntiforgery
             if (http.Request.Path.StartsWithSegments("/api"))
             {
                 await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing antiforgery token",
-                    detail: $"Writes from a browser session need the page's antiforgery token (form field or {CommunityAuth.AntiforgeryHeader} header). Reload the page and try again.")
+                    detail: $"Writes from a browser session need the page's antiforgery token (form field or {SiteAuth.AntiforgeryHeader} header). Reload the page and try again.")
                     .ExecuteAsync(http);
                 return;
             }

@@ -9,14 +9,16 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
-namespace Paperboy.Community;
+using Paperboy.Members;
+
+namespace Paperboy.Web;
 
 /// <summary>
 /// Who is asking: a browser session (cookie, and an antiforgery token on every write) or an API
 /// client (<c>Authorization: Bearer</c>, no ambient credential, so no antiforgery needed).
 /// Both are ordinary ASP.NET Core authentication schemes behind one policy scheme.
 /// </summary>
-public static class CommunityAuth
+public static class SiteAuth
 {
     public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
     public const string BearerScheme = "Bearer";
@@ -24,16 +26,10 @@ public static class CommunityAuth
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";
     internal const string StampClaim = "paperboy:stamp";
 
-    public static IServiceCollection AddCommunity(this IServiceCollection services)
+    /// <summary>Who is asking and from where: authentication schemes, authorization policies, antiforgery, proxies.</summary>
+    public static IServiceCollection AddSiteAuth(this IServiceCollection services)
     {
         services.AddSingleton(sp => CommunityOptions.From(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton<MemberStore>();
-        services.AddSingleton<VoteStore>();
-        services.AddSingleton<CommentStore>();
-        services.AddTransient<SubmissionStore>();
-        services.AddSingleton<ModerationStore>();
-        services.AddSingleton<LibraryStore>();
-        services.AddSingleton<ResetMailer>();
         services.AddHttpContextAccessor();
 
         services.AddAuthentication(MemberScheme)
@@ -88,28 +84,11 @@ public static class CommunityAuth
             o.ForwardedHeaders = o.KnownProxies.Count + o.KnownIPNetworks.Count > 0
                 ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
         });
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = async (context, ct) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
-                    detail: "You are doing that too often. Wait a little and try again.").ExecuteAsync(context.HttpContext);
-            };
-            o.AddPolicy(RateLimits.SignIn, http => Limit(http, byAddress: true, c => c.SignInsPerMinute, TimeSpan.FromMinutes(1)));
-            o.AddPolicy(RateLimits.Register, http => Limit(http, byAddress: true, c => c.RegistrationsPerHour, TimeSpan.FromHours(1)));
-            o.AddPolicy(RateLimits.Votes, http => Limit(http, byAddress: false, c => c.VotesPerMinute, TimeSpan.FromMinutes(1)));
-            o.AddPolicy(RateLimits.Comments, http => Limit(http, byAddress: false, c => c.CommentsPerMinute, TimeSpan.FromMinutes(1)));
-            o.AddPolicy(RateLimits.Library, http => Limit(http, byAddress: false, c => c.VotesPerMinute, TimeSpan.FromMinutes(1)));
-            o.AddPolicy(RateLimits.Submissions, http => Limit(http, byAddress: false, c => c.SubmissionsPerHour, TimeSpan.FromHours(1)));
-        });
         return services;
     }
 
     /// <summary>The middleware, in the order they depend on each other: client address, who, how often.</summary>
-    public static WebApplication UseCommunity(this WebApplication app)
+    public static WebApplication UseSiteAuth(this WebApplication app)
     {
         app.UseForwardedHeaders();
         app.UseAuthentication();
@@ -131,22 +110,6 @@ public static class CommunityAuth
     static CookieSecurePolicy SecurePolicy(CommunityOptions community) =>
         community.PublicUrl?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true
             ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
-
-    // Reads are never limited here; writes are counted per member, or per address before sign-in.
-    static RateLimitPartition<string> Limit(HttpContext http, bool byAddress, Func<CommunityOptions, int> permits, TimeSpan window)
-    {
-        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
-            return RateLimitPartition.GetNoLimiter("read");
-        var options = http.RequestServices.GetRequiredService<CommunityOptions>();
-        var member = http.User.MemberId();
-        var key = !byAddress && member is not null ? $"m{member}" : $"a{http.Connection.RemoteIpAddress}";
-        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = Math.Max(1, permits(options)),
-            Window = window,
-            QueueLimit = 0,
-        });
-    }
 
     static Task ApiOr(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
@@ -223,78 +186,4 @@ public static class CommunityAuth
         }
         return ascii.ToString();
     }
-}
-
-public static class RateLimits
-{
-    public const string SignIn = "sign-in";
-    public const string Register = "register";
-    public const string Votes = "votes";
-    public const string Comments = "comments";
-    public const string Submissions = "submissions";
-    public const string Library = "library";
-}
-
-/// <summary><c>Authorization: Bearer TOKEN</c> with a token from <c>paperboy tokens create</c> or /settings.</summary>
-sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, MemberStore members)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-{
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
-    {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
-        var user = await members.AuthenticateTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (user is null) return AuthenticateResult.Fail("Unknown or revoked token.");
-        Context.Items[typeof(User)] = user;
-        return AuthenticateResult.Success(new AuthenticationTicket(CommunityAuth.Principal(user, Scheme.Name), Scheme.Name));
-    }
-
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>
-/// Guards every write endpoint of the API: a member must be signed in (401), a browser session must
-/// carry the antiforgery token (400), and a blocked member may not write (403). The handler then
-/// finds the member in <c>HttpContext.Items</c> through <see cref="MemberWrites.Member"/>.
-/// </summary>
-sealed class MemberWriteFilter : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var user = await http.CurrentMemberAsync();
-        if (user is null)
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in required",
-                detail: "Sign in, or send Authorization: Bearer with a token from /settings or 'paperboy tokens create'.");
-        }
-        if (http.User.ViaCookie())
-        {
-            try { await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http); }
-            catch (AntiforgeryValidationException)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing antiforgery token",
-                    detail: $"Writes from a browser session need the page's antiforgery token (form field or {CommunityAuth.AntiforgeryHeader} header). Reload the page and try again.");
-            }
-        }
-        if (user.Blocked)
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account blocked", detail: "This account has been blocked by a moderator.");
-        return await next(context);
-    }
-}
-
-public static class MemberWrites
-{
-    /// <summary>The member a <see cref="MemberWriteFilter"/> let through.</summary>
-    public static User Member(this HttpContext http) =>
-        http.Items.TryGetValue(typeof(User), out var u) && u is User user ? user : throw new InvalidOperationException("no member: endpoint lacks MemberWriteFilter");
-
-    public static RouteHandlerBuilder MemberWrite(this RouteHandlerBuilder builder, string rateLimit) =>
-        builder.AddEndpointFilter<MemberWriteFilter>().RequireRateLimiting(rateLimit);
 }

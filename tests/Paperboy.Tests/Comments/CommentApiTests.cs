@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Paperboy.Tests.Community;
 
-namespace Paperboy.Tests.Community;
+namespace Paperboy.Tests.Comments;
 
 public sealed class CommentApiTests
 {

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
+using Paperboy.Tests.Community;
 
-namespace Paperboy.Tests.Community;
+namespace Paperboy.Tests.Members;
 
 public sealed class AccountTests
 {
@@ -247,7 +248,7 @@ public sealed class AccountTests
         Assert.DoesNotContain("correct horse", hash!, StringComparison.Ordinal);
         Assert.Equal(1, (int)Convert.FromBase64String(hash!)[0]); // Identity v3 format: PBKDF2 with HMAC-SHA512
         var stored = await c.ExecuteScalarAsync<string>("SELECT token_hash FROM api_tokens");
-        Assert.Equal(Paperboy.Community.MemberStore.HashToken(token), stored);
+        Assert.Equal(Paperboy.Members.MemberStore.HashToken(token), stored);
         Assert.NotEqual(token, stored);
     }
 

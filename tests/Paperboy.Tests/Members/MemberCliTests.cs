@@ -1,7 +1,8 @@
 using System.Net;
+using Paperboy.Tests.Community;
 using Paperboy.Tests.Infrastructure;
 
-namespace Paperboy.Tests.Community;
+namespace Paperboy.Tests.Members;
 
 public sealed class MemberCliTests
 {

@@ -2,10 +2,11 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Paperboy.Digests;
+using Paperboy.Tests.Community;
 using Paperboy.Tests.Digests;
 using static Paperboy.Tests.Digests.DigestTestApp;
 
-namespace Paperboy.Tests.Community;
+namespace Paperboy.Tests.Members;
 
 /// <summary>Reset mails leave like every other mail: an outbox row, sent over SMTP (a real server, maildev) by the outbox sender.</summary>
 public sealed class PasswordResetTests(SharedMaildev maildev) : IClassFixture<SharedMaildev>

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Paperboy.Tests.Community;
 
-namespace Paperboy.Tests.Community;
+namespace Paperboy.Tests.Moderation;
 
 public sealed class ModerationTests
 {

@@ -9,9 +9,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Paperboy.Tests.Community;
 using Paperboy.Tests.Infrastructure;
 
-namespace Paperboy.Tests.Community;
+namespace Paperboy.Tests.Submissions;
 
 /// <summary>
 /// arXiv's Atom API on 127.0.0.1, replaying the real responses recorded in ../shared/data/arxiv/atom-api-2026

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Paperboy.Tests.Community;
 
-namespace Paperboy.Tests.Community;
+namespace Paperboy.Tests.Votes;
 
 public sealed class UpvoteApiTests
 {
