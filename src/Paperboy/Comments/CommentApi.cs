@@ -39,12 +39,12 @@ public static class CommentApi
         {
             api.MapGet(paper + "/comments", CommentsAsync);
             api.MapPost(paper + "/comments", AddCommentAsync).MemberWrite(RateLimits.Comments).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
-            app.MapPost(paper + "/comments", CommentFormAsync).RequireRateLimiting(RateLimits.Comments).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+            app.MapPost(paper + "/comments", CommentFormAsync).MemberForm().RequireRateLimiting(RateLimits.Comments).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         }
         api.MapPatch("/comments/{commentId:long}", EditCommentAsync).MemberWrite(RateLimits.Comments).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         api.MapDelete("/comments/{commentId:long}", DeleteCommentAsync).MemberWrite(RateLimits.Comments);
-        app.MapPost("/comments/{commentId:long}/edit", EditCommentFormAsync).RequireRateLimiting(RateLimits.Comments).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
-        app.MapPost("/comments/{commentId:long}/delete", DeleteCommentFormAsync).RequireRateLimiting(RateLimits.Comments);
+        app.MapPost("/comments/{commentId:long}/edit", EditCommentFormAsync).MemberForm().RequireRateLimiting(RateLimits.Comments).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        app.MapPost("/comments/{commentId:long}/delete", DeleteCommentFormAsync).MemberForm().RequireRateLimiting(RateLimits.Comments);
         return app;
     }
 
@@ -99,7 +99,6 @@ public static class CommentApi
         [FromForm(Name = "body")] string? body, [FromForm(Name = "parent_id")] long? parentId, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
         var back = SiteAuth.SafeReturnUrl(returnUrl);
-        if (await MemberWrites.FormMemberAsync(http, back) is { } refusal) return refusal;
         if (CommentStore.Check(body) is { } error) return BadRequest(error);
         var comment = await comments.AddAsync(http.Member(), PaperRoutes.Id(http), body!, parentId, http.RequestAborted);
         if (comment is null) return PaperRoutes.NotFound(PaperRoutes.Id(http));
@@ -110,7 +109,6 @@ public static class CommentApi
         [FromForm(Name = "body")] string? body, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
         var back = SiteAuth.SafeReturnUrl(returnUrl);
-        if (await MemberWrites.FormMemberAsync(http, back) is { } refusal) return refusal;
         if (CommentStore.Check(body) is { } error) return BadRequest(error);
         var (result, _) = await comments.EditAsync(http.Member(), commentId, body!, http.RequestAborted);
         return result switch
@@ -124,7 +122,6 @@ public static class CommentApi
     static async Task<IResult> DeleteCommentFormAsync(HttpContext http, long commentId, CommentStore comments, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
         var back = SiteAuth.SafeReturnUrl(returnUrl);
-        if (await MemberWrites.FormMemberAsync(http, back) is { } refusal) return refusal;
         return await comments.DeleteAsync(http.Member(), commentId, http.RequestAborted) switch
         {
             CommentChange.Ok => Results.Redirect(back),

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Paperboy.Web;
 
 namespace Paperboy.Harvest;
 
@@ -25,24 +26,21 @@ public sealed record HarvestOverview(
     [property: JsonPropertyName("user_agent")] string UserAgent,
     [property: JsonPropertyName("sources")] IReadOnlyList<HarvestSourceView> Sources);
 
-/// <summary>
-/// The admin view of harvesting. Self-contained on purpose: the site layout and admin-only access
-/// are added where the web and accounts features land (see the report on issue 6).
-/// </summary>
+/// <summary>The admin view of harvesting: every route requires the admin policy (<see cref="Policies.Admin"/>).</summary>
 public static class HarvestAdmin
 {
     public static IEndpointRouteBuilder MapHarvestAdmin(this IEndpointRouteBuilder app)
     {
         // Error text and the operator's contact address are for admins only.
         app.MapGet("/api/admin/harvest", async (Harvesters harvesters, CancellationToken ct) =>
-            TypedResults.Ok(await OverviewAsync(harvesters, ct))).AddEndpointFilter(AdminsOnly(page: false));
+            TypedResults.Ok(await OverviewAsync(harvesters, ct))).RequireAuthorization(Policies.Admin);
         app.MapGet("/admin/harvest", async (HttpContext http, Harvesters harvesters, string? started, CancellationToken ct) =>
         {
             http.Response.Headers.CacheControl = "no-store";
             var overview = await OverviewAsync(harvesters, ct);
             var message = started is not null && RunnableJobs(overview).Contains(started) ? $"Started a run of {started}. Reload to follow it." : null;
             return Paperboy.Web.SitePages.Page<HarvestPage>(http, new { Overview = overview, Message = message });
-        }).AddEndpointFilter(AdminsOnly(page: true));
+        }).RequireAuthorization(Policies.Admin);
         // Antiforgery: every browser POST is checked by FormAntiforgery (the page's form carries the token).
         app.MapPost("/admin/harvest/run", async (HttpContext http, Harvesters harvesters, IHostApplicationLifetime lifetime, ILogger<HarvestScheduler> log,
             [Microsoft.AspNetCore.Mvc.FromForm(Name = "source")] string? source, CancellationToken ct) =>
@@ -58,28 +56,13 @@ public static class HarvestAdmin
                 catch (Exception ex) { log.LogError(ex, "Harvest of {Job} started by an admin crashed; it resumes from its checkpoint next time", source); }
             }, CancellationToken.None);
             return Results.Redirect("/admin/harvest?started=" + Uri.EscapeDataString(source));
-        }).AddEndpointFilter(AdminsOnly(page: true));
+        }).RequireAuthorization(Policies.Admin).SignInReturnsTo("/admin/harvest");
         return app;
     }
 
     /// <summary>What "Run now" may start: the scheduled jobs and every source harvested before, or Hugging Face on a fresh site.</summary>
     public static IReadOnlyList<string> RunnableJobs(HarvestOverview overview) =>
         overview.Sources.Count == 0 ? [HfHarvester.Source] : overview.Sources.Select(s => s.Source).ToList();
-
-    /// <summary>Anonymous readers of the page are sent to sign in and back; everyone else who is not an admin gets 403.</summary>
-    static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> AdminsOnly(bool page) => async (context, next) =>
-    {
-        var http = context.HttpContext;
-        var member = await Paperboy.Web.SiteAuth.CurrentMemberAsync(http);
-        if (member is { IsAdmin: true, Blocked: false }) return await next(context);
-        if (member is null && page) return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(http.Request.Path));
-        if (member is null)
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in required");
-        }
-        return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admins only");
-    };
 
     public static async Task<HarvestOverview> OverviewAsync(Harvesters harvesters, CancellationToken ct)
     {

@@ -64,19 +64,18 @@ public static class LibraryApi
 
         // Pages and their forms.
         app.MapGet("/library", LibraryPageAsync);
-        app.MapPost("/library", SaveFormAsync).RequireRateLimiting(RateLimits.Library);
-        app.MapPost("/collections", CreateFormAsync).RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/library", SaveFormAsync).MemberForm().RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/collections", CreateFormAsync).MemberForm().SignInReturnsTo("/library").RequireRateLimiting(RateLimits.Library);
         // From a paper page, where the collection is chosen in a select rather than in the URL.
         app.MapPost("/collections/add", (HttpContext http, LibraryStore library, [FromForm(Name = "collection")] long collection,
             [FromForm(Name = "paper_id")] string? paperId, [FromForm(Name = "returnUrl")] string? returnUrl) =>
-            CollectionPaperFormAsync(http, collection, library, paperId, null, returnUrl)).RequireRateLimiting(RateLimits.Library);
+            CollectionPaperFormAsync(http, collection, library, paperId, null, returnUrl)).MemberForm().RequireRateLimiting(RateLimits.Library);
         app.MapGet("/collections/{collectionId:long}", CollectionPageAsync);
-        app.MapPost("/collections/{collectionId:long}/papers", CollectionPaperFormAsync).RequireRateLimiting(RateLimits.Library);
-        app.MapPost("/collections/{collectionId:long}/settings", CollectionSettingsFormAsync).RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/collections/{collectionId:long}/papers", CollectionPaperFormAsync).MemberForm().RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/collections/{collectionId:long}/settings", CollectionSettingsFormAsync).MemberForm().SignInReturnsTo("/library").RequireRateLimiting(RateLimits.Library);
         app.MapPost("/collections/{collectionId:long}/delete", async (HttpContext http, long collectionId, LibraryStore library) =>
-            await FormMemberAsync(http) is { } user
-                ? await library.DeleteAsync(user, collectionId, http.RequestAborted) ? Results.Redirect("/library") : NotFound()
-                : Results.Redirect("/login?returnUrl=%2Flibrary")).RequireRateLimiting(RateLimits.Library);
+            await library.DeleteAsync(http.Member(), collectionId, http.RequestAborted) ? Results.Redirect("/library") : NotFound())
+            .MemberForm().SignInReturnsTo("/library").RequireRateLimiting(RateLimits.Library);
         return app;
     }
 
@@ -114,7 +113,7 @@ public static class LibraryApi
         [FromForm(Name = "paper_id")] string? paperId, [FromForm(Name = "saved")] string? saved, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
         var back = SiteAuth.SafeReturnUrl(returnUrl);
-        if (await FormMemberAsync(http) is not { } user) return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back));
+        var user = http.Member();
         if (string.IsNullOrWhiteSpace(paperId) || !await library.SetSavedAsync(user, paperId, saved != "false", http.RequestAborted)) return NotFound();
         return Results.Redirect(back);
     }
@@ -122,7 +121,7 @@ public static class LibraryApi
     static async Task<IResult> CreateFormAsync(HttpContext http, LibraryStore library,
         [FromForm(Name = "name")] string? name, [FromForm(Name = "public")] string? isPublic)
     {
-        if (await FormMemberAsync(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Flibrary");
+        var user = http.Member();
         var (collection, error) = await library.CreateAsync(user, name, isPublic is "on" or "true", http.RequestAborted);
         return collection is null ? Bad(error!) : Results.Redirect($"/collections/{collection.Id}");
     }
@@ -131,7 +130,7 @@ public static class LibraryApi
         [FromForm(Name = "paper_id")] string? paperId, [FromForm(Name = "remove")] string? remove, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
         var back = SiteAuth.SafeReturnUrl(returnUrl ?? $"/collections/{collectionId}");
-        if (await FormMemberAsync(http) is not { } user) return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back));
+        var user = http.Member();
         if (string.IsNullOrWhiteSpace(paperId) || !await library.SetInCollectionAsync(user, collectionId, paperId, remove != "true", http.RequestAborted)) return NotFound();
         return Results.Redirect(back);
     }
@@ -139,12 +138,10 @@ public static class LibraryApi
     static async Task<IResult> CollectionSettingsFormAsync(HttpContext http, long collectionId, LibraryStore library,
         [FromForm(Name = "name")] string? name, [FromForm(Name = "public")] string? isPublic)
     {
-        if (await FormMemberAsync(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Flibrary");
+        var user = http.Member();
         var (ok, error) = await library.UpdateAsync(user, collectionId, string.IsNullOrWhiteSpace(name) ? null : name, isPublic is "on" or "true", http.RequestAborted);
         return ok ? Results.Redirect($"/collections/{collectionId}") : error == "No such collection." ? NotFound() : Bad(error!);
     }
-
-    static async Task<User?> FormMemberAsync(HttpContext http) => await http.CurrentMemberAsync() is { Blocked: false } user ? user : null;
 
     static CollectionDto AsDto(CollectionRow c) => new(c.Id, c.Name, c.IsPublic, c.OwnerName, c.Papers, $"/collections/{c.Id}");
 

@@ -63,16 +63,15 @@ public static class AccountPages
             await http.CurrentMemberAsync() is { } user
                 ? await SettingsAsync(http, members, user)
                 : Results.Redirect("/login?returnUrl=%2Fsettings"));
-        app.MapPost("/settings/tokens", CreateTokenAsync);
-        app.MapPost("/settings/tokens/{tokenId:long}/revoke", RevokeTokenAsync);
-        app.MapPost("/settings/password", ChangePasswordAsync).RequireRateLimiting(RateLimits.SignIn);
+        app.MapPost("/settings/tokens", CreateTokenAsync).MemberForm().SignInReturnsTo("/settings");
+        app.MapPost("/settings/tokens/{tokenId:long}/revoke", RevokeTokenAsync).MemberForm().SignInReturnsTo("/settings");
+        app.MapPost("/settings/password", ChangePasswordAsync).MemberForm().SignInReturnsTo("/settings").RequireRateLimiting(RateLimits.SignIn);
         app.MapPost("/settings/sessions/end", async (HttpContext http, MemberStore members) =>
         {
-            if (await Writer(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Fsettings");
-            await members.EndSessionsAsync(user, http.RequestAborted);
+            await members.EndSessionsAsync(http.Member(), http.RequestAborted);
             await http.SignOutAsync(SiteAuth.CookieScheme);
             return Results.Redirect("/login?returnUrl=%2Fsettings");
-        });
+        }).MemberForm().SignInReturnsTo("/settings");
         return app;
     }
 
@@ -132,14 +131,14 @@ public static class AccountPages
 
     static async Task<IResult> CreateTokenAsync(HttpContext http, MemberStore members, [FromForm(Name = "name")] string? name)
     {
-        if (await Writer(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Fsettings");
+        var user = http.Member();
         var token = await members.CreateTokenAsync(user, name ?? "token", http.RequestAborted);
         return await SettingsAsync(http, members, user, newToken: token);
     }
 
     static async Task<IResult> RevokeTokenAsync(HttpContext http, MemberStore members, long tokenId)
     {
-        if (await Writer(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Fsettings");
+        var user = http.Member();
         await members.RevokeTokenAsync(user, tokenId, http.RequestAborted);
         return Results.Redirect("/settings");
     }
@@ -147,7 +146,7 @@ public static class AccountPages
     static async Task<IResult> ChangePasswordAsync(HttpContext http, MemberStore members,
         [FromForm(Name = "current")] string? current, [FromForm(Name = "password")] string? password)
     {
-        if (await Writer(http) is not { } user) return Results.Redirect("/login?returnUrl=%2Fsettings");
+        var user = http.Member();
         if (!MemberStore.VerifyPassword(user, current))
             return await SettingsAsync(http, members, user, error: "Your current password is not right.", status: StatusCodes.Status400BadRequest);
         if (MemberStore.CheckPassword(password, user.Email, user.Name) is { } error)
@@ -157,8 +156,4 @@ public static class AccountPages
         await SiteAuth.SignInAsync(http, user);
         return Results.Redirect("/settings");
     }
-
-    /// <summary>The member behind a settings form: signed in by session and not blocked.</summary>
-    static async Task<User?> Writer(HttpContext http) =>
-        await http.CurrentMemberAsync() is { Blocked: false } user && http.User.ViaCookie() ? user : null;
 }

@@ -14,7 +14,7 @@ public sealed record LinksRequest(
 
 /// <summary>
 /// Moderation: the JSON API under /api/admin and the /admin page (forms plus the audit log).
-/// Every endpoint checks the member is an admin now (from the database, not from the cookie).
+/// Every route requires the admin policy, which asks the database, not the cookie (<see cref="Policies.Admin"/>).
 /// </summary>
 public static class ModerationApi
 {
@@ -22,23 +22,20 @@ public static class ModerationApi
 
     public static IEndpointRouteBuilder MapModeration(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/admin");
+        var api = app.MapGroup("/api/admin").RequireAuthorization(Policies.Admin);
         foreach (var paper in new[] { "/papers/{id}", "/papers/{archive}/{number}" })
         {
-            api.MapPost(paper + "/hide", (HttpContext http, ModerationStore mod) => PaperAsync(http, mod, true)).AdminWrite();
-            api.MapPost(paper + "/show", (HttpContext http, ModerationStore mod) => PaperAsync(http, mod, false)).AdminWrite();
-            api.MapPut(paper + "/links", LinksAsync).AdminWrite();
+            api.MapPost(paper + "/hide", (HttpContext http, ModerationStore mod) => PaperAsync(http, mod, true));
+            api.MapPost(paper + "/show", (HttpContext http, ModerationStore mod) => PaperAsync(http, mod, false));
+            api.MapPut(paper + "/links", LinksAsync);
         }
-        api.MapPost("/comments/{commentId:long}/hide", (HttpContext http, long commentId, ModerationStore mod) => CommentAsync(http, mod, commentId, true)).AdminWrite();
-        api.MapPost("/comments/{commentId:long}/show", (HttpContext http, long commentId, ModerationStore mod) => CommentAsync(http, mod, commentId, false)).AdminWrite();
-        api.MapPost("/members/{name}/{action:regex(^(block|unblock|promote)$)}", MemberAsync).AdminWrite();
-        api.MapGet("/audit", async (HttpContext http, ModerationStore mod) =>
-            await http.CurrentMemberAsync() is { IsAdmin: true, Blocked: false }
-                ? Results.Ok(await mod.AuditLogAsync(500, http.RequestAborted))
-                : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admins only"));
+        api.MapPost("/comments/{commentId:long}/hide", (HttpContext http, long commentId, ModerationStore mod) => CommentAsync(http, mod, commentId, true));
+        api.MapPost("/comments/{commentId:long}/show", (HttpContext http, long commentId, ModerationStore mod) => CommentAsync(http, mod, commentId, false));
+        api.MapPost("/members/{name}/{action:regex(^(block|unblock|promote)$)}", MemberAsync);
+        api.MapGet("/audit", async (HttpContext http, ModerationStore mod) => Results.Ok(await mod.AuditLogAsync(500, http.RequestAborted)));
 
-        app.MapGet("/admin", async (HttpContext http, ModerationStore mod) => await AdminPageAsync(http, mod, null, null));
-        app.MapPost("/admin", AdminFormAsync);
+        app.MapGet("/admin", async (HttpContext http, ModerationStore mod) => await AdminPageAsync(http, mod, null, null)).RequireAuthorization(Policies.Admin);
+        app.MapPost("/admin", AdminFormAsync).RequireAuthorization(Policies.Admin).SignInReturnsTo("/admin");
         return app;
     }
 
@@ -100,9 +97,6 @@ public static class ModerationApi
     static async Task<IResult> AdminPageAsync(HttpContext http, ModerationStore mod, string? message, string? error, int status = StatusCodes.Status200OK,
         (string Action, string Target)? undo = null)
     {
-        var user = await http.CurrentMemberAsync();
-        if (user is null) return Results.Redirect("/login?returnUrl=%2Fadmin");
-        if (!user.IsAdmin || user.Blocked) return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admins only");
         http.Response.Headers.CacheControl = "no-store";
         var log = await mod.AuditLogAsync(200, http.RequestAborted);
         var queue = await mod.QueueAsync(QueueLength, http.RequestAborted);
@@ -127,10 +121,7 @@ public static class ModerationApi
         [FromForm(Name = "abs_url")] string? absUrl, [FromForm(Name = "pdf_url")] string? pdfUrl,
         [FromForm(Name = "code_url")] string? codeUrl, [FromForm(Name = "project_url")] string? projectUrl)
     {
-        var user = await http.CurrentMemberAsync();
-        if (user is null) return Results.Redirect("/login?returnUrl=%2Fadmin");
-        if (!user.IsAdmin || user.Blocked) return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admins only");
-        http.Items[typeof(User)] = user;
+        var user = http.Member();
         target = target?.Trim() ?? "";
         if (target.Length == 0) return await AdminPageAsync(http, mod, null, "Say which paper, comment or member.", StatusCodes.Status400BadRequest);
         var ct = http.RequestAborted;
@@ -158,19 +149,4 @@ public static class ModerationApi
             ? await AdminPageAsync(http, mod, $"Done: {action} {target}.", null, undo: Undo(action, target))
             : await AdminPageAsync(http, mod, null, problem ?? $"Nothing changed: {action} {target} (not found, or already so).", StatusCodes.Status400BadRequest);
     }
-}
-
-sealed class AdminFilter : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        context.HttpContext.Member().IsAdmin
-            ? await next(context)
-            : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admins only", detail: "Only an admin can moderate.");
-}
-
-static class AdminEndpoints
-{
-    /// <summary>Signed in (401), antiforgery for sessions (400), not blocked (403), then admin (403).</summary>
-    public static RouteHandlerBuilder AdminWrite(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter<MemberWriteFilter>().AddEndpointFilter<AdminFilter>();
 }

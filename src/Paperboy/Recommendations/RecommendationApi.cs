@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Paperboy.Digests;
 using Paperboy.Members;
@@ -57,7 +56,7 @@ public static class RecommendationApi
     public static IEndpointRouteBuilder MapRecommendations(this IEndpointRouteBuilder app)
     {
         app.MapGet("/for-you", ForYouPageAsync);
-        app.MapPost("/for-you/not-interested", NotInterestedFormAsync).RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/for-you/not-interested", NotInterestedFormAsync).MemberForm().SignInReturnsTo("/for-you").RequireRateLimiting(RateLimits.Library);
 
         var api = app.MapGroup("/api");
         api.MapGet("/recommendations", ListAsync);
@@ -67,10 +66,10 @@ public static class RecommendationApi
             api.MapDelete(paper, (HttpContext http, RecommendationStore store) => MarkAsync(http, store, false)).MemberWrite(RateLimits.Library);
         }
 
-        app.MapPost("/settings/recommendations", BlendFormAsync).RequireRateLimiting(RateLimits.Library);
-        app.MapPost("/settings/recommendations/reset", ResetFormAsync).RequireRateLimiting(RateLimits.Library);
-        app.MapPost("/settings/recommendations/feed", CreateFeedFormAsync).RequireRateLimiting(RateLimits.Library);
-        app.MapPost("/settings/recommendations/feed/revoke", RevokeFeedFormAsync).RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/settings/recommendations", BlendFormAsync).MemberForm().SignInReturnsTo("/settings").RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/settings/recommendations/reset", ResetFormAsync).MemberForm().SignInReturnsTo("/settings").RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/settings/recommendations/feed", CreateFeedFormAsync).MemberForm().SignInReturnsTo("/settings").RequireRateLimiting(RateLimits.Library);
+        app.MapPost("/settings/recommendations/feed/revoke", RevokeFeedFormAsync).MemberForm().SignInReturnsTo("/settings").RequireRateLimiting(RateLimits.Library);
         app.MapGet("/feeds/for-you/{token}.{ext}", FeedAsync);
         return app;
     }
@@ -112,8 +111,7 @@ public static class RecommendationApi
         [FromForm(Name = "paper_id")] string? paperId, [FromForm(Name = "undo")] string? undo, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
         var back = SiteAuth.SafeReturnUrl(returnUrl ?? "/for-you");
-        var (user, refusal) = await FormMemberAsync(http, back);
-        if (user is null) return refusal;
+        var user = http.Member();
         if (string.IsNullOrWhiteSpace(paperId) || !await store.SetNotInterestedAsync(user.Id, paperId, undo != "true", http.RequestAborted))
             return Bad("No such paper.");
         // Back on /for-you the page offers to take the mark back ("Undo").
@@ -122,8 +120,7 @@ public static class RecommendationApi
 
     static async Task<IResult> BlendFormAsync(HttpContext http, RecommendationStore store, [FromForm(Name = "personal")] string? personal)
     {
-        var (user, refusal) = await FormMemberAsync(http, "/settings");
-        if (user is null) return refusal;
+        var user = http.Member();
         if (!int.TryParse(personal, NumberStyles.None, CultureInfo.InvariantCulture, out var percent) || percent is < 0 or > 100)
             return Bad("The blend must be a whole number from 0 (community only) to 100 (personal only).");
         await store.SetPersonalPercentAsync(user.Id, percent, http.RequestAborted);
@@ -132,16 +129,14 @@ public static class RecommendationApi
 
     static async Task<IResult> ResetFormAsync(HttpContext http, RecommendationStore store)
     {
-        var (user, refusal) = await FormMemberAsync(http, "/settings");
-        if (user is null) return refusal;
+        var user = http.Member();
         await store.ResetAsync(user.Id, http.RequestAborted);
         return Results.Redirect("/settings#recommendations");
     }
 
     static async Task<IResult> CreateFeedFormAsync(HttpContext http, RecommendationStore store, SiteUrl site)
     {
-        var (user, refusal) = await FormMemberAsync(http, "/settings");
-        if (user is null) return refusal;
+        var user = http.Member();
         var token = await store.CreateFeedTokenAsync(user.Id, http.RequestAborted);
         http.Response.Headers.CacheControl = "no-store";
         var baseUri = site.For(http.Request);
@@ -152,8 +147,7 @@ public static class RecommendationApi
 
     static async Task<IResult> RevokeFeedFormAsync(HttpContext http, RecommendationStore store)
     {
-        var (user, refusal) = await FormMemberAsync(http, "/settings");
-        if (user is null) return refusal;
+        var user = http.Member();
         await store.RevokeFeedTokenAsync(user.Id, http.RequestAborted);
         return Results.Redirect("/settings#recommendations");
     }
@@ -172,20 +166,6 @@ public static class RecommendationApi
         var feed = new Syndication.Feed("Paperboy: picked for you", "Recent papers picked for one member from their upvotes and library, each with why.",
             new Uri(baseUri, $"feeds/for-you/{token}.{ext}"), new Uri(baseUri, "for-you"), FeedApi.Newest(entries, DateTimeOffset.UnixEpoch), entries);
         return FeedApi.Respond(http, feed, format, isPrivate: true);
-    }
-
-    /// <summary>
-    /// The member behind a form: signed in by session and not blocked, else a redirect to sign in.
-    /// The page's antiforgery token is checked here, so forms that bind no field are covered too;
-    /// without it the answer is a 400 and nothing changes.
-    /// </summary>
-    static async Task<(User? User, IResult Refusal)> FormMemberAsync(HttpContext http, string back)
-    {
-        if (await http.CurrentMemberAsync() is not { Blocked: false } user || !http.User.ViaCookie())
-            return (null, Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back)));
-        if (!await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
-            return (null, Bad("The form's antiforgery token is missing or stale. Reload the page and try again."));
-        return (user, Results.Empty);
     }
 
     static IResult Bad(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);

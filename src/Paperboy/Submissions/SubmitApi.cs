@@ -20,7 +20,7 @@ public static class SubmitApi
             await http.CurrentMemberAsync() is null
                 ? Results.Redirect("/login?returnUrl=%2Fsubmit")
                 : SitePages.Page<SubmitPage>(http, new { WindowDays = options.SubmissionWindowDays, PerDay = options.SubmissionsPerDay }));
-        app.MapPost("/submit", SubmitFormAsync).RequireRateLimiting(RateLimits.Submissions);
+        app.MapPost("/submit", SubmitFormAsync).MemberForm().SignInReturnsTo("/submit").RequireRateLimiting(RateLimits.Submissions);
         return app;
     }
 
@@ -35,9 +35,7 @@ public static class SubmitApi
 
     static async Task<IResult> SubmitFormAsync(HttpContext http, SubmissionStore submissions, CommunityOptions options, [FromForm(Name = "paper_id")] string? paperId)
     {
-        var user = await http.CurrentMemberAsync();
-        if (user is null) return Results.Redirect("/login?returnUrl=%2Fsubmit");
-        if (user.Blocked) return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account blocked");
+        var user = http.Member();
         var result = await submissions.SubmitAsync(user, paperId, http.RequestAborted);
         var ok = result.Outcome == SubmitOutcome.Ok;
         return SitePages.Page<SubmitPage>(http, new

@@ -22,7 +22,7 @@ public static class VoteApi
             api.MapPost(paper + "/upvote", (HttpContext http, VoteStore votes) => VoteAsync(http, votes, true)).MemberWrite(RateLimits.Votes);
             api.MapDelete(paper + "/upvote", (HttpContext http, VoteStore votes) => VoteAsync(http, votes, false)).MemberWrite(RateLimits.Votes);
             app.MapGet(paper + "/upvote", UpvotePageAsync);
-            app.MapPost(paper + "/upvote", UpvoteFormAsync).RequireRateLimiting(RateLimits.Votes);
+            app.MapPost(paper + "/upvote", UpvoteFormAsync).MemberForm().RequireRateLimiting(RateLimits.Votes);
         }
         return app;
     }
@@ -57,7 +57,6 @@ public static class VoteApi
         [FromForm(Name = "upvoted")] string? upvoted, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
         var back = SiteAuth.SafeReturnUrl(returnUrl);
-        if (await MemberWrites.FormMemberAsync(http, back) is { } refusal) return refusal;
         var state = await votes.SetAsync(http.Member(), PaperRoutes.Id(http), upvoted != "false", http.RequestAborted);
         if (state is null) return PaperRoutes.NotFound(PaperRoutes.Id(http));
         return MemberWrites.WantsJson(http) ? Results.Ok(state) : Results.Redirect(back);

@@ -86,8 +86,6 @@ public static class WebApp
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "public, max-age=3600",
         });
         app.UseSiteAuth();
-        app.UseAntiforgery();
-        app.UseFormAntiforgery();
 
         app.MapGet("/healthz", async (Database db, CancellationToken token) =>
         {
