@@ -69,7 +69,9 @@ public static class FeedPages
         if (!TryParsePage(p, out var page)) return BadPage(p);
         var (previousDay, nextDay) = await store.NeighboursAsync(period, ct);
         var key = PageHref(period.Path, page);
-        var stamp = $"{await store.ListVersionAsync(period, ct)}|{previousDay}|{nextDay}";
+        // Times on the cards read "2 h ago" from the server's clock: a rendered page is reused within its minute only.
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var stamp = $"{await store.ListVersionAsync(period, ct)}|{previousDay}|{nextDay}|{now.Ticks / TimeSpan.TicksPerMinute}";
         if (cache.Get(key, stamp) is { } cached) return cached;
 
         var result = await BuildPeriodAsync(period, page, previousDay, nextDay, store, ct);

@@ -119,9 +119,8 @@ public static partial class Text
     public static string ShortDay(DateOnly day) => day.ToString("MMM d", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// A timestamp as the server knows it ("2025-11-20 14:03 UTC"), for the text and the tooltip of a
-    /// <c>&lt;time class="relative"&gt;</c>; app.js turns the text into "2 h ago" in the reader's browser,
-    /// so cached pages never show a stale "just now".
+    /// A timestamp as the server knows it ("2025-11-20 14:03 UTC"), for the tooltip of a
+    /// <c>&lt;time class="relative"&gt;</c> (<see cref="RelativeTime"/>), whose text says how long ago.
     /// </summary>
     public static string Stamp(string? timestamp) =>
         timestamp is { Length: >= 16 } ? timestamp[..16].Replace('T', ' ') + " UTC" : timestamp ?? "";

@@ -88,6 +88,14 @@ public sealed class RecommendationStore(Database database)
         return true;
     }
 
+    /// <summary>Whether the member has marked this paper "Not interested" (the paper page offers to take it back).</summary>
+    public async Task<bool> IsNotInterestedAsync(long userId, string paperId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM not_interested WHERE user_id = @userId AND paper_id = @id", new { userId, id = ArxivId.Normalize(paperId) }, cancellationToken: ct)) > 0;
+    }
+
     /// <summary>A new private feed token (returned once; only its hash is kept), replacing any earlier one.</summary>
     public async Task<string> CreateFeedTokenAsync(long userId, CancellationToken ct = default)
     {

@@ -67,21 +67,17 @@ public sealed class Ranking(SearchSettings settings)
         }
         else
         {
+            // The relevance floor (docs/SEARCH.md, "Nothing found"): words that no paper has together are
+            // not a match, and the semantic side only adds papers it is confident about. Every sort
+            // orders this one set, so the count does not change with the sort.
+            var together = WordsMatchTogether(s, q, constraint);
             ranked = mode switch
             {
-                SearchMode.Keyword => Keyword(s, q, constraint, depth),
-                SearchMode.Semantic => semantic is not null ? SemanticList(s, semantic, allowed, null, depth) : LsaList(s, q, allowed, null, depth),
-                _ => Hybrid(s, q, constraint, allowed, depth, semantic),
+                SearchMode.Keyword => together ? Keyword(s, q, constraint, depth) : [],
+                SearchMode.Semantic => semantic is not null ? AtLeast(SemanticList(s, semantic, allowed, null, depth), settings.SemanticFloor)
+                    : together ? LsaList(s, q, allowed, null, depth) : [],
+                _ => Hybrid(s, q, constraint, allowed, depth, semantic, together),
             };
-        }
-        if (hasText && sort != SearchSort.Relevance && mode != SearchMode.Keyword)
-        {
-            // The dense list ranks every paper, so "newest" or "most upvoted" over it would put
-            // unrelated papers first. Re-sorting keeps only papers the words actually match,
-            // unless none do (then the semantic neighbours are all there is to show).
-            var matching = Keyword(s, q, constraint, depth).Select(x => x.Row).ToHashSet();
-            var kept = ranked.Where(x => matching.Contains(x.Row)).ToList();
-            if (kept.Count > 0) ranked = kept;
         }
         IEnumerable<(int Row, double Score)> ordered = sort switch
         {
@@ -92,26 +88,57 @@ public sealed class Ranking(SearchSettings settings)
         return ordered.Select(x => new RankedPaper(s.Dense.Ids[x.Row], x.Score)).ToList();
     }
 
-    List<(int Row, double Score)> Hybrid(Snapshot s, ParsedQuery q, Query? constraint, bool[]? allowed, int depth, SemanticQuery? semantic)
+    List<(int Row, double Score)> Hybrid(Snapshot s, ParsedQuery q, Query? constraint, bool[]? allowed, int depth, SemanticQuery? semantic, bool together)
     {
-        var keyword = Keyword(s, q, constraint, depth);
+        var keyword = together ? Keyword(s, q, constraint, depth) : [];
         if (settings.Rm3 && keyword.Count > 0)
         {
             var expanded = Rm3(s, q, keyword);
             if (expanded is not null) keyword = Search(s, expanded, constraint, depth);
         }
+        // Which papers the result may hold: every keyword match, and papers the semantic lists bring only
+        // above their floor. A dense list ranks the whole catalog, so without a floor any query, nonsense
+        // included, would come back with "100 papers or more". The lists are still normalised whole, so
+        // the floor changes which papers are shown, never how the kept ones are ordered.
+        var members = keyword.Select(k => k.Row).ToHashSet();
         var lists = new List<(List<(int Row, double Score)> List, double Weight)>();
         if (semantic is not null)
         {
-            lists.Add((SemanticList(s, semantic, allowed, keyword, depth), settings.NeuralWeight));
-            if (settings.LsaWeight > 0 && s.Dense.Dimensions > 0) lists.Add((LsaList(s, q, allowed, keyword, depth), settings.LsaWeight));
+            var neural = SemanticList(s, semantic, allowed, keyword, depth);
+            lists.Add((neural, settings.NeuralWeight));
+            members.UnionWith(AtLeast(neural, settings.SemanticFloor).Select(n => n.Row));
+            if (settings.LsaWeight > 0 && s.Dense.Dimensions > 0 && together)
+            {
+                var lsa = LsaList(s, q, allowed, keyword, depth);
+                lists.Add((lsa, settings.LsaWeight));
+                members.UnionWith(AtLeast(lsa, settings.LsaFloor).Select(n => n.Row));
+            }
         }
-        else if (s.Dense.Dimensions > 0)
+        else if (s.Dense.Dimensions > 0 && together)
         {
             // No model vectors (yet): the corpus-trained LSA space is the semantic side.
-            lists.Add((LsaList(s, q, allowed, keyword, depth), settings.LinearDenseWeight));
+            var lsa = LsaList(s, q, allowed, keyword, depth);
+            lists.Add((lsa, settings.LinearDenseWeight));
+            members.UnionWith(AtLeast(lsa, settings.LsaFloor).Select(n => n.Row));
         }
-        return Fuse(keyword, lists, depth);
+        return Fuse(keyword, lists, depth, members);
+    }
+
+    static List<(int Row, double Score)> AtLeast(List<(int Row, double Score)> list, double floor) =>
+        list.Where(x => x.Score >= floor).ToList();
+
+    /// <summary>
+    /// Whether the query's words match as a query rather than one by one: with three words or more, some
+    /// paper must have two of them ("xyzzy quantum banana lasagna" is not a search for quantum physics);
+    /// one or two words, or an exact phrase, only need a paper that has them. Long natural-language
+    /// queries (CACM's, Cranfield's) always pass: the floor is for nonsense, not for recall.
+    /// </summary>
+    bool WordsMatchTogether(Snapshot s, ParsedQuery q, Query? constraint)
+    {
+        if (q.Phrases.Count > 0 || q.Terms.Count == 0) return true;
+        var query = new BooleanQuery { MinimumNumberShouldMatch = q.Terms.Count >= 3 ? 2 : 1 };
+        foreach (var term in q.Terms) query.Add(TermClause(term, 1f), Occur.SHOULD);
+        return Search(s, query, constraint, 1).Count > 0;
     }
 
     /// <summary>
@@ -167,7 +194,7 @@ public sealed class Ranking(SearchSettings settings)
     /// hits are, which ranks discard. <see cref="SearchSettings.LinearFusion"/> off: weighted
     /// reciprocal rank fusion instead, Σ w / (k + rank).
     /// </summary>
-    List<(int Row, double Score)> Fuse(List<(int Row, double Score)> keyword, List<(List<(int Row, double Score)> List, double Weight)> others, int depth)
+    List<(int Row, double Score)> Fuse(List<(int Row, double Score)> keyword, List<(List<(int Row, double Score)> List, double Weight)> others, int depth, HashSet<int>? members = null)
     {
         var combined = new Dictionary<int, double>();
         if (settings.LinearFusion)
@@ -183,7 +210,8 @@ public sealed class Ranking(SearchSettings settings)
             foreach (var (list, weight) in others)
                 for (var i = 0; i < list.Count; i++) combined[list[i].Row] = combined.GetValueOrDefault(list[i].Row) + weight * settings.DenseWeight / (settings.RrfK + i + 1);
         }
-        return combined.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(depth).Select(kv => (kv.Key, kv.Value)).ToList();
+        return combined.Where(kv => members is null || members.Contains(kv.Key))
+            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(depth).Select(kv => (kv.Key, kv.Value)).ToList();
     }
 
     static IEnumerable<(int Row, double Score)> Normalize(List<(int Row, double Score)> list)
@@ -348,12 +376,18 @@ public sealed class Ranking(SearchSettings settings)
         }
         foreach (var name in q.Authors.Append(f.Author).OfType<string>())
         {
-            // Every word of the name must be among the paper's author words: "author:hinton" finds "Geoffrey E. Hinton".
-            var words = TextAnalysis.Terms(name);
+            // One word is a name part anywhere ("author:hinton" finds "Geoffrey E. Hinton"); a full name is
+            // those words in that order, next to each other: "Jie Wu" is not "Jie Jiang; Liang Wu".
+            var words = TextAnalysis.Tokens(name).Take(8).ToList();
             if (words.Count == 0) continue;
-            var all = new BooleanQuery();
-            foreach (var w in words.Take(8)) all.Add(new TermQuery(new Term(Documents.Authors, w)), Occur.MUST);
-            must.Add(all, Occur.MUST);
+            if (words.Count == 1)
+            {
+                must.Add(new TermQuery(new Term(Documents.Authors, words[0].Term)), Occur.MUST);
+                continue;
+            }
+            var exact = new PhraseQuery();
+            foreach (var w in words) exact.Add(new Term(Documents.Authors, w.Term), w.Position);
+            must.Add(exact, Occur.MUST);
         }
         if (!string.IsNullOrWhiteSpace(f.Category))
         {

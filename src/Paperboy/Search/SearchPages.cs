@@ -28,7 +28,18 @@ public static class SearchPages
         // The save control differs for members, so a member's page carries their form token and must not be cached.
         var signedIn = await Web.SiteAuth.CurrentMemberAsync(http) is { Blocked: false };
         if (signedIn) http.Response.Headers.CacheControl = "no-store";
-        var view = new SearchView { Query = q?.Trim() ?? "", Mode = mode, Sort = sort, From = from, To = to, Category = category, Author = author, SignedIn = signedIn };
+        var view = new SearchView
+        {
+            Query = q?.Trim() ?? "",
+            Mode = mode,
+            Sort = sort,
+            From = from,
+            To = to,
+            Category = category,
+            Author = author,
+            SignedIn = signedIn,
+            Categories = CatalogCategories.Of(search.Index)
+        };
         var page = 1;
         if (!string.IsNullOrEmpty(p) && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page is < 1 or > MaxPage))
             return BadRequest(view, $"p must be a page number from 1 to {MaxPage}.");
@@ -115,6 +126,9 @@ public sealed record SearchView
     public int Page { get; init; } = 1;
     public NavLink? PreviousPage { get; init; }
     public NavLink? NextPage { get; init; }
+    /// <summary>The categories the catalog's papers carry, for the filter's list (empty: no category filter is shown).</summary>
+    public IReadOnlyList<CategoryGroup> Categories { get; init; } = [];
+
     /// <summary>A member is reading: the page offers "Save this search" instead of a sign-in hint.</summary>
     public bool SignedIn { get; init; }
 

@@ -54,6 +54,14 @@ public sealed record SearchSettings
     public float NeuralWeight { get; init; } = 0.45f;
     public float LsaWeight { get; init; } = 0.25f;
 
+    /// <summary>
+    /// The relevance floor: a paper that no query word matches is shown only when the model's cosine
+    /// (before feedback moves the query) reaches <see cref="SemanticFloor"/>, or LSA's reaches
+    /// <see cref="LsaFloor"/>. Measured on CACM and Cranfield (docs/SEARCH.md, "Nothing found").
+    /// </summary>
+    public double SemanticFloor { get; init; } = 0.3;
+    public double LsaFloor { get; init; } = 2;
+
     /// <summary>Rocchio feedback in the model's space: the query moves towards the top keyword hits' vectors.</summary>
     public int NeuralFeedbackDocs { get; init; } = 10;
     public float NeuralFeedbackWeight { get; init; }
@@ -98,6 +106,8 @@ public sealed record SearchSettings
                 "lsa" => settings with { LsaWeight = (float)v },
                 "neuralfb" => settings with { NeuralFeedbackWeight = (float)v },
                 "neuralfbdocs" => settings with { NeuralFeedbackDocs = (int)v },
+                "semfloor" => settings with { SemanticFloor = v },
+                "lsafloor" => settings with { LsaFloor = v },
                 "simneural" => settings with { SimilarNeuralWeight = (float)v },
                 "simterms" => settings with { SimilarTerms = (int)v },
                 "simsource" => settings with { SimilarSource = (int)v },

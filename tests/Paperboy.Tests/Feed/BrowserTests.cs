@@ -153,9 +153,9 @@ public sealed class BrowserSession : IAsyncDisposable
         return new BrowserSession(playwright, browser);
     }
 
-    public async Task<IPage> NewPageAsync(int width, int height)
+    public async Task<IPage> NewPageAsync(int width, int height, bool javaScript = true)
     {
-        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height }, JavaScriptEnabled = javaScript });
         // CSP violations are reported on the console as errors, so this catches them too.
         page.Console += (_, message) => { if (message.Type is "error" or "warning") _errors.Add($"console {message.Type}: {message.Text}"); };
         page.PageError += (_, error) => _errors.Add("page error: " + error);

@@ -137,7 +137,7 @@ public sealed partial class SearchPageTests(SearchPageFixture fixture) : IClassF
     {
         var (status, html) = await GetAsync("/search?q=zyxwvut+qqqjjj");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("No papers match “zyxwvut qqqjjj”", html, StringComparison.Ordinal);
+        Assert.Contains("No papers found for “zyxwvut qqqjjj”", html, StringComparison.Ordinal);
         Assert.Contains("author:", html, StringComparison.Ordinal);
         Assert.Contains("<code>\"exact phrase\"</code>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"card\"", html, StringComparison.Ordinal);

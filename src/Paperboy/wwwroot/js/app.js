@@ -32,8 +32,8 @@
     }
   }
 
-  // <time class="relative" datetime="…"> holds the UTC time as text (cached pages are the same for
-  // everyone); here it becomes "2 h ago" in the reader's clock, the exact time staying in the tooltip.
+  // <time class="relative" datetime="…"> already says "2 h ago" as the server rendered it (RelativeTime);
+  // here it is said again from the reader's clock, so a tab left open does not keep saying "just now".
   function ago(el) {
     var t = Date.parse(el.getAttribute("datetime") || "");
     if (isNaN(t)) return;
