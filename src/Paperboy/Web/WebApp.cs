@@ -8,6 +8,7 @@ using Paperboy.Harvest;
 using Paperboy.Papers;
 using Paperboy.Recommendations;
 using Paperboy.Search;
+using Paperboy.SignIn;
 using Paperboy.Storage;
 
 namespace Paperboy.Web;
@@ -49,6 +50,7 @@ public static class WebApp
         builder.Services.AddHostedService<HarvestScheduler>();
         builder.Services.AddRazorComponents();
         builder.Services.AddCommunity();
+        builder.Services.AddSignIn();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
         builder.Services.AddDigests();
@@ -95,6 +97,7 @@ public static class WebApp
         app.MapDigests();
         app.MapHarvestAdmin();
         app.MapCommunityApi();
+        app.MapSignIn();
         app.MapRecommendations();
 
         app.Lifetime.ApplicationStarted.Register(() =>
