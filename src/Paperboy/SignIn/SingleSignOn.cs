@@ -63,8 +63,8 @@ public static class SingleSignOn
         o.MapInboundClaims = false;
         o.GetClaimsFromUserInfoEndpoint = false;
         o.SaveTokens = false;
-        // A provider that does not answer must not hold a page for the default 60 seconds.
-        o.BackchannelTimeout = TimeSpan.FromSeconds(10);
+        // A provider that does not answer must not hold a page for the default 60 seconds (one refusing connections fails at once).
+        o.BackchannelTimeout = TimeSpan.FromSeconds(30);
         // After the provider was down, its keys are fetched again within a minute of its return.
         o.RefreshInterval = TimeSpan.FromMinutes(1);
         var secure = community.PublicUrl?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true
