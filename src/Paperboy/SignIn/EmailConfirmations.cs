@@ -1,7 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using Dapper;
-using Paperboy.Community;
+using Paperboy.Members;
+using Paperboy.Web;
 using Paperboy.Digests;
 using Paperboy.Storage;
 using Paperboy.Syndication;

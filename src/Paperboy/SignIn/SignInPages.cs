@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Paperboy.Community;
+using Paperboy.Members;
+using Paperboy.Web;
 using Paperboy.Digests;
 using Paperboy.Feed;
 
@@ -29,7 +30,7 @@ public static class SignInPages
             try
             {
                 // The handler fetches the provider's discovery document here (cached), then redirects with state, nonce and PKCE.
-                await http.ChallengeAsync(SingleSignOn.Scheme, new AuthenticationProperties { RedirectUri = CommunityAuth.SafeReturnUrl(returnUrl) });
+                await http.ChallengeAsync(SingleSignOn.Scheme, new AuthenticationProperties { RedirectUri = SiteAuth.SafeReturnUrl(returnUrl) });
                 return Results.Empty;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
@@ -94,9 +95,9 @@ public static class SignInPages
         {
             // A signed-in member still gets /login's redirect to where they were going.
             "/login" when http.User.MemberId() is not null => null,
-            "/login" or "/register" => AccountPages.Page<SsoLoginPage>(http, new
+            "/login" or "/register" => SitePages.Page<SsoLoginPage>(http, new
             {
-                ReturnUrl = CommunityAuth.SafeReturnUrl(http.Request.Query["returnUrl"]),
+                ReturnUrl = SiteAuth.SafeReturnUrl(http.Request.Query["returnUrl"]),
                 Registering = path == "/register",
             }),
             "/forgot" or "/reset" => Message("Passwords are off on this site", OffText(settings), StatusCodes.Status200OK),

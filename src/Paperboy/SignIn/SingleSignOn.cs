@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using Paperboy.Community;
+using Paperboy.Members;
+using Paperboy.Web;
 using Paperboy.Syndication;
 
 namespace Paperboy.SignIn;
@@ -32,7 +33,7 @@ public static class SingleSignOn
 
     static void Configure(OpenIdConnectOptions o, SignInSettings settings, CommunityOptions community, SiteUrl site)
     {
-        o.SignInScheme = CommunityAuth.CookieScheme;
+        o.SignInScheme = SiteAuth.CookieScheme;
         o.CallbackPath = CallbackPath;
         o.Events.OnRemoteFailure = RemoteFailureAsync;
         o.Events.OnAccessDenied = context =>
@@ -104,9 +105,9 @@ public static class SingleSignOn
             return;
         }
         // From here on it is an ordinary member session: the same claims (id, name, stamp) as a password sign-in.
-        context.Principal = CommunityAuth.Principal(user, CommunityAuth.CookieScheme);
+        context.Principal = SiteAuth.Principal(user, SiteAuth.CookieScheme);
         context.Properties!.IsPersistent = true;
-        context.ReturnUri = CommunityAuth.SafeReturnUrl(context.ReturnUri);
+        context.ReturnUri = SiteAuth.SafeReturnUrl(context.ReturnUri);
     }
 
     /// <summary>Anything else that went wrong after leaving for the provider: a bad or tampered token, a lost state, the provider down mid-way.</summary>

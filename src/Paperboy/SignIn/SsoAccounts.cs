@@ -1,5 +1,6 @@
 using Dapper;
-using Paperboy.Community;
+using Paperboy.Members;
+using Paperboy.Web;
 using Paperboy.Storage;
 
 namespace Paperboy.SignIn;

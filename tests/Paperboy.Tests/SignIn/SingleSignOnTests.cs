@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Tests.Community;
 
 namespace Paperboy.Tests.SignIn;
