@@ -1,11 +1,11 @@
 using System.Net;
 using System.Security.Cryptography;
 using Dapper;
-using Paperboy.Members;
-using Paperboy.Web;
 using Paperboy.Digests;
+using Paperboy.Members;
 using Paperboy.Storage;
 using Paperboy.Syndication;
+using Paperboy.Web;
 
 namespace Paperboy.SignIn;
 

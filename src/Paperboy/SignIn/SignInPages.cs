@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Paperboy.Members;
-using Paperboy.Web;
 using Paperboy.Digests;
 using Paperboy.Feed;
+using Paperboy.Members;
+using Paperboy.Web;
 
 namespace Paperboy.SignIn;
 

@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Paperboy.Members;
-using Paperboy.Web;
 using Paperboy.Syndication;
+using Paperboy.Web;
 
 namespace Paperboy.SignIn;
 

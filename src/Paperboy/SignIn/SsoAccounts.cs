@@ -1,7 +1,7 @@
 using Dapper;
 using Paperboy.Members;
-using Paperboy.Web;
 using Paperboy.Storage;
+using Paperboy.Web;
 
 namespace Paperboy.SignIn;
 
