@@ -105,7 +105,7 @@ public static class AccountPages
         if (!string.IsNullOrWhiteSpace(id) && id.Length <= 200 && !user.Blocked) await votes.SetAsync(user, id, true, ct);
     }
 
-    static async Task<IResult> RegisterAsync(HttpContext http, MemberStore members, VoteStore votes, Papers.PaperStore papers,
+    static async Task<IResult> RegisterAsync(HttpContext http, MemberStore members, VoteStore votes, Papers.PaperStore papers, SignIn.EmailConfirmations confirmations,
         [FromForm(Name = "email")] string? email, [FromForm(Name = "name")] string? name, [FromForm(Name = "password")] string? password,
         [FromForm(Name = "returnUrl")] string? returnUrl, [FromForm(Name = "upvote")] string? upvote)
     {
@@ -115,6 +115,8 @@ public static class AccountPages
         if (error is null) (user, error) = await members.CreateAsync(email!, name, password!, admin: false, http.RequestAborted);
         if (user is null)
             return Page<RegisterPage>(http, new { Email = email, Name = name, ReturnUrl = back, Error = error, Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }, StatusCodes.Status400BadRequest);
+        // The account works at once; the address stays unconfirmed until the mailed link is followed.
+        await confirmations.SendAsync(user, http.RequestAborted);
         await SiteAuth.SignInAsync(http, user);
         await ApplyPendingUpvoteAsync(votes, user, upvote, http.RequestAborted);
         return Results.Redirect(back);

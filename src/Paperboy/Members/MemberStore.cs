@@ -21,6 +21,10 @@ public sealed class User
     public long FailedLogins { get; set; }
     public string? LockedUntil { get; set; }
     public string CreatedAt { get; set; } = "";
+
+    /// <summary>When the member proved they read mail at <see cref="Email"/>; null: never (see docs/SECURITY.md, "Email verification").</summary>
+    public string? EmailVerifiedAt { get; set; }
+    public bool EmailVerified => EmailVerifiedAt is not null;
 }
 
 public sealed class ApiToken
@@ -232,6 +236,15 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>Records that the member proved <paramref name="email"/> is theirs; nothing changes when the account's address is another one by now.</summary>
+    public async Task<bool> MarkEmailVerifiedAsync(long userId, string email, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET email_verified_at = COALESCE(email_verified_at, @now) WHERE id = @userId AND email = @email",
+            new { userId, email = NormalizeEmail(email), now = Clock.Timestamp() }, cancellationToken: ct)) > 0;
+    }
+
     public static bool VerifyPassword(User user, string? password) =>
         password is not null && Hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
 
@@ -291,6 +304,8 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
             "UPDATE password_resets SET used_at = @now WHERE token_hash = @hash AND used_at IS NULL AND expires_at > @now RETURNING user_id",
             new { hash = HashToken(token), now }, cancellationToken: ct));
         var user = userId is null ? null : await GetAsync(userId.Value, ct);
+        // The link reached the member's mailbox: that proves the address as well as a confirmation link would.
+        if (user is not null) await MarkEmailVerifiedAsync(user.Id, user.Email, ct);
         return (user is null ? null : await SetPasswordAsync(user, password, ct), null);
     }
 

@@ -25,7 +25,7 @@ public static class InstanceExport
     public static readonly IReadOnlyList<string> Tables =
     [
         "papers", "paper_authors", "daily_entries", "import_fingerprints",
-        "users", "api_tokens", "password_resets", "votes", "comments", "submissions",
+        "users", "api_tokens", "password_resets", "sso_logins", "email_confirmations", "votes", "comments", "submissions",
         "library_items", "collections", "collection_items", "audit_log",
         "harvest_state",
         "subscriptions", "saved_searches", "subscription_tokens", "outbox", "digest_runs",

@@ -12,6 +12,7 @@ using Paperboy.Moderation;
 using Paperboy.Papers;
 using Paperboy.Recommendations;
 using Paperboy.Search;
+using Paperboy.SignIn;
 using Paperboy.Storage;
 using Paperboy.Submissions;
 using Paperboy.Syndication;
@@ -66,6 +67,7 @@ public static class WebApp
         builder.Services.AddSubmissions();
         builder.Services.AddLibrary();
         builder.Services.AddModeration();
+        builder.Services.AddSignIn();
         builder.Services.AddDigests();
         builder.Services.AddAlerts();
         builder.Services.AddRecommendations();
@@ -114,6 +116,7 @@ public static class WebApp
         app.MapSubmissions();
         app.MapLibrary();
         app.MapModeration();
+        app.MapSignIn();
         app.MapDigests();
         app.MapAlerts();
         app.MapRecommendations();
