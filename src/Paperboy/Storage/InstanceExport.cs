@@ -25,6 +25,7 @@ public static class InstanceExport
     public static readonly IReadOnlyList<string> Tables =
     [
         "papers", "paper_authors", "daily_entries", "import_fingerprints",
+        "paper_media",
         "users", "api_tokens", "password_resets", "votes", "comments", "submissions",
         "library_items", "collections", "collection_items", "audit_log",
         "harvest_state",

@@ -44,6 +44,7 @@ public static class WebApp
         builder.Services.AddSingleton<PaperStore>();
         builder.Services.AddSingleton<Metrics>();
         builder.Services.AddPaperSearch();
+        builder.Services.AddHfParity();
         builder.Services.AddSingleton(_ => HarvestSettings.FromEnvironmentOrOff());
         builder.Services.AddSingleton<Harvesters>();
         builder.Services.AddHostedService<HarvestScheduler>();
@@ -91,6 +92,7 @@ public static class WebApp
         app.MapSearchApi();
         app.MapSearchPage();
         app.MapPaperApi();
+        app.MapHfParity();
         app.MapFeedPages();
         app.MapDigests();
         app.MapHarvestAdmin();
