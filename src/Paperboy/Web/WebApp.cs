@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
+using Paperboy.Club;
 using Paperboy.Community;
 using Paperboy.Digests;
 using Paperboy.Feed;
@@ -45,6 +46,7 @@ public static class WebApp
         builder.Services.AddSingleton<Metrics>();
         builder.Services.AddPaperSearch();
         builder.Services.AddHfParity();
+        builder.Services.AddClub();
         builder.Services.AddSingleton(_ => HarvestSettings.FromEnvironmentOrOff());
         builder.Services.AddSingleton<Harvesters>();
         builder.Services.AddHostedService<HarvestScheduler>();
@@ -93,6 +95,7 @@ public static class WebApp
         app.MapSearchPage();
         app.MapPaperApi();
         app.MapHfParity();
+        app.MapClub();
         app.MapFeedPages();
         app.MapDigests();
         app.MapHarvestAdmin();
