@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
-using Paperboy.Community;
 using Paperboy.Digests;
+using Paperboy.Members;
 using Paperboy.Syndication;
+using Paperboy.Web;
 
 namespace Paperboy.Club;
 
@@ -99,7 +100,7 @@ public static class ClubApi
     {
         var (upcoming, past) = await club.ListAsync(http.RequestAborted);
         var member = await http.CurrentMemberAsync();
-        return AccountPages.Page<ClubPage>(http, new
+        return SitePages.Page<ClubPage>(http, new
         {
             Upcoming = upcoming,
             Past = past,

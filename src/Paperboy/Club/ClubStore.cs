@@ -1,9 +1,10 @@
 using System.Globalization;
 using Dapper;
-using Paperboy.Community;
 using Paperboy.Feed;
+using Paperboy.Members;
 using Paperboy.Papers;
 using Paperboy.Storage;
+using Paperboy.Web;
 
 namespace Paperboy.Club;
 
