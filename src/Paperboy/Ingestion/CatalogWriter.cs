@@ -41,7 +41,7 @@ public static class CatalogWriter
         var once = batch.GroupBy(p => p.Id).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet();
 
         var now = Clock.Timestamp();
-        List<object?[]> papers = [], authors = [], daily = [], fingerprints = [];
+        List<object?[]> papers = [], authors = [], daily = [], fingerprints = [], media = [];
         for (var i = 0; i < batch.Count; i++)
         {
             var incoming = batch[i];
@@ -56,6 +56,7 @@ public static class CatalogWriter
             if (incoming.Daily is { } d)
                 daily.Add([Clock.Day(d.Day), p.Id, source, d.SubmittedByUser, d.SubmittedByName, d.FeaturedAt is { } at ? Clock.Timestamp(at) : null, now]);
             fingerprints.Add([p.Id, prints[i]]);
+            if (incoming.Media is { } m) media.Add(MediaWriter.Row(p.Id, m));
             outcomes[i] = WriteOutcome.New;
             settled[i] = true;
         }
@@ -64,6 +65,7 @@ public static class CatalogWriter
         await BulkInsert.InsertAsync(connection, tx, "daily_entries",
             ["day", "paper_id", "source", "submitted_by_user", "submitted_by_name", "featured_at", "created_at"], daily);
         await BulkInsert.InsertAsync(connection, tx, "import_fingerprints", ["paper_id", "fingerprint"], fingerprints);
+        await BulkInsert.InsertAsync(connection, tx, "paper_media", MediaWriter.Columns, media);
 
         for (var i = 0; i < batch.Count; i++)
         {
@@ -110,6 +112,10 @@ public static class CatalogWriter
         }
 
         if (incoming.Daily is { } daily && await UpsertDailyAsync(connection, tx, id, daily, source, now) && outcome == WriteOutcome.Unchanged)
+        {
+            outcome = WriteOutcome.Updated;
+        }
+        if (incoming.Media is { } media && await MediaWriter.UpsertAsync(connection, tx, id, media) && outcome == WriteOutcome.Unchanged)
         {
             outcome = WriteOutcome.Updated;
         }

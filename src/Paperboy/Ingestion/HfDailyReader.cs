@@ -47,7 +47,22 @@ public sealed class HfDailyReader : IPaperReader
             Upvotes = JsonFields.Int(paper, "upvotes"),
             NumComments = JsonFields.Int(item ?? paper, "numComments"),
             Daily = Featured(item, paper),
+            Media = Media(item, paper),
         };
+    }
+
+    /// <summary>
+    /// <c>paper.discussionId</c> and <c>paper.mediaUrls</c> (2025+; the 2024 schema has <c>mediaUrls</c> on
+    /// the item), and the item's <c>thumbnail</c> (2024: <c>mediaUrl</c>). Anything but http(s) is dropped.
+    /// </summary>
+    static PaperMediaInfo? Media(JsonElement? item, JsonElement paper)
+    {
+        var discussion = JsonFields.String(paper, "discussionId")?.Trim();
+        var media = (JsonFields.StringList(paper, "mediaUrls") ?? (item is { } i ? JsonFields.StringList(i, "mediaUrls") : null))?
+            .Select(Feed.SafeUrl.Http).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var thumbnail = item is { } t ? Feed.SafeUrl.Http(JsonFields.String(t, "thumbnail") ?? JsonFields.String(t, "mediaUrl")) : null;
+        if (discussion is null && media is not { Count: > 0 } && thumbnail is null) return null;
+        return new PaperMediaInfo(discussion, media is { Count: > 0 } ? media : null, thumbnail);
     }
 
     /// <summary>

@@ -32,7 +32,16 @@ public sealed record ImportedPaper
     public int? NumComments { get; init; }
     /// <summary>Set when the source lists this paper on a day's daily papers.</summary>
     public DailyFeature? Daily { get; init; }
+    /// <summary>
+    /// What Hugging Face shows with the paper (its discussion, attached media, thumbnail). Left out of the
+    /// fingerprint when unset, so records of sources that never say it keep the fingerprints they had.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public PaperMediaInfo? Media { get; init; }
 }
+
+/// <summary>A paper's discussion id, media and thumbnail at its source (table <c>paper_media</c>); URLs are http(s) only.</summary>
+public sealed record PaperMediaInfo(string? DiscussionId, IReadOnlyList<string>? MediaUrls, string? ThumbnailUrl);
 
 /// <summary>A paper featured on <see cref="Day"/> (UTC), submitted by someone on the source.</summary>
 public sealed record DailyFeature(DateOnly Day, string? SubmittedByUser = null, string? SubmittedByName = null, DateTimeOffset? FeaturedAt = null);

@@ -29,6 +29,19 @@ public sealed record HfPaper
     [JsonPropertyName("withdrawn")] public bool Withdrawn { get; init; }
     /// <summary>Only on <c>/api/papers/{id}</c>, where the paper stands alone.</summary>
     [JsonPropertyName("numComments")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? NumComments { get; init; }
+    // For a paper that was on the daily list, as huggingface.co answers /api/papers/{id} (HfOrigins fills them).
+    [JsonPropertyName("submittedOnDailyAt")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SubmittedOnDailyAt { get; init; }
+    [JsonPropertyName("submittedOnDailyBy")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HfSubmitter? SubmittedOnDailyBy { get; init; }
+    [JsonPropertyName("mediaUrls")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? MediaUrls { get; init; }
+    [JsonPropertyName("discussionId")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? DiscussionId { get; init; }
+}
+
+/// <summary>Hugging Face's <c>submittedOnDailyBy</c>: the account that put the paper on the daily list.</summary>
+public sealed record HfSubmitter
+{
+    [JsonPropertyName("user")] public required string User { get; init; }
+    [JsonPropertyName("fullname")] public required string Fullname { get; init; }
+    [JsonPropertyName("type")] public string Type { get; init; } = "user";
 }
 
 /// <summary>Unsealed: answers that add fields to the item (a recommendation's reason) extend it.</summary>
@@ -73,9 +86,9 @@ public static class HfMapping
         SubmittedBy = item.SubmittedByUser is null && item.SubmittedByName is null ? null : new HfUser(item.SubmittedByUser, item.SubmittedByName),
     };
 
-    static string DayTimestamp(string day) => day + "T00:00:00.000Z";
+    internal static string DayTimestamp(string day) => day + "T00:00:00.000Z";
 
-    static string NormalizeTimestamp(string stored) =>
+    internal static string NormalizeTimestamp(string stored) =>
         DateTimeOffset.TryParse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
             ? t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
             : stored;

@@ -20,18 +20,18 @@ public static class PaperApi
         // One cache per app: tests run several sites over different databases in one process.
         // Serialized answers by request; an answer is at most ~200 KB at limit=100.
         var cache = new StampedCache<byte[]>(maxEntries: 512);
-        api.MapGet("/daily_papers", (string? date, string? week, string? month, string? sort, string? p, string? limit,
+        api.MapGet("/daily_papers", (string? date, string? week, string? month, string? sort, string? p, string? limit, string? submitter,
                 PaperStore store, IOptions<JsonOptions> json, CancellationToken ct) =>
-            DailyPapersAsync(date, week, month, sort, p, limit, store, cache, json.Value.SerializerOptions, ct));
+            DailyPapersAsync(date, week, month, sort, p, limit, submitter, store, cache, json.Value.SerializerOptions, ct));
         api.MapGet("/papers/{id}", PaperAsync);
         // Old-style arXiv ids carry a slash: /api/papers/hep-th/9901001.
-        api.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, CancellationToken ct) =>
-            PaperAsync($"{archive}/{number}", store, ct));
+        api.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, HfOrigins origins, CancellationToken ct) =>
+            PaperAsync($"{archive}/{number}", store, origins, ct));
         return app;
     }
 
     static async Task<Results<Ok<List<HfDailyItem>>, FileContentHttpResult, ProblemHttpResult>> DailyPapersAsync(
-        string? date, string? week, string? month, string? sort, string? p, string? limit, PaperStore store, StampedCache<byte[]> cache,
+        string? date, string? week, string? month, string? sort, string? p, string? limit, string? submitter, PaperStore store, StampedCache<byte[]> cache,
         JsonSerializerOptions json, CancellationToken ct)
     {
         if (new[] { date, week, month }.Count(v => v is not null) > 1)
@@ -51,6 +51,11 @@ public static class PaperApi
         if (date is not null) { if (!Period.TryParseDay(date, out period)) return Problem("date must be YYYY-MM-DD."); }
         else if (week is not null) { if (!Period.TryParseWeek(week, out period)) return Problem("week must be YYYY-Www, e.g. 2025-W47."); }
         else if (month is not null) { if (!Period.TryParseMonth(month, out period)) return Problem("month must be YYYY-MM."); }
+        else if (!string.IsNullOrEmpty(submitter))
+        {
+            // Like huggingface.co: a submitter without a period means everything they submitted.
+            period = new Period(PeriodKind.Month, CatalogDates.First, CatalogDates.Last);
+        }
         else
         {
             // Like huggingface.co: no period means the latest day that has papers.
@@ -65,22 +70,22 @@ public static class PaperApi
         // trending also moves with the clock, so its answers live one minute at most.
         var stamp = await store.ListVersionAsync(period, ct);
         if (order == DailySort.Trending) stamp += "|" + DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
-        var key = $"{period.Kind}:{period.Key}|{order}|{offset}|{take}";
+        var key = $"{period.Kind}:{period.From}..{period.To}|{order}|{offset}|{take}|{submitter}";
         if (cache.Get(key, stamp) is not { } body)
         {
-            var items = await store.ListAsync(period, order, (int)offset, take, ct);
+            var items = await store.ListAsync(period, order, (int)offset, take, submitter, ct);
             body = cache.Set(key, stamp, JsonSerializer.SerializeToUtf8Bytes(items.Select(i => i.AsHfDailyItem()).ToList(), json));
         }
         return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
 
-    static async Task<Results<Ok<HfPaper>, ProblemHttpResult>> PaperAsync(string id, PaperStore store, CancellationToken ct)
+    static async Task<Results<Ok<HfPaper>, ProblemHttpResult>> PaperAsync(string id, PaperStore store, HfOrigins origins, CancellationToken ct)
     {
         var paper = await store.GetAsync(id, ct);
         return paper is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Paper not found", detail: $"No paper with id '{Truncate(id)}'.")
-            : TypedResults.Ok(paper.AsHfPaper(withComments: true));
+            : TypedResults.Ok((await origins.AddToAsync([paper.AsHfPaper(withComments: true)], ct))[0]);
     }
 
     static bool TryParseLimit(string? text, out int limit)

@@ -39,7 +39,11 @@ public sealed class PaperStore(Database database)
     /// The papers featured in a period, each once (on the first day it was featured in that period).
     /// Upvotes/PublishedAt sort in SQL; Trending scores the period's papers in memory (a month is a few hundred rows).
     /// </summary>
-    public async Task<IReadOnlyList<DailyItem>> ListAsync(Period period, DailySort sort, int offset, int limit, CancellationToken ct = default)
+    public Task<IReadOnlyList<DailyItem>> ListAsync(Period period, DailySort sort, int offset, int limit, CancellationToken ct = default) =>
+        ListAsync(period, sort, offset, limit, null, ct);
+
+    /// <summary>Like the other overload, only the papers <paramref name="submitter"/> (a user name) put on the list.</summary>
+    public async Task<IReadOnlyList<DailyItem>> ListAsync(Period period, DailySort sort, int offset, int limit, string? submitter, CancellationToken ct = default)
     {
         var order = sort switch
         {
@@ -51,14 +55,17 @@ public sealed class PaperStore(Database database)
                           WHERE d2.paper_id = d.paper_id AND d2.day >= @From AND d2.day <= @To)
             """;
         var paging = sort == DailySort.Trending ? "" : "LIMIT @Limit OFFSET @Offset";
+        // Hugging Face's ?submitter= names the account that put the paper on the list (case as typed or not).
+        var bySubmitter = string.IsNullOrEmpty(submitter) ? "" : "AND LOWER(d.submitted_by_user) = LOWER(@Submitter)";
+        if (bySubmitter.Length > 0) firstDayOnly = firstDayOnly.Replace("d2.day <= @To", "d2.day <= @To AND LOWER(d2.submitted_by_user) = LOWER(@Submitter)", StringComparison.Ordinal);
         var sql = $"""
             SELECT {DailyColumns}
             FROM daily_entries d JOIN papers p ON p.id = d.paper_id
-            WHERE d.day >= @From AND d.day <= @To AND p.hidden = FALSE {firstDayOnly}
+            WHERE d.day >= @From AND d.day <= @To AND p.hidden = FALSE {bySubmitter} {firstDayOnly}
             ORDER BY {order}
             {paging}
             """;
-        var items = await QueryDailyAsync(sql, new { From = Clock.Day(period.From), To = Clock.Day(period.To), Limit = limit, Offset = offset }, ct);
+        var items = await QueryDailyAsync(sql, new { From = Clock.Day(period.From), To = Clock.Day(period.To), Limit = limit, Offset = offset, Submitter = submitter }, ct);
         if (sort != DailySort.Trending) return items;
         var reference = Trending.ReferenceTime(period.To, DateTimeOffset.UtcNow);
         return RankTrending(items, reference).Skip(offset).Take(limit).ToList();

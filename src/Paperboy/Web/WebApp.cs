@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
 using Paperboy.Alerts;
+using Paperboy.Club;
 using Paperboy.Comments;
 using Paperboy.Digests;
 using Paperboy.Feed;
@@ -59,6 +60,7 @@ public static class WebApp
 
         // Every feature registers its own services, and only its own: the one list of features.
         builder.Services.AddPapers();
+        builder.Services.AddHfParity();
         builder.Services.AddPaperSearch();
         builder.Services.AddHarvest();
         builder.Services.AddMembers();
@@ -71,6 +73,7 @@ public static class WebApp
         builder.Services.AddDigests();
         builder.Services.AddAlerts();
         builder.Services.AddRecommendations();
+        builder.Services.AddClub();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -106,6 +109,7 @@ public static class WebApp
             : Results.Text(await metrics.RenderAsync(store, vectors, options, token), "text/plain; version=0.0.4; charset=utf-8"));
         // Every feature maps its own routes, in the same order as above.
         app.MapPaperApi();
+        app.MapHfParity();
         app.MapSearch();
         app.MapFeedPages();
         app.MapFeeds();
@@ -120,6 +124,7 @@ public static class WebApp
         app.MapDigests();
         app.MapAlerts();
         app.MapRecommendations();
+        app.MapClub();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
