@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Http.Json;
 using Paperboy.Community;
 using Paperboy.Digests;
 using Paperboy.Feed;
+using Paperboy.Groups;
 using Paperboy.Harvest;
 using Paperboy.Papers;
+using Paperboy.Private;
 using Paperboy.Recommendations;
 using Paperboy.Search;
 using Paperboy.Storage;
@@ -53,6 +55,7 @@ public static class WebApp
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
         builder.Services.AddDigests();
         builder.Services.AddRecommendations();
+        builder.Services.AddPrivatePapers();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -96,6 +99,8 @@ public static class WebApp
         app.MapHarvestAdmin();
         app.MapCommunityApi();
         app.MapRecommendations();
+        app.MapPrivatePapers();
+        app.MapGroups();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
