@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
-using Paperboy.Community;
 using Paperboy.Groups;
+using Paperboy.Members;
 using Paperboy.Storage;
+using Paperboy.Web;
 
 namespace Paperboy.Cli;
 

@@ -1,10 +1,12 @@
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
-using Paperboy.Community;
 using Paperboy.Feed;
+using Paperboy.Library;
+using Paperboy.Members;
 using Paperboy.Papers;
 using Paperboy.Private;
 using Paperboy.Storage;
+using Paperboy.Web;
 
 namespace Paperboy.Groups;
 
@@ -24,7 +26,7 @@ public static class GroupPages
         app.MapGet("/groups/{slug}", GroupAsync);
         app.MapGet("/admin/groups", async (HttpContext http, GroupStore groups) =>
             await Admin(http) is null ? Results.Redirect("/login?returnUrl=%2Fadmin%2Fgroups")
-            : AccountPages.Page<GroupAdminPage>(http, new { Groups = await groups.AllAsync(http.RequestAborted) }));
+            : SitePages.Page<GroupAdminPage>(http, new { Groups = await groups.AllAsync(http.RequestAborted) }));
         app.MapPost("/admin/groups", AdminFormAsync);
         return app;
     }
@@ -60,7 +62,7 @@ public static class GroupPages
             WHERE m.group_id = @Id AND k.is_public = TRUE ORDER BY k.name
             """, new { group.Id }, cancellationToken: http.RequestAborted))).AsList();
         var privatePapers = isMember ? await privates.VisibleAsync(viewer, group.Id, http.RequestAborted) : [];
-        return AccountPages.Page<GroupPage>(http, new { View = new GroupView(group, members, submitted, collections, privatePapers, isMember) });
+        return SitePages.Page<GroupPage>(http, new { View = new GroupView(group, members, submitted, collections, privatePapers, isMember) });
     }
 
     static async Task<IResult> AdminFormAsync(HttpContext http, GroupStore groups, MemberStore members,
@@ -80,7 +82,7 @@ public static class GroupPages
                 break;
             default: error = "Unknown action."; break;
         }
-        return AccountPages.Page<GroupAdminPage>(http, new { Groups = await groups.AllAsync(http.RequestAborted), Message = message, Error = error },
+        return SitePages.Page<GroupAdminPage>(http, new { Groups = await groups.AllAsync(http.RequestAborted), Message = message, Error = error },
             error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 

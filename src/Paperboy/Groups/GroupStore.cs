@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using Dapper;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Storage;
+using Paperboy.Web;
 
 namespace Paperboy.Groups;
 

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Paperboy.Community;
 using Paperboy.Feed;
 using Paperboy.Groups;
+using Paperboy.Members;
 using Paperboy.Papers;
+using Paperboy.Web;
 
 namespace Paperboy.Private;
 
@@ -32,12 +33,12 @@ public static class PrivateApi
         app.MapPost("/api/papers/private/preview", (Delegate)PreviewAsync).MemberWrite(RateLimits.Submissions).WithMetadata(limits);
         app.MapGet("/papers/private/new", async (HttpContext http, GroupStore groups) =>
             await http.CurrentMemberAsync() is { } user
-                ? AccountPages.Page<PrivateUploadPage>(http, new { Groups = await groups.OfMemberAsync(user.Id, http.RequestAborted) })
+                ? SitePages.Page<PrivateUploadPage>(http, new { Groups = await groups.OfMemberAsync(user.Id, http.RequestAborted) })
                 : Results.Redirect("/login?returnUrl=%2Fpapers%2Fprivate%2Fnew"));
         app.MapPost("/papers/private", CreateFormAsync).RequireRateLimiting(RateLimits.Submissions).WithMetadata(limits);
         app.MapGet("/papers/private", async (HttpContext http, PrivatePaperStore store) =>
             await http.CurrentMemberAsync() is { } user
-                ? AccountPages.Page<PrivateListPage>(http, new { Papers = await store.VisibleAsync(user, null, http.RequestAborted) })
+                ? SitePages.Page<PrivateListPage>(http, new { Papers = await store.VisibleAsync(user, null, http.RequestAborted) })
                 : Results.Redirect("/login?returnUrl=%2Fpapers%2Fprivate"));
 
         app.MapGet("/papers/local-{code}", PageAsync);
@@ -134,7 +135,7 @@ public static class PrivateApi
         if (user.Blocked) return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account blocked");
         var upload = await ReadUploadAsync(http, user, requireTitle: true);
         if (upload.Error is not null)
-            return AccountPages.Page<PrivateUploadPage>(http, new { Groups = await groups.OfMemberAsync(user.Id, http.RequestAborted), Error = upload.Error }, upload.Status);
+            return SitePages.Page<PrivateUploadPage>(http, new { Groups = await groups.OfMemberAsync(user.Id, http.RequestAborted), Error = upload.Error }, upload.Status);
         var paper = await store.CreateAsync(user, upload.Draft!, upload.GroupId, upload.Pdf, http.RequestAborted);
         return Results.Redirect($"/papers/{paper.Id}");
     }

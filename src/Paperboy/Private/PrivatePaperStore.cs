@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Papers;
 using Paperboy.Storage;
+using Paperboy.Web;
 
 namespace Paperboy.Private;
 

@@ -15,7 +15,7 @@ public sealed record SearchRequest(
     int Offset = 0,
     int Limit = 20,
     bool WithHighlights = false,
-    Community.User? Viewer = null);
+    Members.User? Viewer = null);
 
 /// <summary>One result: the paper row, its score and, when asked, the title and an abstract snippet with the matched words flagged.</summary>
 public sealed record SearchHit(Paper Paper, double Score, IReadOnlyList<TextSegment>? Title, IReadOnlyList<TextSegment>? Snippet);

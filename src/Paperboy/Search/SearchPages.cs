@@ -26,7 +26,7 @@ public static class SearchPages
         PaperSearch search, PaperStore store, HttpContext http, CancellationToken ct)
     {
         // The save control differs for members, so a member's page carries their form token and must not be cached.
-        var member = await Community.CommunityAuth.CurrentMemberAsync(http);
+        var member = await Web.SiteAuth.CurrentMemberAsync(http);
         var signedIn = member is { Blocked: false };
         if (signedIn) http.Response.Headers.CacheControl = "no-store";
         var view = new SearchView { Query = q?.Trim() ?? "", Mode = mode, Sort = sort, From = from, To = to, Category = category, Author = author, SignedIn = signedIn };

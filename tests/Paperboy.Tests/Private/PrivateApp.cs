@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Paperboy.Community;
 using Paperboy.Groups;
+using Paperboy.Members;
 using Paperboy.Tests.Community;
 
 namespace Paperboy.Tests.Private;
