@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(StatsCommand.Build());
         root.Subcommands.Add(SearchCommands.Search());
         root.Subcommands.Add(SearchCommands.Similar());
+        root.Subcommands.Add(GroupsCommands.Build());
         root.Subcommands.Add(SearchCommands.Reindex());
         root.Subcommands.Add(EvalCommand.Build());
         root.Subcommands.Add(DigestCommand.Build());

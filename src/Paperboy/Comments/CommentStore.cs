@@ -46,7 +46,7 @@ public sealed class CommentStore(Database database)
         await using var tx = await c.BeginTransactionAsync(ct);
         // The paper row is updated first: it must exist and be visible, and on SQLite this takes the write lock up front.
         var paper = await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE papers SET num_comments = num_comments + 1 WHERE id = @id AND hidden = FALSE", new { id }, tx, cancellationToken: ct));
+            $"UPDATE papers SET num_comments = num_comments + 1 WHERE id = @id AND {Private.PrivatePaperStore.Visible()}", new { id, viewer = user.Id }, tx, cancellationToken: ct));
         if (paper == 0) return null;
         if (parentId is not null && await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM comments WHERE id = @parentId AND paper_id = @id", new { parentId, id }, tx, cancellationToken: ct)) == 0)

@@ -33,7 +33,7 @@ public sealed class LibraryStore(Database database)
     {
         var id = ArxivId.Normalize(paperId);
         await using var c = await database.OpenAsync(ct);
-        if (!await VisiblePaperAsync(c, id, ct)) return false;
+        if (!await VisiblePaperAsync(c, id, user.Id, ct)) return false;
         await c.ExecuteAsync(new CommandDefinition(saved
             ? "INSERT INTO library_items (user_id, paper_id, created_at) VALUES (@UserId, @id, @now) ON CONFLICT DO NOTHING"
             : "DELETE FROM library_items WHERE user_id = @UserId AND paper_id = @id",
@@ -44,10 +44,10 @@ public sealed class LibraryStore(Database database)
     public async Task<IReadOnlyList<Paper>> LibraryAsync(User user, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        return (await c.QueryAsync<Paper>(new CommandDefinition("""
+        return (await c.QueryAsync<Paper>(new CommandDefinition($"""
             SELECT p.* FROM library_items l JOIN papers p ON p.id = l.paper_id
-            WHERE l.user_id = @Id AND p.hidden = FALSE ORDER BY l.created_at DESC, p.id
-            """, new { user.Id }, cancellationToken: ct))).AsList();
+            WHERE l.user_id = @Id AND {Private.PrivatePaperStore.Visible("p.")} ORDER BY l.created_at DESC, p.id
+            """, new { user.Id, viewer = user.Id }, cancellationToken: ct))).AsList();
     }
 
     public async Task<bool> IsSavedAsync(long userId, string paperId, CancellationToken ct = default)
@@ -101,7 +101,7 @@ public sealed class LibraryStore(Database database)
         await using var c = await database.OpenAsync(ct);
         var owned = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM collections WHERE id = @collectionId AND user_id = @UserId", new { collectionId, UserId = user.Id }, cancellationToken: ct)) > 0;
-        if (!owned || !await VisiblePaperAsync(c, id, ct)) return false;
+        if (!owned || !await VisiblePaperAsync(c, id, user.Id, ct)) return false;
         await c.ExecuteAsync(new CommandDefinition(present
             ? "INSERT INTO collection_items (collection_id, paper_id, created_at) VALUES (@collectionId, @id, @now) ON CONFLICT DO NOTHING"
             : "DELETE FROM collection_items WHERE collection_id = @collectionId AND paper_id = @id",
@@ -152,7 +152,7 @@ public sealed class LibraryStore(Database database)
             """, new { userId, paperId = ArxivId.Normalize(paperId) }, cancellationToken: ct))).ToHashSet();
     }
 
-    static async Task<bool> VisiblePaperAsync(System.Data.Common.DbConnection c, string id, CancellationToken ct) =>
+    static async Task<bool> VisiblePaperAsync(System.Data.Common.DbConnection c, string id, long viewer, CancellationToken ct) =>
         await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM papers WHERE id = @id AND hidden = FALSE", new { id }, cancellationToken: ct)) > 0;
+            $"SELECT COUNT(*) FROM papers WHERE id = @id AND {Private.PrivatePaperStore.Visible()}", new { id, viewer }, cancellationToken: ct)) > 0;
 }

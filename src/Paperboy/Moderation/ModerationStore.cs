@@ -32,7 +32,8 @@ public sealed class ModerationStore(Database database, CommentStore comments)
         return await InTransactionAsync(async (c, tx) =>
         {
             var changed = await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE papers SET hidden = @hidden, updated_at = @now WHERE id = @id AND hidden = @was",
+                // A private paper's hidden flag is its privacy, not a moderator's: never changed here.
+                "UPDATE papers SET hidden = @hidden, updated_at = @now WHERE id = @id AND hidden = @was AND id NOT IN (SELECT paper_id FROM private_papers)",
                 new { id, hidden, was = !hidden, now = Clock.Timestamp() }, tx, cancellationToken: ct));
             if (changed > 0) await AuditAsync(c, tx, admin, hidden ? "hide-paper" : "show-paper", id, null, ct);
             return changed > 0;
@@ -129,7 +130,7 @@ public sealed class ModerationStore(Database database, CommentStore comments)
         var comments = (await c.QueryAsync<QueuedComment>(new CommandDefinition("""
             SELECT c.id, c.paper_id, p.title AS paper_title, u.name AS author_name, c.body, c.created_at, c.hidden
             FROM comments c JOIN users u ON u.id = c.user_id JOIN papers p ON p.id = c.paper_id
-            WHERE c.deleted = FALSE ORDER BY c.id DESC LIMIT @limit
+            WHERE c.deleted = FALSE AND c.paper_id NOT IN (SELECT paper_id FROM private_papers) ORDER BY c.id DESC LIMIT @limit
             """, new { limit }, cancellationToken: ct))).AsList();
         var submissions = (await c.QueryAsync<QueuedSubmission>(new CommandDefinition("""
             SELECT s.day, s.paper_id, p.title AS paper_title, u.name AS member_name, s.created_at, p.hidden AS paper_hidden

@@ -160,7 +160,9 @@ public sealed class PaperStore(Database database)
     public async Task<CatalogStats> StatsAsync(CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var papers = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM papers", cancellationToken: ct));
+        // Private papers are nobody's count but their readers'.
+        var papers = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM papers WHERE id NOT IN (SELECT paper_id FROM private_papers)", cancellationToken: ct));
         var entries = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM daily_entries", cancellationToken: ct));
         var latest = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MAX(day) FROM daily_entries", cancellationToken: ct));
         var members = await CountIfExistsAsync(c, "users", "users", ct);

@@ -14,7 +14,8 @@ public sealed record SearchRequest(
     SearchSort Sort = SearchSort.Relevance,
     int Offset = 0,
     int Limit = 20,
-    bool WithHighlights = false);
+    bool WithHighlights = false,
+    Members.User? Viewer = null);
 
 /// <summary>One result: the paper row, its score and, when asked, the title and an abstract snippet with the matched words flagged.</summary>
 public sealed record SearchHit(Paper Paper, double Score, IReadOnlyList<TextSegment>? Title, IReadOnlyList<TextSegment>? Snippet);
@@ -42,6 +43,7 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
     public const int MaxLimit = 1000;
     readonly Ranking _ranking = new(index.Settings);
     readonly PaperStore _papers = new(database);
+    readonly Private.PrivatePaperStore _private = new(database);
     readonly ConditionalWeakTable<Lucene.Net.Index.DirectoryReader, ConcurrentDictionary<(string, int, bool), List<RankedPaper>>> _similarCache = new();
 
     public SearchIndex Index => index;
@@ -104,7 +106,14 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
                 : new SearchHit(paper, r.Score, null, null));
         }
         var exact = parsed.ArxivId is not null && hits.Count > 0 ? hits[0].Paper.Id : null;
-        return new SearchResults(hits, ranked.Count, exact, parsed)
+        // Private papers never enter the shared index (its counts and neighbours are everyone's): the ones
+        // this viewer may see are matched apart and lead the first page.
+        var mine = request.Viewer is null ? [] : await _private.MatchAsync(request.Viewer, parsed.AllTerms.ToList(), ct);
+        if (mine.Count > 0 && offset == 0)
+            hits.InsertRange(0, mine.Select(p => request.WithHighlights
+                ? new SearchHit(p, 0, Highlights.Mark(p.Title, terms), Highlights.Snippet(p.Abstract, terms))
+                : new SearchHit(p, 0, null, null)));
+        return new SearchResults(hits, ranked.Count + mine.Count, exact, parsed)
         {
             Ranking = request.Mode == SearchMode.Keyword ? "keyword" : semantic is not null ? request.Mode.ToString().ToLowerInvariant() : "keyword-only",
             SemanticCoverage = semantic?.Space is DenseSpace ? 1 : coverage,

@@ -29,7 +29,10 @@ public static class SearchApi
     {
         if (!TryBind(q, limit, mode, sort, p, from, to, category, author, DefaultLimit, out var request, out var error)) return Problem(error);
         if (!await search.Index.WaitReadyAsync(TimeSpan.FromSeconds(30), ct)) return Unavailable();
-        var results = await search.SearchAsync(request, ct);
+        // A member's answer may hold private papers they may see: never kept by a shared cache.
+        var viewer = await Web.SiteAuth.CurrentMemberAsync(response.HttpContext);
+        if (viewer is not null) response.Headers.CacheControl = "private, no-store";
+        var results = await search.SearchAsync(request with { Viewer = viewer }, ct);
         // The body keeps Hugging Face's shape (a bare list); how it was ranked travels in headers.
         response.Headers["X-Paperboy-Ranking"] = search.Index.Building is null ? results.Ranking : "keyword-only";
         response.Headers["X-Paperboy-Semantic-Coverage"] = results.SemanticCoverage.ToString("0.###", CultureInfo.InvariantCulture);

@@ -26,7 +26,8 @@ public static class SearchPages
         PaperSearch search, PaperStore store, HttpContext http, CancellationToken ct)
     {
         // The save control differs for members, so a member's page carries their form token and must not be cached.
-        var signedIn = await Web.SiteAuth.CurrentMemberAsync(http) is { Blocked: false };
+        var member = await Web.SiteAuth.CurrentMemberAsync(http);
+        var signedIn = member is { Blocked: false };
         if (signedIn) http.Response.Headers.CacheControl = "no-store";
         var view = new SearchView
         {
@@ -61,7 +62,7 @@ public static class SearchPages
             return Render(view with { State = SearchState.NotReady }, StatusCodes.Status503ServiceUnavailable);
 
         // One row more than a page tells whether there is a next page.
-        var results = await search.SearchAsync(request with { Offset = (page - 1) * PageSize, Limit = PageSize + 1, WithHighlights = true }, ct);
+        var results = await search.SearchAsync(request with { Offset = (page - 1) * PageSize, Limit = PageSize + 1, WithHighlights = true, Viewer = signedIn ? member : null }, ct);
         if (results.Hits.Count == 0 && page > 1)
             return NotFound(view, $"There are fewer than {page} pages of results.");
         // Ranking stops at a depth (at least 100 candidates), so a full count is "at least".

@@ -31,6 +31,7 @@ public static class InstanceExport
         "harvest_state",
         "subscriptions", "saved_searches", "subscription_tokens", "outbox", "digest_runs",
         "not_interested", "recommendation_settings",
+        "groups", "group_members", "private_papers", "private_pdfs",
     ];
 
     /// <summary>Tables deliberately left out, and why.</summary>

@@ -22,11 +22,11 @@ public sealed class VoteStore(Database database)
         await using var tx = await c.BeginTransactionAsync(ct);
         // Written first: on SQLite the transaction then holds the write lock from its first statement.
         var changed = upvoted
-            ? await c.ExecuteAsync(new CommandDefinition("""
+            ? await c.ExecuteAsync(new CommandDefinition($"""
                 INSERT INTO votes (user_id, paper_id, created_at)
-                SELECT @UserId, id, @Now FROM papers WHERE id = @Id AND hidden = FALSE
+                SELECT @UserId, id, @Now FROM papers WHERE id = @Id AND {Private.PrivatePaperStore.Visible()}
                 ON CONFLICT DO NOTHING
-                """, new { UserId = user.Id, Id = id, Now = Clock.Timestamp() }, tx, cancellationToken: ct))
+                """, new { UserId = user.Id, Id = id, Now = Clock.Timestamp(), viewer = user.Id }, tx, cancellationToken: ct))
             : await c.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM votes WHERE user_id = @UserId AND paper_id = @Id", new { UserId = user.Id, Id = id }, tx, cancellationToken: ct));
         if (changed > 0)
@@ -36,7 +36,7 @@ public sealed class VoteStore(Database database)
                 new { Id = id, delta = upvoted ? changed : -changed }, tx, cancellationToken: ct));
         }
         var upvotes = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT upvotes FROM papers WHERE id = @Id AND hidden = FALSE", new { Id = id }, tx, cancellationToken: ct));
+            $"SELECT upvotes FROM papers WHERE id = @Id AND {Private.PrivatePaperStore.Visible()}", new { Id = id, viewer = user.Id }, tx, cancellationToken: ct));
         // A hidden or unknown paper changes nothing, not even a vote taken back.
         if (upvotes is null) return null;
         await tx.CommitAsync(ct);

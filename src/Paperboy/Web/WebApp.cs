@@ -6,11 +6,13 @@ using Paperboy.Club;
 using Paperboy.Comments;
 using Paperboy.Digests;
 using Paperboy.Feed;
+using Paperboy.Groups;
 using Paperboy.Harvest;
 using Paperboy.Library;
 using Paperboy.Members;
 using Paperboy.Moderation;
 using Paperboy.Papers;
+using Paperboy.Private;
 using Paperboy.Recommendations;
 using Paperboy.Search;
 using Paperboy.SignIn;
@@ -74,6 +76,7 @@ public static class WebApp
         builder.Services.AddAlerts();
         builder.Services.AddRecommendations();
         builder.Services.AddClub();
+        builder.Services.AddPrivatePapers();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -125,6 +128,8 @@ public static class WebApp
         app.MapAlerts();
         app.MapRecommendations();
         app.MapClub();
+        app.MapPrivatePapers();
+        app.MapGroups();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

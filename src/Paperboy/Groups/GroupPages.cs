@@ -1,0 +1,100 @@
+using Dapper;
+using Microsoft.AspNetCore.Mvc;
+using Paperboy.Feed;
+using Paperboy.Library;
+using Paperboy.Members;
+using Paperboy.Papers;
+using Paperboy.Private;
+using Paperboy.Storage;
+using Paperboy.Web;
+
+namespace Paperboy.Groups;
+
+/// <summary>What a group page shows; the private parts are filled only for the group's members.</summary>
+public sealed record GroupView(Group Group, IReadOnlyList<GroupMember> Members, IReadOnlyList<Paper> Submitted,
+    IReadOnlyList<CollectionRow> Collections, IReadOnlyList<Paper> PrivatePapers, bool IsMember);
+
+/// <summary>
+/// <c>/groups/{slug}</c> (like a Hugging Face organisation page: members, their papers, their public
+/// collections, and for members the group's private papers) and <c>/admin/groups</c>, where admins
+/// create groups and add members by email.
+/// </summary>
+public static class GroupPages
+{
+    public static IEndpointRouteBuilder MapGroups(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/groups/{slug}", GroupAsync);
+        app.MapGet("/admin/groups", async (HttpContext http, GroupStore groups) =>
+            await Admin(http) is null ? Results.Redirect("/login?returnUrl=%2Fadmin%2Fgroups")
+            : SitePages.Page<GroupAdminPage>(http, new { Groups = await groups.AllAsync(http.RequestAborted) }));
+        app.MapPost("/admin/groups", AdminFormAsync);
+        return app;
+    }
+
+    static async Task<User?> Admin(HttpContext http) => await http.CurrentMemberAsync() is { IsAdmin: true, Blocked: false } admin ? admin : null;
+
+    static async Task<IResult> GroupAsync(string slug, HttpContext http, GroupStore groups, PrivatePaperStore privates, Database database)
+    {
+        var group = await groups.GetAsync(slug, http.RequestAborted);
+        if (group is null)
+        {
+            return new PageResult<MessagePage>(new Dictionary<string, object?>
+            {
+                [nameof(MessagePage.Heading)] = "Group not found",
+                [nameof(MessagePage.Message)] = "There is no such group here.",
+                [nameof(MessagePage.Back)] = null,
+            }, StatusCodes.Status404NotFound);
+        }
+        var viewer = await http.CurrentMemberAsync();
+        var isMember = viewer is { Blocked: false } && await groups.IsMemberAsync(group, viewer.Id, http.RequestAborted);
+        // The page differs for members: never from a shared cache.
+        http.Response.Headers.CacheControl = "private, no-store";
+        var members = await groups.MembersAsync(group, http.RequestAborted);
+        await using var c = await database.OpenAsync(http.RequestAborted);
+        var submitted = (await c.QueryAsync<Paper>(new CommandDefinition("""
+            SELECT p.* FROM papers p WHERE p.hidden = FALSE AND p.id IN (
+                SELECT s.paper_id FROM submissions s JOIN group_members m ON m.user_id = s.user_id WHERE m.group_id = @Id)
+            ORDER BY p.published DESC, p.id LIMIT 30
+            """, new { group.Id }, cancellationToken: http.RequestAborted))).AsList();
+        var collections = (await c.QueryAsync<CollectionRow>(new CommandDefinition("""
+            SELECT k.*, u.name AS owner_name, (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = k.id) AS papers
+            FROM collections k JOIN users u ON u.id = k.user_id JOIN group_members m ON m.user_id = k.user_id
+            WHERE m.group_id = @Id AND k.is_public = TRUE ORDER BY k.name
+            """, new { group.Id }, cancellationToken: http.RequestAborted))).AsList();
+        var privatePapers = isMember ? await privates.VisibleAsync(viewer, group.Id, http.RequestAborted) : [];
+        return SitePages.Page<GroupPage>(http, new { View = new GroupView(group, members, submitted, collections, privatePapers, isMember) });
+    }
+
+    static async Task<IResult> AdminFormAsync(HttpContext http, GroupStore groups, MemberStore members,
+        [FromForm(Name = "action")] string? action, [FromForm(Name = "slug")] string? slug, [FromForm(Name = "name")] string? name,
+        [FromForm(Name = "email")] string? email)
+    {
+        if (await Admin(http) is not { } admin) return Results.Redirect("/login?returnUrl=%2Fadmin%2Fgroups");
+        string? message = null, error = null;
+        switch (action)
+        {
+            case "create":
+                var (created, createError) = await groups.CreateAsync(slug ?? "", name ?? "", null, http.RequestAborted);
+                if (created is null) error = createError; else message = $"Created {created.Name} (/groups/{created.Slug}).";
+                break;
+            case "add":
+                (message, error) = await AddMemberAsync(groups, members, slug ?? "", email ?? "", http.RequestAborted);
+                break;
+            default: error = "Unknown action."; break;
+        }
+        return SitePages.Page<GroupAdminPage>(http, new { Groups = await groups.AllAsync(http.RequestAborted), Message = message, Error = error },
+            error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>Adds the member with that email to the group: what the admin form and <c>paperboy groups add</c> share.</summary>
+    public static async Task<(string? Message, string? Error)> AddMemberAsync(GroupStore groups, MemberStore members, string slug, string email, CancellationToken ct)
+    {
+        var group = await groups.GetAsync(slug, ct);
+        if (group is null) return (null, $"No group has the slug '{slug}'.");
+        var user = await members.FindByEmailAsync(email, ct);
+        if (user is null) return (null, "No member has that email address; they need an account first.");
+        return await groups.AddAsync(group, user, ct)
+            ? ($"Added {user.Name} to {group.Name}.", null)
+            : ($"{user.Name} already belongs to {group.Name}.", null);
+    }
+}
