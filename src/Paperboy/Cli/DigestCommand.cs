@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Paperboy.Alerts;
+using Paperboy.Club;
 using Paperboy.Digests;
 using Paperboy.Papers;
 using Paperboy.Recommendations;
@@ -25,7 +27,8 @@ static class DigestCommand
             var services = new ServiceCollection()
                 .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Error))
                 .AddSingleton(options).AddSingleton(database).AddSingleton<PaperStore>()
-                .AddPaperSearch().AddDigests().AddRecommendations()
+                .AddSingleton(Syndication.SiteUrl.FromEnvironment()).AddSingleton(TimeProvider.System)
+                .AddPaperSearch().AddDigests().AddAlerts().AddRecommendations().AddClub()
                 // A running server owns the search index's writer; this process only reads what it committed.
                 .AddSingleton(sp => new SearchIndex(database, options, sp.GetRequiredService<SearchSettings>(), sp.GetService<ILogger<SearchIndex>>()) { ReadOnly = true });
             await using var provider = services.BuildServiceProvider();
