@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
-using Paperboy.Community;
 using Paperboy.Digests;
+using Paperboy.Members;
+using Paperboy.Web;
 
 namespace Paperboy.Alerts;
 
@@ -12,6 +13,15 @@ namespace Paperboy.Alerts;
 /// </summary>
 public static class AlertPages
 {
+    /// <summary>Saved searches: their new matches join members' digests (a personal section) or go out as alerts.</summary>
+    public static IServiceCollection AddAlerts(this IServiceCollection services)
+    {
+        services.AddSingleton<SavedSearches>();
+        services.AddSingleton<Digests.IPersonalDigestSection, SavedSearchSection>();
+        services.AddSingleton<AlertComposer>();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)
     {
         var forms = app.MapGroup("").WithMetadata(new RequireAntiforgeryTokenAttribute());

@@ -1,8 +1,9 @@
 using Dapper;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Papers;
 using Paperboy.Search;
 using Paperboy.Storage;
+using Paperboy.Web;
 
 namespace Paperboy.Alerts;
 

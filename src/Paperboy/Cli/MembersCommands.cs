@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Storage;
+using Paperboy.Web;
 
 namespace Paperboy.Cli;
 

@@ -43,7 +43,7 @@ public static class SubscriptionApi
         app.MapPost("/settings/digest", async (HttpContext http, [Microsoft.AspNetCore.Mvc.FromForm] string? action,
             [Microsoft.AspNetCore.Mvc.FromForm] string? frequency, Subscriptions subscriptions, CancellationToken ct) =>
         {
-            if (await Member(http) is not { } member || !Community.CommunityAuth.ViaCookie(http.User)) return Results.Redirect("/login?returnUrl=%2Fsettings");
+            if (await Member(http) is not { } member || !Web.SiteAuth.ViaCookie(http.User)) return Results.Redirect("/login?returnUrl=%2Fsettings");
             var often = string.IsNullOrWhiteSpace(frequency) ? "daily" : frequency.Trim().ToLowerInvariant();
             if (!Subscriptions.Frequencies.Contains(often)) return Results.Redirect("/settings?digest=bad-frequency#digest");
             var now = DateTimeOffset.UtcNow;
@@ -109,8 +109,8 @@ public static class SubscriptionApi
         return null;
     }
 
-    static async Task<Community.User?> Member(HttpContext http) =>
-        await Community.CommunityAuth.CurrentMemberAsync(http) is { Blocked: false } user ? user : null;
+    static async Task<Members.User?> Member(HttpContext http) =>
+        await Web.SiteAuth.CurrentMemberAsync(http) is { Blocked: false } user ? user : null;
 
     public static RazorComponentResult<TokenPage> Page(string title, string message, bool failed, string? button = null, string? action = null) =>
         new(new { Title = title, Message = message, Failed = failed, ButtonLabel = button, Action = action });

@@ -37,7 +37,7 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
     /// once instead, and true is returned. False means "a confirmation may be on its way", whatever
     /// the address's state, so the answer reveals nothing about anybody else's subscription.
     /// </summary>
-    public async Task<bool> SubscribeAsync(string email, string frequency, DateTimeOffset now, Community.User? member = null, CancellationToken ct = default)
+    public async Task<bool> SubscribeAsync(string email, string frequency, DateTimeOffset now, Members.User? member = null, CancellationToken ct = default)
     {
         var at = Clock.Timestamp(now);
         var userId = member?.Id;

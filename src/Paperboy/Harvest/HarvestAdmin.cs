@@ -41,7 +41,7 @@ public static class HarvestAdmin
             http.Response.Headers.CacheControl = "no-store";
             var overview = await OverviewAsync(harvesters, ct);
             var message = started is not null && RunnableJobs(overview).Contains(started) ? $"Started a run of {started}. Reload to follow it." : null;
-            return Paperboy.Community.AccountPages.Page<HarvestPage>(http, new { Overview = overview, Message = message });
+            return Paperboy.Web.SitePages.Page<HarvestPage>(http, new { Overview = overview, Message = message });
         }).AddEndpointFilter(AdminsOnly(page: true));
         // Antiforgery: every browser POST is checked by FormAntiforgery (the page's form carries the token).
         app.MapPost("/admin/harvest/run", async (HttpContext http, Harvesters harvesters, IHostApplicationLifetime lifetime, ILogger<HarvestScheduler> log,
@@ -70,7 +70,7 @@ public static class HarvestAdmin
     static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> AdminsOnly(bool page) => async (context, next) =>
     {
         var http = context.HttpContext;
-        var member = await Paperboy.Community.CommunityAuth.CurrentMemberAsync(http);
+        var member = await Paperboy.Web.SiteAuth.CurrentMemberAsync(http);
         if (member is { IsAdmin: true, Blocked: false }) return await next(context);
         if (member is null && page) return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(http.Request.Path));
         if (member is null)

@@ -12,6 +12,8 @@ public static class PaperApi
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
 
+    public static IServiceCollection AddPapers(this IServiceCollection services) => services.AddSingleton<PaperStore>();
+
     public static IEndpointRouteBuilder MapPaperApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");

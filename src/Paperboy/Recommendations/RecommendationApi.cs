@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
-using Paperboy.Community;
 using Paperboy.Digests;
+using Paperboy.Members;
 using Paperboy.Papers;
 using Paperboy.Search;
 using Paperboy.Syndication;
+using Paperboy.Web;
 
 namespace Paperboy.Recommendations;
 
@@ -78,9 +79,9 @@ public static class RecommendationApi
     {
         // Per member: never through the shared page cache, never in any other cache.
         http.Response.Headers.CacheControl = "no-store";
-        if (await http.CurrentMemberAsync() is not { } user) return AccountPages.Page<ForYouPage>(http, new { SignedIn = false });
+        if (await http.CurrentMemberAsync() is not { } user) return SitePages.Page<ForYouPage>(http, new { SignedIn = false });
         var recommendations = await recommender.ForMemberAsync(user.Id, DefaultLimit, http.RequestAborted);
-        return AccountPages.Page<ForYouPage>(http, new { SignedIn = true, Recommendations = recommendations, Hidden = hidden is { Length: > 0 and <= 200 } ? hidden : null });
+        return SitePages.Page<ForYouPage>(http, new { SignedIn = true, Recommendations = recommendations, Hidden = hidden is { Length: > 0 and <= 200 } ? hidden : null });
     }
 
     static async Task<IResult> ListAsync(HttpContext http, Recommender recommender, string? limit)
@@ -101,7 +102,7 @@ public static class RecommendationApi
 
     static async Task<IResult> MarkAsync(HttpContext http, RecommendationStore store, bool dismissed)
     {
-        var id = CommunityApi.PaperId(http);
+        var id = Papers.PaperRoutes.Id(http);
         return await store.SetNotInterestedAsync(http.Member().Id, id, dismissed, http.RequestAborted)
             ? TypedResults.Ok(new { id = ArxivId.Normalize(id), notInterested = dismissed })
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such paper.");
@@ -110,7 +111,7 @@ public static class RecommendationApi
     static async Task<IResult> NotInterestedFormAsync(HttpContext http, RecommendationStore store,
         [FromForm(Name = "paper_id")] string? paperId, [FromForm(Name = "undo")] string? undo, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
-        var back = CommunityAuth.SafeReturnUrl(returnUrl ?? "/for-you");
+        var back = SiteAuth.SafeReturnUrl(returnUrl ?? "/for-you");
         var (user, refusal) = await FormMemberAsync(http, back);
         if (user is null) return refusal;
         if (string.IsNullOrWhiteSpace(paperId) || !await store.SetNotInterestedAsync(user.Id, paperId, undo != "true", http.RequestAborted))
@@ -146,7 +147,7 @@ public static class RecommendationApi
         var baseUri = site.For(http.Request);
         var urls = new[] { FeedFormat.Rss, FeedFormat.Atom, FeedFormat.Json }
             .Select(f => new Uri(baseUri, $"feeds/for-you/{token}.{FeedWriter.Extension(f)}").AbsoluteUri).ToList();
-        return AccountPages.Page<FeedTokenPage>(http, new { Urls = urls });
+        return SitePages.Page<FeedTokenPage>(http, new { Urls = urls });
     }
 
     static async Task<IResult> RevokeFeedFormAsync(HttpContext http, RecommendationStore store)

@@ -26,7 +26,7 @@ public static class SearchPages
         PaperSearch search, PaperStore store, HttpContext http, CancellationToken ct)
     {
         // The save control differs for members, so a member's page carries their form token and must not be cached.
-        var signedIn = await Community.CommunityAuth.CurrentMemberAsync(http) is { Blocked: false };
+        var signedIn = await Web.SiteAuth.CurrentMemberAsync(http) is { Blocked: false };
         if (signedIn) http.Response.Headers.CacheControl = "no-store";
         var view = new SearchView { Query = q?.Trim() ?? "", Mode = mode, Sort = sort, From = from, To = to, Category = category, Author = author, SignedIn = signedIn };
         var page = 1;

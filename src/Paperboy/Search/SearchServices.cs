@@ -20,4 +20,7 @@ public static class SearchServices
         services.AddHostedService<EmbeddingWorker>();
         return services;
     }
+
+    /// <summary><c>/api/papers/search</c>, <c>/search</c> and their siblings.</summary>
+    public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder app) => app.MapSearchApi().MapSearchPage();
 }

@@ -95,7 +95,7 @@ public static class FeedApi
     }
 
     /// <summary>A public collection's papers, most recently added first. A private collection is not found, even for its owner (feed readers carry no session).</summary>
-    static async Task<IResult> CollectionAsync(long id, string ext, HttpContext http, Community.LibraryStore library, SiteUrl site, CancellationToken ct)
+    static async Task<IResult> CollectionAsync(long id, string ext, HttpContext http, Library.LibraryStore library, SiteUrl site, CancellationToken ct)
     {
         if (!FeedWriter.TryParseFormat(ext, out var format)) return TypedResults.NotFound();
         if (await library.GetAsync(id, null, ct) is not { } collection) return TypedResults.NotFound();

@@ -26,11 +26,11 @@ public sealed class Metrics
     }
 
     /// <summary>
-    /// Null when the caller may read the metrics (see <see cref="Community.CommunityOptions.MetricsToken"/>), else the answer:
+    /// Null when the caller may read the metrics (see <see cref="Web.CommunityOptions.MetricsToken"/>), else the answer:
     /// 401 for nobody in particular, 403 for a member who is not an admin. Request counts and timings tell an
     /// outsider how busy the site is and when it is slow, so they are not public unless the operator says so.
     /// </summary>
-    public static async Task<IResult?> MayReadAsync(HttpContext http, Community.CommunityOptions options)
+    public static async Task<IResult?> MayReadAsync(HttpContext http, Web.CommunityOptions options)
     {
         if (options.PublicMetrics) return null;
         var header = http.Request.Headers.Authorization.ToString();
@@ -38,7 +38,7 @@ public sealed class Metrics
             && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
                 Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), Encoding.UTF8.GetBytes(secret)))
             return null;
-        var member = await Community.CommunityAuth.CurrentMemberAsync(http);
+        var member = await Web.SiteAuth.CurrentMemberAsync(http);
         if (member is { IsAdmin: true, Blocked: false }) return null;
         if (member is null) http.Response.Headers.WWWAuthenticate = "Bearer";
         return Results.Problem(statusCode: member is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden,

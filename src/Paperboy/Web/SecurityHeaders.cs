@@ -20,7 +20,7 @@ static class SecurityHeaders
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         // The operator says the site lives on https: browsers should never try plain http for it again (a year).
-        if (context.RequestServices.GetRequiredService<Community.CommunityOptions>().PublicUrl?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true)
+        if (context.RequestServices.GetRequiredService<Web.CommunityOptions>().PublicUrl?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true)
             headers.StrictTransportSecurity = "max-age=31536000";
         return next();
     }

@@ -1,14 +1,21 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
-using Paperboy.Community;
+using Paperboy.Alerts;
+using Paperboy.Comments;
 using Paperboy.Digests;
 using Paperboy.Feed;
 using Paperboy.Harvest;
+using Paperboy.Library;
+using Paperboy.Members;
+using Paperboy.Moderation;
 using Paperboy.Papers;
 using Paperboy.Recommendations;
 using Paperboy.Search;
 using Paperboy.Storage;
+using Paperboy.Submissions;
+using Paperboy.Syndication;
+using Paperboy.Votes;
 
 namespace Paperboy.Web;
 
@@ -41,17 +48,26 @@ public static class WebApp
         builder.Services.AddSingleton(database);
         // The one clock of the app; tests swap in a FakeTimeProvider to move time.
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<PaperStore>();
         builder.Services.AddSingleton<Metrics>();
-        builder.Services.AddPaperSearch();
-        builder.Services.AddSingleton(_ => HarvestSettings.FromEnvironmentOrOff());
-        builder.Services.AddSingleton<Harvesters>();
-        builder.Services.AddHostedService<HarvestScheduler>();
+        builder.Services.AddSingleton(SiteUrl.FromEnvironment());
         builder.Services.AddRazorComponents();
-        builder.Services.AddCommunity();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
+        builder.Services.AddSiteAuth();
+        builder.Services.AddSiteRateLimits();
+
+        // Every feature registers its own services, and only its own: the one list of features.
+        builder.Services.AddPapers();
+        builder.Services.AddPaperSearch();
+        builder.Services.AddHarvest();
+        builder.Services.AddMembers();
+        builder.Services.AddVotes();
+        builder.Services.AddComments();
+        builder.Services.AddSubmissions();
+        builder.Services.AddLibrary();
+        builder.Services.AddModeration();
         builder.Services.AddDigests();
+        builder.Services.AddAlerts();
         builder.Services.AddRecommendations();
         configure?.Invoke(builder);
 
@@ -69,7 +85,7 @@ public static class WebApp
         {
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "public, max-age=3600",
         });
-        app.UseCommunity();
+        app.UseSiteAuth();
         app.UseAntiforgery();
         app.UseFormAntiforgery();
 
@@ -88,13 +104,20 @@ public static class WebApp
         app.MapGet("/metrics", async (HttpContext http, PaperStore store, PaperVectors vectors, CommunityOptions community, CancellationToken token) =>
             await Metrics.MayReadAsync(http, community) is { } refused ? refused
             : Results.Text(await metrics.RenderAsync(store, vectors, options, token), "text/plain; version=0.0.4; charset=utf-8"));
-        app.MapSearchApi();
-        app.MapSearchPage();
+        // Every feature maps its own routes, in the same order as above.
         app.MapPaperApi();
+        app.MapSearch();
         app.MapFeedPages();
+        app.MapFeeds();
+        app.MapHarvest();
+        app.MapMembers();
+        app.MapVotes();
+        app.MapComments();
+        app.MapSubmissions();
+        app.MapLibrary();
+        app.MapModeration();
         app.MapDigests();
-        app.MapHarvestAdmin();
-        app.MapCommunityApi();
+        app.MapAlerts();
         app.MapRecommendations();
 
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Tests.Community;
 
 namespace Paperboy.Tests.Alerts;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Community;

@@ -5,7 +5,7 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Tests.Infrastructure;
 using Xunit.Abstractions;
 

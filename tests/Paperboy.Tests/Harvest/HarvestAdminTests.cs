@@ -163,7 +163,7 @@ public sealed class HarvestAdminTests
         Assert.StartsWith("/login?returnUrl=", page.Headers.Location?.OriginalString, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await site.Anonymous.GetAsync("/api/admin/harvest")).StatusCode);
 
-        var members = site.Services.GetRequiredService<Paperboy.Community.MemberStore>();
+        var members = site.Services.GetRequiredService<Paperboy.Members.MemberStore>();
         var (reader, _) = await members.CreateAsync("reader@example.org", null, "correct horse battery", admin: false);
         using var client = new HttpClient { BaseAddress = site.Anonymous.BaseAddress };
         client.DefaultRequestHeaders.Authorization =
@@ -198,7 +198,7 @@ public sealed class HarvestAdminTests
             site.Anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
             site.Database = site._app.Services.GetRequiredService<Paperboy.Storage.Database>();
             // The admin view is for admins: the tests read it as one, through an API token.
-            var members = site._app.Services.GetRequiredService<Paperboy.Community.MemberStore>();
+            var members = site._app.Services.GetRequiredService<Paperboy.Members.MemberStore>();
             var (admin, error) = await members.CreateAsync("admin@example.org", null, "correct horse battery", admin: true);
             Assert.True(admin is not null, error);
             site.Client = new HttpClient { BaseAddress = new Uri(address) };

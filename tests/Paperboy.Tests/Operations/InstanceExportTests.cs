@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Storage;
 using Paperboy.Tests.Community;
 using Paperboy.Tests.Infrastructure;

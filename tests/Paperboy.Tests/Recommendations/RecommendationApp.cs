@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Search;
 using Paperboy.Tests.Community;
 using Paperboy.Tests.Infrastructure;

@@ -1,5 +1,5 @@
 using System.Net;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Tests.Community;
 using Paperboy.Tests.Infrastructure;
 

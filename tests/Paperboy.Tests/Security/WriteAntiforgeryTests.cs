@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
-using Paperboy.Community;
+using Paperboy.Members;
 using Paperboy.Tests.Community;
+using Paperboy.Web;
 
 namespace Paperboy.Tests.Security;
 

@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Paperboy.Web;
+
+/// <summary>How a handler answers with a server-rendered page of the site (a Razor component with its parameters).</summary>
+public static class SitePages
+{
+    public static IResult Page<TComponent>(HttpContext http, object parameters, int status = StatusCodes.Status200OK)
+        where TComponent : Microsoft.AspNetCore.Components.IComponent
+    {
+        // The token is issued before rendering starts, while response headers can still carry its cookie.
+        SiteAuth.CsrfToken(http);
+        return new RazorComponentResult<TComponent>(parameters) { StatusCode = status };
+    }
+}
