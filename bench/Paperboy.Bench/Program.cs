@@ -11,25 +11,84 @@ using Paperboy.Storage;
 //   dotnet run -c Release --project bench/Paperboy.Bench -- latency ../shared/data/corpus-arxiv-daily
 //   dotnet run -c Release --project bench/Paperboy.Bench -- similar ../shared/data
 // Recommendation quality for docs/RECOMMENDATIONS.md:
-//   dotnet run -c Release --project bench/Paperboy.Bench -- recommend ../shared/data/corpus-arxiv-daily [members]
+//   dotnet run -c Release --project bench/Paperboy.Bench -- recommend ../shared/data/corpus-arxiv-daily [members] [min topics]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: Paperboy.Bench latency CORPUS_DIR | similar SHARED_DATA_DIR | recommend CORPUS_DIR [MEMBERS]");
+    Console.Error.WriteLine("usage: Paperboy.Bench latency CORPUS_DIR | similar SHARED_DATA_DIR | recommend CORPUS_DIR|FILE [MEMBERS] [MIN_TOPICS] [METHOD_PREFIXES]");
     return 2;
 }
 return args[0] switch
 {
     "latency" => await Bench.LatencyAsync(args[1]),
     "similar" => await Bench.SimilarAsync(args[1]),
-    "recommend" => await Bench.RecommendAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200),
+    "recommend" => await Bench.RecommendAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1, args.Length > 4 ? args[4] : null),
     "embed" => await Bench.EmbedAsync(args[1..]),
     "tune" => await Bench.TuneAsync(args[1], args[2..]),
+    "ann" => Bench.Ann(int.Parse(args[1], CultureInfo.InvariantCulture)),
     _ => 2,
 };
 
 static class Bench
 {
+    /// <summary>
+    /// The vector table at scale: ROWS vectors made from the real MiniLM vectors in the cache (fill it
+    /// with `embed`), each real one followed by noisy copies (cosine ≈ 0.86 to it) until ROWS; 200
+    /// queries made the same way. Reports recall@10 against exact float search, latency per query
+    /// (one thread) and memory, for exact float and the int8 scan the site uses.
+    /// </summary>
+    public static int Ann(int rows)
+    {
+        var real = VectorCache.ForModel(NeuralEmbedder.ConfiguredModelName, NeuralEmbedder.Dimensions).All();
+        if (real.Count < 100) { Console.Error.WriteLine("fewer than 100 cached vectors: run `embed` first"); return 2; }
+        const int dims = NeuralEmbedder.Dimensions;
+        var rng = new Random(1);
+        float[] Noisy(float[] v)
+        {
+            var x = new float[dims];
+            for (var i = 0; i < dims; i++)
+                x[i] = v[i] + 0.6f / MathF.Sqrt(dims) * (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
+            VectorMath.Normalize(x);
+            return x;
+        }
+        var clock = Stopwatch.StartNew();
+        var flat = new float[(long)rows * dims];
+        var quantised = new NeuralIndex(dims);
+        for (var r = 0; r < rows; r++)
+        {
+            var v = r < real.Count ? real[r] : Noisy(real[r % real.Count]);
+            v.CopyTo(flat.AsSpan((int)((long)r * dims), dims));
+            quantised.Set("p" + r, v);
+        }
+        Console.WriteLine($"{rows} rows from {real.Count} real vectors, built in {clock.Elapsed.TotalSeconds:0} s; float table {flat.Length * 4L / 1048576} MB, codes {(long)rows * (dims + 4) / 1048576} MB");
+        var queries = Enumerable.Range(0, 200).Select(_ => Noisy(real[rng.Next(real.Count)])).ToList();
+        List<string> Exact(float[] q)
+        {
+            var heap = new PriorityQueue<int, float>();
+            for (var r = 0; r < rows; r++)
+            {
+                var s = System.Numerics.Tensors.TensorPrimitives.Dot(q, flat.AsSpan(r * dims, dims));
+                if (heap.Count < 10) heap.Enqueue(r, s);
+                else if (heap.TryPeek(out _, out var worst) && s > worst) heap.EnqueueDequeue(r, s);
+            }
+            var top = new List<string>();
+            while (heap.TryDequeue(out var r, out _)) top.Add("p" + r);
+            return top;
+        }
+        var truth = queries.Select(Exact).ToList();
+        var exact = Measure(queries, Exact);
+        Report("exact float scan", exact, null);
+        foreach (var (name, index) in new[] { ("int8 codes, every row scored", quantised) })
+        {
+            var found = queries.Select(q => index.Nearest(q, 10, null).Select(h => h.Id).ToList()).ToList();
+            var times = Measure(queries, q => index.Nearest(q, 10, null));
+            var recall = Enumerable.Range(0, queries.Count).Average(i => found[i].Intersect(truth[i]).Count() / 10.0);
+            Report($"{name}: recall@10 {recall:0.000}", times, exact);
+        }
+        return 0;
+    }
+
     public static async Task<int> LatencyAsync(string corpusDir)
     {
         var files = Directory.GetFiles(corpusDir, "*.jsonl.gz").OrderBy(f => f, StringComparer.Ordinal).ToArray();
@@ -105,7 +164,7 @@ static class Bench
         return result;
     }
 
-    static List<double> Measure<T>(List<string> queries, Func<string, T> run)
+    static List<double> Measure<TQuery, T>(List<TQuery> queries, Func<TQuery, T> run)
     {
         // One unmeasured pass first: JIT tiering and Lucene's lazily loaded term dictionaries would otherwise land in p99.
         foreach (var q in queries) run(q);
@@ -177,9 +236,10 @@ static class Bench
         }
     }
 
-    public static async Task<int> RecommendAsync(string corpusDir, int members)
+    /// <summary>CORPUS is a directory of .jsonl.gz files or one file; MIN_TOPICS 2 simulates members of several interests.</summary>
+    public static async Task<int> RecommendAsync(string corpus, int members, int minTopics, string? only)
     {
-        var files = Directory.GetFiles(corpusDir, "*.jsonl.gz").OrderBy(f => f, StringComparer.Ordinal).ToArray();
+        var files = File.Exists(corpus) ? [corpus] : Directory.GetFiles(corpus, "*.jsonl.gz").OrderBy(f => f, StringComparer.Ordinal).ToArray();
         var dir = Path.Combine(Path.GetTempPath(), "paperboy-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -188,12 +248,20 @@ static class Bench
             await new Importer(database).ImportAsync(files, "paperboy", TextWriter.Null);
             using var index = new SearchIndex(database, options, new SearchSettings());
             await index.RebuildAsync();
+            if (options.BuiltInEmbedder)
+            {
+                // Vectors from the cache (`embed` fills it), the missing ones embedded now.
+                using var embedder = NeuralEmbedder.FromEnvironment();
+                var embedded = await CachedEmbedding.FillAsync(database, embedder, index.Neural);
+                Console.WriteLine($"MiniLM vectors: {index.Neural.Count} ({embedded} embedded now)");
+            }
             var categories = await Paperboy.Recommendations.RecommendationEval.CategoriesAsync(database);
             using var snapshot = index.Acquire();
-            var simulated = Paperboy.Recommendations.RecommendationEval.Simulate(snapshot, categories, members, seed: 1);
+            var simulated = Paperboy.Recommendations.RecommendationEval.Simulate(snapshot, categories, members, seed: 1, minTopics);
             Console.WriteLine($"{snapshot.Dense.Count} papers, {simulated.Count} simulated members, {simulated.Sum(m => m.Train.Count) / Math.Max(1, simulated.Count)} training likes and {simulated.Sum(m => m.HeldOut.Count) / Math.Max(1, simulated.Count)} held out each");
             Console.WriteLine($"{"method",-72} {"P@10",6} {"R@50",6} {"MRR",6} {"ms/member",9}");
-            foreach (var m in Paperboy.Recommendations.RecommendationEval.Run(snapshot, simulated))
+            foreach (var m in Paperboy.Recommendations.RecommendationEval.Run(snapshot, simulated,
+                only: only is null ? null : name => only.Split(',').Any(o => name.StartsWith(o, StringComparison.OrdinalIgnoreCase))))
                 Console.WriteLine($"{m.Method,-72} {m.PrecisionAt10,6:0.000} {m.RecallAt50,6:0.000} {m.MeanReciprocalRank,6:0.000} {m.MillisecondsPerMember,9:0}");
             return 0;
         }

@@ -31,7 +31,8 @@ public static class RecommendationEval
         return rows.ToDictionary(p => p.Id, p => p.CategoryList, StringComparer.Ordinal);
     }
 
-    public static List<SimulatedMember> Simulate(Snapshot s, IReadOnlyDictionary<string, IReadOnlyList<string>> categories, int members, int seed)
+    /// <param name="minTopics">Each member follows between this many and 3 topics (2 for the several-interests measure).</param>
+    public static List<SimulatedMember> Simulate(Snapshot s, IReadOnlyDictionary<string, IReadOnlyList<string>> categories, int members, int seed, int minTopics = 1)
     {
         var byTopic = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var r = 0; r < s.Dense.Count; r++)
@@ -52,7 +53,13 @@ public static class RecommendationEval
         if (topics.Count == 0) return result;
         for (var m = 0; m < members; m++)
         {
-            var follows = Enumerable.Range(0, 1 + rng.Next(3)).Select(_ => topics[rng.Next(topics.Count)]).Distinct().ToList();
+            var count = minTopics + rng.Next(Math.Max(1, 4 - minTopics));
+            var follows = new List<string>();
+            for (var tries = 0; follows.Count < Math.Min(count, topics.Count) && tries < 100; tries++)
+            {
+                var t = topics[rng.Next(topics.Count)];
+                if (!follows.Contains(t)) follows.Add(t);
+            }
             var pool = follows.SelectMany(t => byTopic[t]).Distinct().ToArray();
             rng.Shuffle(pool);
             var likes = pool.Take(LikesPerMember).ToArray();
@@ -66,7 +73,8 @@ public static class RecommendationEval
     /// Scores of popularity and of the site's model (LSA + TF-IDF); with <paramref name="compareAll"/>
     /// also of each feature set alone and of arxiv-sanity's recipe.
     /// </summary>
-    public static List<MethodScore> Run(Snapshot s, IReadOnlyList<SimulatedMember> members, bool compareAll = true)
+    /// <param name="only">When given, only the methods whose names it accepts run (the benchmark's filter).</param>
+    public static List<MethodScore> Run(Snapshot s, IReadOnlyList<SimulatedMember> members, bool compareAll = true, Func<string, bool>? only = null)
     {
         // Popularity: how many members liked a paper (training likes only), the "trending" of this world.
         var likes = new int[s.Dense.Count];
@@ -75,10 +83,18 @@ public static class RecommendationEval
         var methods = new List<(string Name, Func<SimulatedMember, int, Func<int, double>> Scorer)>
         {
             ("popularity (likes by all simulated members)", (_, _) => r => likes[r]),
-            ("Paperboy: LSA + TF-IDF, linear SVM", (m, seed) => Model(s, m, seed, FeatureSet.Both)),
+            ($"Paperboy: {Describe(MemberModel.FeaturesFor(s))}, linear SVM", (m, seed) => Model(s, m, seed, MemberModel.FeaturesFor(s))),
         };
         if (compareAll)
         {
+            methods.Add(($"several interests: {Describe(MemberModel.FeaturesFor(s))} per interest", (m, seed) => Interests(s, m, seed, MemberModel.FeaturesFor(s))));
+            if (s.Neural is { Count: > 0 })
+            {
+                methods.Add(("MiniLM vectors only, linear SVM", (m, seed) => Model(s, m, seed, FeatureSet.Neural)));
+                methods.Add(("MiniLM + TF-IDF, linear SVM", (m, seed) => Model(s, m, seed, FeatureSet.NeuralTerms)));
+                methods.Add(("MiniLM + LSA + TF-IDF, linear SVM", (m, seed) => Model(s, m, seed, FeatureSet.All)));
+                methods.Add(("LSA + TF-IDF, linear SVM (before MiniLM)", (m, seed) => Model(s, m, seed, FeatureSet.Both)));
+            }
             methods.Add(("LSA vectors only, linear SVM", (m, seed) => Model(s, m, seed, FeatureSet.Dense)));
             methods.Add(("TF-IDF only, linear SVM, sampled negatives", (m, seed) => Model(s, m, seed, FeatureSet.Terms)));
             methods.Add(("arxiv-sanity: TF-IDF, linear SVM, C=0.01, every other paper negative", (m, seed) =>
@@ -89,7 +105,7 @@ public static class RecommendationEval
             ));
         }
         var scores = new List<MethodScore>();
-        foreach (var (name, scorer) in methods)
+        foreach (var (name, scorer) in methods.Where(m => only is null || only(m.Name)))
         {
             double p10 = 0, r50 = 0, mrr = 0;
             var clock = Stopwatch.StartNew();
@@ -112,6 +128,20 @@ public static class RecommendationEval
             scores.Add(new MethodScore(name, p10 / n, r50 / n, mrr / n, clock.Elapsed.TotalMilliseconds / n));
         }
         return scores;
+    }
+
+    static string Describe(FeatureSet f) => string.Join(" + ",
+        new[] { (FeatureSet.Neural, "MiniLM"), (FeatureSet.Dense, "LSA"), (FeatureSet.Terms, "TF-IDF") }.Where(x => f.HasFlag(x.Item1)).Select(x => x.Item2));
+
+    /// <summary>The interleaved ranking as a score: earlier in the list, higher.</summary>
+    static Func<int, double> Interests(Snapshot s, SimulatedMember m, int seed, FeatureSet features)
+    {
+        var interests = MemberInterests.Train(s, m.Train, [], seed, features);
+        var train = m.Train.ToHashSet();
+        var ranked = interests.Rank(s, Enumerable.Range(0, s.Dense.Count).Where(r => !train.Contains(r)).ToList(), 50);
+        var position = new Dictionary<int, double>(ranked.Count);
+        for (var i = 0; i < ranked.Count; i++) position[ranked[i].Row] = ranked.Count - i;
+        return r => position.GetValueOrDefault(r);
     }
 
     static Func<int, double> Model(Snapshot s, SimulatedMember m, int seed, FeatureSet features)

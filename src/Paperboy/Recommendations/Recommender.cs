@@ -8,13 +8,22 @@ using Paperboy.Storage;
 namespace Paperboy.Recommendations;
 
 /// <summary>One pick: the paper, the line that says why, and what that line was computed from.</summary>
-public sealed record Recommendation(Paper Paper, string Why, IReadOnlyList<Paper> Near, IReadOnlyList<string> Terms, double Score);
+public sealed record Recommendation(Paper Paper, string Why, IReadOnlyList<Paper> Near, IReadOnlyList<string> Terms, double Score, int Interest = 0);
+
+/// <summary>One of a member's interests as /for-you names it: its words and how many of the member's papers form it.</summary>
+public sealed record InterestSummary(IReadOnlyList<string> Label, int Papers);
 
 /// <summary>
 /// A member's picks. <see cref="Personal"/> is false on a cold start (no upvotes, library or
 /// collections yet, or the index is still being built): the picks are then the community's.
 /// </summary>
-public sealed record Recommendations(IReadOnlyList<Recommendation> Picks, bool Personal, int PersonalPercent, int Signals, string? Notice);
+/// <see cref="Interests"/> is empty unless the member's papers form several separate interests
+/// (<see cref="MemberInterests"/>); then each pick's <see cref="Recommendation.Interest"/> indexes it.
+public sealed record Recommendations(IReadOnlyList<Recommendation> Picks, bool Personal, int PersonalPercent, int Signals, string? Notice,
+    IReadOnlyList<InterestSummary>? Interests = null)
+{
+    public IReadOnlyList<InterestSummary> Interests { get; init; } = Interests ?? [];
+}
 
 /// <summary>
 /// Personal recommendations: a linear model per member (<see cref="MemberModel"/>) scores the
@@ -30,7 +39,7 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
     const int Shortlist = 200;
     public const int MaxLimit = 100;
 
-    sealed record CachedModel(DenseIndex Dense, string Key, MemberModel? Model);
+    sealed record CachedModel(DenseIndex Dense, string Key, MemberInterests? Model);
     readonly ConcurrentDictionary<long, CachedModel> _models = new();
     static readonly ConditionalWeakTable<DenseIndex, Recent> RecentRows = new();
 
@@ -53,29 +62,37 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
 
         List<int> ranked;
         Dictionary<int, double> personal = [];
+        var interestOf = new Dictionary<int, int>();
         if (model is null)
         {
             ranked = candidates.OrderByDescending(Community).ThenByDescending(r => snapshot.Dense.Facts[r].Day).ThenBy(r => snapshot.Dense.Ids[r], StringComparer.Ordinal).Take(limit).ToList();
         }
         else
         {
-            foreach (var r in candidates) personal[r] = model.Score(snapshot, r);
-            var byPersonal = candidates.OrderByDescending(r => personal[r]).ThenBy(r => snapshot.Dense.Ids[r], StringComparer.Ordinal).Take(Shortlist).ToList();
+            // The personal list interleaves the member's interests; its order is the personal score.
+            var placed = model.Rank(snapshot, candidates, Shortlist);
+            for (var i = 0; i < placed.Count; i++) { personal[placed[i].Row] = placed.Count - i; interestOf[placed[i].Row] = placed[i].Interest; }
             var byCommunity = candidates.Where(r => Community(r) > 0).OrderByDescending(Community).ThenBy(r => snapshot.Dense.Ids[r], StringComparer.Ordinal).Take(Shortlist).ToList();
-            var shortlist = byPersonal.Union(byCommunity).ToList();
+            var shortlist = placed.Select(x => x.Row).Union(byCommunity).ToList();
             // Rank percentiles put two scores of different scales on one 0..1 footing before blending.
-            var pRank = Percentiles(shortlist, r => personal[r]);
+            var pRank = Percentiles(shortlist, r => personal.GetValueOrDefault(r));
             var cRank = Percentiles(shortlist, Community);
             var p = settings.PersonalPercent / 100.0;
             ranked = shortlist.OrderByDescending(r => p * pRank[r] + (1 - p) * cRank[r])
-                .ThenByDescending(r => personal[r]).ThenBy(r => snapshot.Dense.Ids[r], StringComparer.Ordinal).Take(limit).ToList();
+                .ThenByDescending(r => personal.GetValueOrDefault(r)).ThenBy(r => snapshot.Dense.Ids[r], StringComparer.Ordinal).Take(limit).ToList();
+            foreach (var r in ranked.Where(r => !interestOf.ContainsKey(r))) interestOf[r] = model.Closest(snapshot, r);
         }
 
-        var explained = model is null ? [] : ranked.ToDictionary(r => r, r => model.Explain(snapshot, r));
+        var explained = model is null ? [] : ranked.ToDictionary(r => r, r => model.Interests[interestOf[r]].Model.Explain(snapshot, r));
+        var labelled = model is { Interests.Count: > 1 } ? model.Interests.SelectMany(i => i.Positives.Take(30)) : [];
         var wanted = ranked.Select(r => snapshot.Dense.Ids[r])
-            .Concat(explained.Values.SelectMany(e => e.Near.Select(n => snapshot.Dense.Ids[n.Row]))).ToHashSet(StringComparer.Ordinal);
+            .Concat(explained.Values.SelectMany(e => e.Near.Select(n => snapshot.Dense.Ids[n.Row])))
+            .Concat(labelled.Select(r => snapshot.Dense.Ids[r])).ToHashSet(StringComparer.Ordinal);
         var papers = await store.PapersAsync(wanted, ct);
         var kinds = Kinds(signals);
+        var interests = model is { Interests.Count: > 1 } ? model.Interests.Select(i => new InterestSummary(
+            Spell(i.Positives.Take(30).Select(r => papers.GetValueOrDefault(snapshot.Dense.Ids[r])).OfType<Paper>().ToList(), i.Label),
+            i.Positives.Count)).ToList() : [];
         var picks = new List<Recommendation>(ranked.Count);
         foreach (var r in ranked)
         {
@@ -88,13 +105,15 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
             var evidence = explained[r];
             var near = evidence.Near.Select(n => papers.GetValueOrDefault(snapshot.Dense.Ids[n.Row])).OfType<Paper>().ToList();
             var words = Words(paper, evidence.Terms);
-            picks.Add(new Recommendation(paper, PersonalWhy(near, kinds, words, paper, settings.PersonalPercent), near, words, personal[r]));
+            var why = PersonalWhy(near, kinds, words, paper, settings.PersonalPercent);
+            if (interests.Count > 1) why = $"For your interest in {string.Join(", ", interests[interestOf[r]].Label)}. " + why;
+            picks.Add(new Recommendation(paper, why, near, words, personal.GetValueOrDefault(r), interests.Count > 1 ? interestOf[r] : 0));
         }
         var notice = model is not null ? null
             : signals.Count == 0 || signals.All(s => s.Kind == SignalKind.Dismissed)
                 ? "Nothing to learn from yet: upvote or save a few papers and picks made for you appear here. Meanwhile, these are the community's."
                 : "Nothing to learn from since you reset your recommendations: upvote or save a few papers. Meanwhile, these are the community's.";
-        return new Recommendations(picks, model is not null, settings.PersonalPercent, signals.Count, notice);
+        return new Recommendations(picks, model is not null, settings.PersonalPercent, signals.Count, notice, interests);
     }
 
     /// <summary>
@@ -108,12 +127,12 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
         var signals = await store.SignalsAsync(userId, ct);
         var settings = await store.SettingsAsync(userId, ct);
         using var snapshot = index.Acquire();
-        if (ModelFor(userId, snapshot, signals, settings) is not { } model) return [];
+        if (ModelFor(userId, snapshot, signals, settings) is not { } interests) return [];
         var own = signals.Select(s => s.PaperId).ToHashSet(StringComparer.Ordinal);
-        var scored = papers.Where(p => !own.Contains(p.Id) && snapshot.Dense.Rows.ContainsKey(p.Id))
-            .Select(p => (Paper: p, Row: snapshot.Dense.Rows[p.Id], Score: model.Score(snapshot, snapshot.Dense.Rows[p.Id])))
-            .OrderByDescending(x => x.Score).ThenBy(x => x.Paper.Id, StringComparer.Ordinal).Take(limit).ToList();
-        var evidence = scored.ToDictionary(x => x.Row, x => model.Explain(snapshot, x.Row));
+        var byId = papers.Where(p => !own.Contains(p.Id) && snapshot.Dense.Rows.ContainsKey(p.Id)).ToDictionary(p => snapshot.Dense.Rows[p.Id]);
+        var scored = interests.Rank(snapshot, byId.Keys.ToList(), limit)
+            .Select(x => (Paper: byId[x.Row], x.Row, x.Score, x.Interest)).ToList();
+        var evidence = scored.ToDictionary(x => x.Row, x => interests.Interests[x.Interest].Model.Explain(snapshot, x.Row));
         var near = await store.PapersAsync(evidence.Values.SelectMany(e => e.Near.Select(n => snapshot.Dense.Ids[n.Row])).ToHashSet(StringComparer.Ordinal), ct);
         var kinds = Kinds(signals);
         return scored.Select(x =>
@@ -125,16 +144,18 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
     }
 
     /// <summary>The member's model for this snapshot, trained on a cache miss; null when nothing teaches it.</summary>
-    MemberModel? ModelFor(long userId, Snapshot snapshot, IReadOnlyList<Signal> signals, RecommendationSettings settings)
+    MemberInterests? ModelFor(long userId, Snapshot snapshot, IReadOnlyList<Signal> signals, RecommendationSettings settings)
     {
         var dense = snapshot.Dense;
         var positives = signals.Where(s => s.Kind != SignalKind.Dismissed && (settings.ResetAt is null || string.CompareOrdinal(s.CreatedAt, settings.ResetAt) >= 0))
             .Select(s => dense.Rows.TryGetValue(s.PaperId, out var r) ? r : -1).Where(r => r >= 0).Distinct().Order().ToList();
         var dismissed = signals.Where(s => s.Kind == SignalKind.Dismissed)
             .Select(s => dense.Rows.TryGetValue(s.PaperId, out var r) ? r : -1).Where(r => r >= 0).Distinct().Order().ToList();
-        var key = string.Join(',', positives) + "|" + string.Join(',', dismissed);
+        var features = MemberModel.FeaturesFor(snapshot);
+        // The features are in the key: once the neural vectors cover the index, the next request retrains on them.
+        var key = features + "|" + string.Join(',', positives) + "|" + string.Join(',', dismissed);
         if (_models.TryGetValue(userId, out var cached) && ReferenceEquals(cached.Dense, dense) && cached.Key == key) return cached.Model;
-        var model = positives.Count == 0 ? null : MemberModel.Train(snapshot, positives, dismissed, seed: (int)(userId % int.MaxValue));
+        var model = positives.Count == 0 ? null : MemberInterests.Train(snapshot, positives, dismissed, seed: (int)(userId % int.MaxValue), features);
         if (_models.Count > 10_000) _models.Clear();
         _models[userId] = new CachedModel(dense, key, model);
         return model;
@@ -183,6 +204,10 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
             kinds.TryAdd(s.PaperId, s.Kind);
         return kinds;
     }
+
+    /// <summary>An interest's stems as its papers spell them.</summary>
+    static List<string> Spell(IReadOnlyList<Paper> papers, IReadOnlyList<string> stems) =>
+        stems.Select(stem => papers.Select(p => Words(p, [stem])[0]).FirstOrDefault(w => w != stem) ?? stem).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Stems back to a word as the paper spells it ("transform" → "transformers"), for people.</summary>
     static List<string> Words(Paper paper, IReadOnlyList<string> stems)

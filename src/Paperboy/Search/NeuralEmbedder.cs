@@ -35,7 +35,11 @@ public sealed class NeuralEmbedder : IDisposable
     public int MaxTokens { get; }
 
     /// <summary>The model name plus its truncation, as stored with each vector.</summary>
-    public string Model => MaxTokens == ModelMaxTokens ? ModelName : $"{ModelName}@{MaxTokens}";
+    public string Model => ModelFor(MaxTokens);
+
+    /// <summary>The name vectors are stored under for a truncation (the model's own limit needs no suffix).</summary>
+    public static string ModelFor(int maxTokens) =>
+        Math.Clamp(maxTokens, 8, ModelMaxTokens) is var t && t == ModelMaxTokens ? ModelName : $"{ModelName}@{t}";
 
     /// <summary>Padded tokens per ONNX Runtime call: big enough to keep the matrix kernels busy, small enough for the cache.</summary>
     const int TokensPerBatch = 8192;
@@ -70,7 +74,7 @@ public sealed class NeuralEmbedder : IDisposable
     public static string? ConfiguredModel => Enabled ? ConfiguredModelName : null;
 
     /// <summary>The model name vectors are stored under with the configured truncation.</summary>
-    public static string ConfiguredModelName => new NeuralEmbedder(ConfiguredTokens).Model;
+    public static string ConfiguredModelName => ModelFor(ConfiguredTokens);
 
     static int ConfiguredTokens => int.TryParse(Environment.GetEnvironmentVariable("PAPERBOY_EMBED_TOKENS"), out var t) ? t : ModelMaxTokens;
 

@@ -218,7 +218,7 @@ public sealed class SearchIndex : IDisposable
                 if (Building is not null && ids.Count % PublishEvery == 0)
                 {
                     var partial = new DenseIndex(0, ids.ToArray(), facts.ToArray(), []);
-                    if (building is null) { building = new Generation(name, dir, luceneDir, writer, LsaEmbedder.Empty, partial, Similarity); Swap(building); }
+                    if (building is null) { building = new Generation(name, dir, luceneDir, writer, LsaEmbedder.Empty, partial, Similarity, Neural); Swap(building); }
                     else building.Refresh(partial);
                     Building = (ids.Count, total);
                 }
@@ -258,7 +258,7 @@ public sealed class SearchIndex : IDisposable
         writer.SetCommitData(new Dictionary<string, string> { [WatermarkKey] = watermark });
         writer.Commit();
         SaveDense(dir, lsa, dense, watermark);
-        var generation = building ?? new Generation(name, dir, luceneDir, writer, lsa, dense, Similarity);
+        var generation = building ?? new Generation(name, dir, luceneDir, writer, lsa, dense, Similarity, Neural);
         generation.Lsa = lsa;
         generation.Watermark = watermark;
         foreach (var (id, at) in recent) generation.Applied[id] = at;
@@ -405,7 +405,7 @@ public sealed class SearchIndex : IDisposable
                 lsa = LsaEmbedder.Read(r);
                 dense = DenseIndex.Read(r);
             }
-            var g = new Generation(name, dir, luceneDir, writer, lsa, dense, Similarity);
+            var g = new Generation(name, dir, luceneDir, writer, lsa, dense, Similarity, Neural);
             var luceneWatermark = g.Current.Reader.IndexCommit.UserData.TryGetValue(WatermarkKey, out var w) ? w : "";
             // Follow from the older of the two marks: re-applying a change is harmless.
             g.Watermark = string.CompareOrdinal(luceneWatermark, denseWatermark) < 0 ? luceneWatermark : denseWatermark;
@@ -497,7 +497,7 @@ public sealed class SearchIndex : IDisposable
         volatile Snapshot _current;
         public Snapshot Current => _current;
 
-        public Generation(string name, string dir, LuceneDirectory luceneDir, IndexWriter? writer, LsaEmbedder lsa, DenseIndex dense, Similarity similarity)
+        public Generation(string name, string dir, LuceneDirectory luceneDir, IndexWriter? writer, LsaEmbedder lsa, DenseIndex dense, Similarity similarity, NeuralIndex neural)
         {
             Name = name;
             Dir = dir;
@@ -506,7 +506,7 @@ public sealed class SearchIndex : IDisposable
             Lsa = lsa;
             _similarity = similarity;
             var reader = writer is null ? DirectoryReader.Open(luceneDir) : DirectoryReader.Open(writer, applyAllDeletes: true);
-            _current = new Snapshot(reader, dense, lsa, similarity);
+            _current = new Snapshot(reader, dense, lsa, similarity) { Neural = neural };
         }
 
         public void Refresh(DenseIndex dense)
@@ -514,7 +514,7 @@ public sealed class SearchIndex : IDisposable
             var old = _current;
             var reader = (Writer is null ? DirectoryReader.OpenIfChanged(old.Reader) : DirectoryReader.OpenIfChanged(old.Reader, Writer, applyAllDeletes: true))
                 ?? old.Reader.Also(r => r.IncRef());
-            _current = new Snapshot(reader, dense, Lsa, _similarity);
+            _current = new Snapshot(reader, dense, Lsa, _similarity) { Neural = old.Neural };
             old.Reader.DecRef();
         }
 
@@ -537,6 +537,11 @@ public sealed class Snapshot : IDisposable
     public IndexSearcher Searcher { get; }
     public DenseIndex Dense { get; }
     public LsaEmbedder Lsa { get; }
+    /// <summary>
+    /// The built-in model's vectors, shared by every snapshot of the index and filled while it
+    /// lives (a paper may have none yet); null where no index owns one (tests that build snapshots).
+    /// </summary>
+    public NeuralIndex? Neural { get; init; }
     /// <summary>Lucene document number → dense row (−1 for none), so hits need no stored-field reads.</summary>
     public int[] DocToRow { get; }
 

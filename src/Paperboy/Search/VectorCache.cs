@@ -45,6 +45,9 @@ public sealed class VectorCache
 
     public float[]? Get(string hash) { lock (_gate) return _vectors.GetValueOrDefault(hash); }
 
+    /// <summary>Every cached vector, in no particular order (the ANN benchmark's real vectors).</summary>
+    public List<float[]> All() { lock (_gate) return [.. _vectors.Values]; }
+
     public void Add(IReadOnlyList<(string Hash, float[] Vector)> items)
     {
         lock (_gate)
