@@ -12,6 +12,7 @@ using Paperboy.Library;
 using Paperboy.Members;
 using Paperboy.Moderation;
 using Paperboy.Papers;
+using Paperboy.Profiles;
 using Paperboy.Private;
 using Paperboy.Recommendations;
 using Paperboy.Search;
@@ -130,6 +131,7 @@ public static class WebApp
         app.MapClub();
         app.MapPrivatePapers();
         app.MapGroups();
+        app.MapProfiles();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
