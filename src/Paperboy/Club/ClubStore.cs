@@ -47,7 +47,9 @@ public sealed class ClubStore(Database database, PaperStore papers, TimeProvider
     {
         if (string.IsNullOrWhiteSpace(r.PaperId)) return (null, "Name the paper (an arXiv id or a paper id from this site).");
         var paper = await papers.GetAsync(ArxivId.Parse(r.PaperId.Trim())?.Id ?? r.PaperId.Trim(), ct);
-        if (paper is null) return (null, $"There is no paper “{Clip(r.PaperId)}” here; import or submit it first.");
+        // A hidden paper (moderated away, or private to members or a group) is answered like a missing one:
+        // /club and /club.ics are public, and a session would show its title to everyone.
+        if (paper is null || paper.Hidden) return (null, $"There is no paper “{Clip(r.PaperId)}” here; import or submit it first.");
         if (!DateOnly.TryParseExact(r.Date?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) || !CatalogDates.Contains(date))
             return (null, "The date must be YYYY-MM-DD.");
         if (!TimeOnly.TryParseExact(r.Time?.Trim(), ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
@@ -120,7 +122,7 @@ public sealed class ClubStore(Database database, PaperStore papers, TimeProvider
     const string Select = """
         SELECT s.id, s.paper_id, p.title AS paper_title, s.starts_at, s.duration_minutes, s.presenter, s.location, s.notes_url, s.slides_url,
                s.created_by, s.created_at, s.updated_at
-        FROM club_sessions s JOIN papers p ON p.id = s.paper_id
+        FROM club_sessions s JOIN papers p ON p.id = s.paper_id AND p.hidden = FALSE
         """;
 
     static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

@@ -128,6 +128,24 @@ public sealed class ClubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AHiddenPaperIsNeverOnTheClubsPublicPagesNorScheduled()
+    {
+        var (admin, _, _) = await _app.MemberAsync("admin@example.com", admin: true);
+        var (_, ada, _) = await _app.MemberAsync("ada@example.com");
+        await ScheduleAsync(ada, Session(paper: CommunityApp.OtherPaper));
+        Assert.Contains("Another paper", await _app.Anonymous.GetStringAsync("/club"), StringComparison.Ordinal);
+
+        // Hidden by a moderator (a private paper is a hidden row too): gone from /club and the calendar, and not schedulable.
+        var moderation = _app.App.Services.GetRequiredService<Paperboy.Moderation.ModerationStore>();
+        Assert.True(await moderation.SetPaperHiddenAsync(admin, CommunityApp.OtherPaper, true));
+        Assert.DoesNotContain("Another paper", await _app.Anonymous.GetStringAsync("/club"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Another paper", await _app.Anonymous.GetStringAsync("/club.ics"), StringComparison.Ordinal);
+        var again = await ada.PostAsJsonAsync("/api/club/sessions", Session(paper: CommunityApp.OtherPaper));
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Contains("no paper", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OnlyTheMemberWhoScheduledASessionOrAnAdminRemovesIt()
     {
         var (_, ada, _) = await _app.MemberAsync("ada@example.com");
