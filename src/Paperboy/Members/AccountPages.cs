@@ -128,7 +128,8 @@ public static class AccountPages
         // Pages with a fresh token or a member's details must not sit in any cache.
         http.Response.Headers.CacheControl = "no-store";
         var tokens = await members.TokensAsync(user, http.RequestAborted);
-        return Page<SettingsPage>(http, new { Member = user, Tokens = tokens, NewToken = newToken, Message = message, Error = error }, status);
+        var passwords = http.RequestServices.GetService<SignIn.SignInSettings>()?.PasswordsEnabled ?? true;
+        return Page<SettingsPage>(http, new { Member = user, Tokens = tokens, NewToken = newToken, Message = message, Error = error, PasswordsEnabled = passwords }, status);
     }
 
     static async Task<IResult> CreateTokenAsync(HttpContext http, MemberStore members, [FromForm(Name = "name")] string? name)

@@ -27,6 +27,7 @@ public sealed class PasswordSignInOffTests
         provider.Person = new ProviderPerson("u-ada", "ada@lab.example.org");
         var browser = app.NewBrowser();
         Assert.Equal(HttpStatusCode.OK, (await SsoApp.SignInAsync(browser)).Response.StatusCode);
+        Assert.DoesNotContain("action=\"/settings/password\"", (await browser.PageAsync("/settings")).Html, StringComparison.Ordinal);
         foreach (var (action, fields) in new (string, (string, string)[])[]
         {
             ("/login", [("email", "grace@lab.example.org"), ("password", "correct horse battery")]),
