@@ -18,7 +18,7 @@ public sealed class HfParityInstance : IAsyncLifetime, IDisposable
     {
         var hostile = _dir.Write("hostile.jsonl", JsonSerializer.Serialize(new
         {
-            id = "local-hostile-1",
+            id = "src-hostile-1",
             title = "# <script>alert(1)</script> [click](javascript:alert(1)) *bold*",
             @abstract = "1. not a list\n<img src=x onerror=alert(1)> ![x](http://evil.example/x.png)",
             authors = new[] { "Eve [Mallory](javascript:x)" },
@@ -207,7 +207,7 @@ public sealed class HfParityTests(HfParityInstance fixture) : IClassFixture<HfPa
     [Fact]
     public async Task HostileSourceTextInMarkdownStaysTextAndOnlyHttpLinksAreLinked()
     {
-        var md = await (await Client.GetAsync("/papers/local-hostile-1.md")).Content.ReadAsStringAsync();
+        var md = await (await Client.GetAsync("/papers/src-hostile-1.md")).Content.ReadAsStringAsync();
         Assert.StartsWith("# \\# \\<script\\>alert(1)\\</script\\> \\[click\\](javascript:alert(1)) \\*bold\\*\n", md, StringComparison.Ordinal);
         // Every "<" is escaped, except the autolinks of http(s) URLs the page itself makes.
         Assert.DoesNotMatch(@"(?<!\\)<(?!https?://)", md);
