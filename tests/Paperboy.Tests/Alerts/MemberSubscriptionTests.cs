@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Paperboy.Digests;
@@ -26,7 +27,7 @@ public sealed class MemberSubscriptionTests(SharedMaildev maildev) : IClassFixtu
         Assert.Contains("We mail a confirmation link first", before, StringComparison.Ordinal);
 
         await TiedSubscriberAsync(app, _mail, member, "ada@example.org");
-        var confirmation = (await _mail.MessagesToAsync("ada@example.org"))[0];
+        var confirmation = (await DigestMailAsync()).First();
         Assert.Contains("“ada”", confirmation.GetProperty("text").GetString()!, StringComparison.Ordinal);
         var (tied, _) = await member.PageAsync("/settings");
         Assert.Contains("The <strong>daily</strong> digest goes to <strong>ada@example.org</strong>", tied, StringComparison.Ordinal);
@@ -47,8 +48,13 @@ public sealed class MemberSubscriptionTests(SharedMaildev maildev) : IClassFixtu
         Assert.Equal("/settings?digest=subscribed#digest", back.Headers.Location!.OriginalString);
         Assert.Equal("confirmed", await StatusOfAsync(app, "ada@example.org"));
         await app.Services.GetRequiredService<OutboxSender>().DeliverAsync();
-        Assert.Empty(await _mail.MessagesToAsync("ada@example.org"));
+        Assert.Empty(await DigestMailAsync());
     }
+
+    /// <summary>Ada's mail but the account's own address confirmation, which registration sends on its own schedule.</summary>
+    async Task<List<JsonElement>> DigestMailAsync() =>
+        (await _mail.MessagesToAsync("ada@example.org"))
+        .Where(m => !m.GetProperty("subject").GetString()!.StartsWith("Confirm your email", StringComparison.Ordinal)).ToList();
 
     [Fact]
     public async Task RegisteringWithSomeoneElsesAddressNeitherShowsNorChangesTheirSubscription()
