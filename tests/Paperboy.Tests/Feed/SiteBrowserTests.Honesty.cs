@@ -137,8 +137,9 @@ public sealed partial class SiteBrowserTests
         await page.Locator("#member-nav .member-name").WaitForAsync();
         Assert.Equal(4, await page.Locator("header .tabs a").CountAsync());
         Assert.True(await page.Locator("header form.search input").IsVisibleAsync());
-        var path = Environment.GetEnvironmentVariable("PAPERBOY_SCREENSHOT") is { Length: > 0 } set ? set : Path.GetTempFileName();
-        var png = await page.ScreenshotAsync(new() { Path = path });
+        var path = Environment.GetEnvironmentVariable("PAPERBOY_SCREENSHOT") is { Length: > 0 } set ? set
+            : Path.Combine(Path.GetTempPath(), $"paperboy-screenshot-{Guid.NewGuid():N}.png"); // Playwright picks the format by extension
+        var png = await page.ScreenshotAsync(new() { Path = path, Type = ScreenshotType.Png });
         Assert.Equal(1280, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)));
         Assert.Equal(900, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)));
         output.WriteLine($"screenshot: {path}");

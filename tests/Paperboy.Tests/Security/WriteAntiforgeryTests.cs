@@ -21,10 +21,11 @@ public sealed class WriteAntiforgeryTests
 {
     /// <summary>
     /// The only writes that need no token, each for a reason: the one-click links in emails (the token in
-    /// the URL, mailed to the address, is the proof) and the anonymous JSON subscription endpoint (it acts
+    /// the URL, mailed to the address, is the proof: stopping an alert, confirming a subscription or an
+    /// account's address, unsubscribing) and the anonymous JSON subscription endpoint (it acts
     /// for nobody: double opt-in by mail). Adding to this list is a security decision.
     /// </summary>
-    static readonly string[] OptedOut = ["POST /alerts/stop", "POST /api/subscriptions", "POST /subscribe/confirm", "POST /unsubscribe"];
+    static readonly string[] OptedOut = ["POST /alerts/stop", "POST /api/subscriptions", "POST /confirm-email", "POST /subscribe/confirm", "POST /unsubscribe"];
 
     static readonly Dictionary<string, string?> GenerousLimits = new()
     {
