@@ -65,8 +65,10 @@ public sealed class SemanticSearchTests
 
         var hybrid = await app.Client.GetAsync("/api/papers/search?q=robots");
         Assert.Equal("hybrid", hybrid.Headers.GetValues("X-Paperboy-Ranking").Single());
-        // By meaning alone: the paper about mobile robots comes first for a question about robots.
-        var semantic = await app.Client.GetAsync("/api/papers/search?q=machines+that+act+in+the+physical+world&mode=semantic&limit=3");
+        // By meaning alone: the paper about mobile robots is among the first for a question about robots
+        // in words it does not use. (The model's cosine must clear the relevance floor, 0.3: this question
+        // reaches 0.35; "machines that act in the physical world" reaches only 0.21 and finds nothing now.)
+        var semantic = await app.Client.GetAsync("/api/papers/search?q=embodied+agents+acting+in+the+real+world&mode=semantic&limit=3");
         var ids = JsonDocument.Parse(await semantic.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
             .Select(e => e.GetProperty("paper").GetProperty("id").GetString()).ToList();
         Assert.Contains("2511.17889", ids);
