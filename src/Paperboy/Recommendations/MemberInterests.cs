@@ -96,7 +96,7 @@ public sealed class MemberInterests
     {
         var vectors = Vectors(s, rows, neural);
         var single = new List<List<int>> { rows.ToList() };
-        if (rows.Count < 2 * MinPositives) return single;
+        if (rows.Count < 2 * MinPositives || double.IsPositiveInfinity(minSilhouette)) return single;
         (double Silhouette, List<List<int>> Groups) best = (minSilhouette, single);
         for (var k = 2; k <= MaxInterests && k * MinPositives <= rows.Count; k++)
         {

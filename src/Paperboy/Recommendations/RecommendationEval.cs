@@ -53,12 +53,22 @@ public static class RecommendationEval
         if (topics.Count == 0) return result;
         for (var m = 0; m < members; m++)
         {
-            var count = minTopics + rng.Next(Math.Max(1, 4 - minTopics));
-            var follows = new List<string>();
-            for (var tries = 0; follows.Count < Math.Min(count, topics.Count) && tries < 100; tries++)
+            List<string> follows;
+            if (minTopics <= 1)
             {
-                var t = topics[rng.Next(topics.Count)];
-                if (!follows.Contains(t)) follows.Add(t);
+                // 1–3 draws, a repeated topic dropped: the members every published figure was measured on.
+                follows = Enumerable.Range(0, 1 + rng.Next(3)).Select(_ => topics[rng.Next(topics.Count)]).Distinct().ToList();
+            }
+            else
+            {
+                // At least minTopics distinct topics: a repeated draw is drawn again.
+                var count = minTopics + rng.Next(Math.Max(1, 4 - minTopics));
+                follows = [];
+                for (var tries = 0; follows.Count < Math.Min(count, topics.Count) && tries < 100; tries++)
+                {
+                    var t = topics[rng.Next(topics.Count)];
+                    if (!follows.Contains(t)) follows.Add(t);
+                }
             }
             var pool = follows.SelectMany(t => byTopic[t]).Distinct().ToArray();
             rng.Shuffle(pool);

@@ -38,6 +38,12 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
     /// <summary>How many of the best personal and of the best community papers are blended.</summary>
     const int Shortlist = 200;
     public const int MaxLimit = 100;
+    /// <summary>
+    /// Whether members' papers are split into several interests (<see cref="MemberInterests"/>). Off: on a
+    /// second draw of simulated members it lost to the single model (docs/RECOMMENDATIONS.md), so the
+    /// site keeps one model per member until it measures better on every draw.
+    /// </summary>
+    public const bool SplitInterests = false;
 
     sealed record CachedModel(DenseIndex Dense, string Key, MemberInterests? Model);
     readonly ConcurrentDictionary<long, CachedModel> _models = new();
@@ -155,7 +161,8 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
         // The features are in the key: once the neural vectors cover the index, the next request retrains on them.
         var key = features + "|" + string.Join(',', positives) + "|" + string.Join(',', dismissed);
         if (_models.TryGetValue(userId, out var cached) && ReferenceEquals(cached.Dense, dense) && cached.Key == key) return cached.Model;
-        var model = positives.Count == 0 ? null : MemberInterests.Train(snapshot, positives, dismissed, seed: (int)(userId % int.MaxValue), features);
+        var model = positives.Count == 0 ? null : MemberInterests.Train(snapshot, positives, dismissed, seed: (int)(userId % int.MaxValue), features,
+            minSilhouette: SplitInterests ? MemberInterests.MinSilhouette : double.PositiveInfinity);
         if (_models.Count > 10_000) _models.Clear();
         _models[userId] = new CachedModel(dense, key, model);
         return model;
