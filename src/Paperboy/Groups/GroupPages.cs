@@ -24,14 +24,14 @@ public static class GroupPages
     public static IEndpointRouteBuilder MapGroups(this IEndpointRouteBuilder app)
     {
         app.MapGet("/groups/{slug}", GroupAsync);
+        // The site's admin policy (Web/Policies): the same refusal as /admin for anyone else.
         app.MapGet("/admin/groups", async (HttpContext http, GroupStore groups) =>
-            await Admin(http) is null ? Results.Redirect("/login?returnUrl=%2Fadmin%2Fgroups")
-            : SitePages.Page<GroupAdminPage>(http, new { Groups = await groups.AllAsync(http.RequestAborted) }));
-        app.MapPost("/admin/groups", AdminFormAsync);
+            SitePages.Page<GroupAdminPage>(http, new { Groups = await groups.AllAsync(http.RequestAborted) }))
+            .RequireAuthorization(Policies.Admin).SignInReturnsTo("/admin/groups");
+        app.MapPost("/admin/groups", AdminFormAsync).RequireAuthorization(Policies.Admin).SignInReturnsTo("/admin/groups");
         return app;
     }
 
-    static async Task<User?> Admin(HttpContext http) => await http.CurrentMemberAsync() is { IsAdmin: true, Blocked: false } admin ? admin : null;
 
     static async Task<IResult> GroupAsync(string slug, HttpContext http, GroupStore groups, PrivatePaperStore privates, Database database)
     {
@@ -69,7 +69,6 @@ public static class GroupPages
         [FromForm(Name = "action")] string? action, [FromForm(Name = "slug")] string? slug, [FromForm(Name = "name")] string? name,
         [FromForm(Name = "email")] string? email)
     {
-        if (await Admin(http) is not { } admin) return Results.Redirect("/login?returnUrl=%2Fadmin%2Fgroups");
         string? message = null, error = null;
         switch (action)
         {
