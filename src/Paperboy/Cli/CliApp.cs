@@ -83,7 +83,7 @@ public static class CliApp
         catch (Exception ex) when (ex is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
         {
             // A database that is down or refuses us: say so plainly, no stack trace.
-            Console.Error.WriteLine($"paperboy: database error: {ex.Message}");
+            Console.Error.WriteLine($"paperboy: database error: {ex}");
             return ExitCodes.Failure;
         }
     }
