@@ -83,7 +83,9 @@ public static class CliApp
         catch (Exception ex) when (ex is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
         {
             // A database that is down or refuses us: say so plainly, no stack trace.
-            Console.Error.WriteLine($"paperboy: database error: {ex}");
+            // The inner exception says what timed out or refused (a connect, a read), which the outer one often does not.
+            var cause = ex.InnerException is { } inner && inner.Message != ex.Message ? $" ({inner.Message})" : "";
+            Console.Error.WriteLine($"paperboy: database error: {ex.Message}{cause}");
             return ExitCodes.Failure;
         }
     }

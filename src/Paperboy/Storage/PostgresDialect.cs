@@ -21,7 +21,11 @@ public sealed class PostgresDialect : ISqlDialect
         // Npgsql's default of 100 connections per process lets one busy instance take every connection the
         // server has (max_connections is 100 by default), and several instances then fail with "too many
         // clients". Past this many, requests wait briefly for a free connection instead.
-        if (!SetsPoolSize(connectionString)) builder.MaxPoolSize = DefaultMaxPoolSize;
+        if (!Sets(connectionString, "maximumpoolsize", "maxpoolsize")) builder.MaxPoolSize = DefaultMaxPoolSize;
+        // Npgsql gives up on a new connection after 15 s. A server busy with a reindex or a backup (or two
+        // commands started at once on a small machine) can take longer to start a backend, and a morning
+        // digest that fails for that is worse than one that waits.
+        if (!Sets(connectionString, "timeout")) builder.Timeout = DefaultConnectTimeoutSeconds;
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         Description = $"postgres://{builder.Host}/{builder.Database}";
     }
@@ -29,12 +33,12 @@ public sealed class PostgresDialect : ISqlDialect
     /// <summary>Connections per instance unless the connection string says otherwise (<c>Maximum Pool Size=</c>).</summary>
     public const int DefaultMaxPoolSize = 20;
 
-    static bool SetsPoolSize(string connectionString)
-    {
-        var keys = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>();
-        return keys.Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("maximumpoolsize", StringComparison.OrdinalIgnoreCase)
-            || k.Replace(" ", "", StringComparison.Ordinal).Equals("maxpoolsize", StringComparison.OrdinalIgnoreCase));
-    }
+    /// <summary>Seconds to wait for a new connection unless the connection string says otherwise (<c>Timeout=</c>).</summary>
+    public const int DefaultConnectTimeoutSeconds = 60;
+
+    static bool Sets(string connectionString, params string[] keys) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(k => keys.Contains(k.Replace(" ", "", StringComparison.Ordinal), StringComparer.OrdinalIgnoreCase));
 
     public string Name => "postgres";
     public string Description { get; }
