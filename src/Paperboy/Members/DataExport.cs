@@ -55,7 +55,7 @@ public static class DataExport
     }
 
     sealed record ExportData(User User, IReadOnlyList<Dated> Library, IReadOnlyList<Dated> Upvotes, IReadOnlyList<CollectionExport> Collections,
-        IReadOnlyList<Alerts.SavedSearch> Searches, Digests.Subscriptions.MemberSubscription? Subscription);
+        IReadOnlyList<Alerts.SavedSearch> Searches, Digests.Subscriptions.MemberSubscription? Subscription, IReadOnlyList<Webhooks.Webhook> Webhooks);
 
     static async Task<ExportData> ReadAsync(Database database, User user, CancellationToken ct)
     {
@@ -77,7 +77,9 @@ public static class DataExport
             "SELECT * FROM saved_searches WHERE user_id = @Id ORDER BY created_at, id", new { user.Id }, cancellationToken: ct))).AsList();
         var subscription = await c.QuerySingleOrDefaultAsync<Digests.Subscriptions.MemberSubscription>(new CommandDefinition(
             "SELECT id, email, frequency, status, confirmed_at FROM subscriptions WHERE user_id = @Id ORDER BY id LIMIT 1", new { user.Id }, cancellationToken: ct));
-        return new ExportData(user, library, upvotes, collections, searches, subscription);
+        // Webhooks without their secrets: an export file travels further than the settings page.
+        var webhooks = await new Webhooks.WebhookStore(database, new Groups.GroupStore(database), new Webhooks.WebhookSettings()).ListAsync(user.Id, ct);
+        return new ExportData(user, library, upvotes, collections, searches, subscription, webhooks);
     }
 
     static object AsJson(ExportData d, Uri site) => new
@@ -111,6 +113,7 @@ public static class DataExport
             Url = new Uri(site, s.AsView().Href().TrimStart('/')).AbsoluteUri,
         }),
         Subscription = d.Subscription is { } sub ? new { sub.Email, sub.Frequency, sub.Status, sub.ConfirmedAt } : null,
+        Webhooks = d.Webhooks.Select(h => new { h.Url, Events = h.EventList, Group = h.GroupSlug, h.CreatedAt, Paused = h.Paused, h.PausedAt, h.PauseReason }),
     };
 
     static Dictionary<string, object?> PaperJson(Dated x, Uri site, string dateKey) => new()
