@@ -17,10 +17,10 @@ public static class DataExport
 {
     public static IEndpointRouteBuilder MapDataExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/settings/export.json", async (HttpContext http, Database database, SiteUrl site) =>
+        app.MapGet("/settings/export.json", async (HttpContext http, Database database, SiteUrl site, Webhooks.WebhookStore hooks) =>
         {
             if (await http.CurrentMemberAsync() is not { Blocked: false } user) return SignIn();
-            var data = await ReadAsync(database, user, http.RequestAborted);
+            var data = await ReadAsync(database, user, http.RequestAborted) with { Webhooks = await hooks.ListAsync(user.Id, http.RequestAborted) };
             var baseUri = site.For(http.Request);
             var body = JsonSerializer.SerializeToUtf8Bytes(AsJson(data, baseUri), JsonOptions);
             return Download(http, body, "application/json", $"paperboy-{Slug(user.Name)}.json");
@@ -55,7 +55,11 @@ public static class DataExport
     }
 
     sealed record ExportData(User User, IReadOnlyList<Dated> Library, IReadOnlyList<Dated> Upvotes, IReadOnlyList<CollectionExport> Collections,
-        IReadOnlyList<Alerts.SavedSearch> Searches, Digests.Subscriptions.MemberSubscription? Subscription, IReadOnlyList<Webhooks.Webhook> Webhooks);
+        IReadOnlyList<Alerts.SavedSearch> Searches, Digests.Subscriptions.MemberSubscription? Subscription)
+    {
+        /// <summary>Without their secrets: an export file travels further than the settings page.</summary>
+        public IReadOnlyList<Webhooks.Webhook> Webhooks { get; init; } = [];
+    }
 
     static async Task<ExportData> ReadAsync(Database database, User user, CancellationToken ct)
     {
@@ -77,9 +81,7 @@ public static class DataExport
             "SELECT * FROM saved_searches WHERE user_id = @Id ORDER BY created_at, id", new { user.Id }, cancellationToken: ct))).AsList();
         var subscription = await c.QuerySingleOrDefaultAsync<Digests.Subscriptions.MemberSubscription>(new CommandDefinition(
             "SELECT id, email, frequency, status, confirmed_at FROM subscriptions WHERE user_id = @Id ORDER BY id LIMIT 1", new { user.Id }, cancellationToken: ct));
-        // Webhooks without their secrets: an export file travels further than the settings page.
-        var webhooks = await new Webhooks.WebhookStore(database, new Groups.GroupStore(database), new Webhooks.WebhookSettings()).ListAsync(user.Id, ct);
-        return new ExportData(user, library, upvotes, collections, searches, subscription, webhooks);
+        return new ExportData(user, library, upvotes, collections, searches, subscription);
     }
 
     static object AsJson(ExportData d, Uri site) => new
