@@ -20,9 +20,9 @@ public static class WebhookAddress
         uri = null;
         if (string.IsNullOrWhiteSpace(url)) return "A webhook needs a url.";
         if (url.Length > MaxLength) return $"A webhook's url is at most {MaxLength} characters.";
-        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
-            return "A webhook's url must be an absolute http:// or https:// address.";
-        if (string.IsNullOrEmpty(parsed.Host)) return "A webhook's url needs a host.";
+        // The site's one http(s) rule (absolute, http or https, with a host), then what a hook adds to it.
+        if (Feed.SafeUrl.Http(url) is not { } normalised) return "A webhook's url must be an absolute http:// or https:// address with a host.";
+        var parsed = new Uri(normalised);
         if (!string.IsNullOrEmpty(parsed.UserInfo)) return "A webhook's url must not carry a user name or password.";
         uri = parsed;
         return null;
