@@ -4,10 +4,12 @@ using Paperboy.Storage;
 namespace Paperboy.Digests;
 
 /// <param name="Alerts">Saved-search alert mails put in the outbox by this run.</param>
-public sealed record DigestRunReport(IReadOnlyList<ComposedDigest> Composed, int Alerts, DeliveryReport Delivery);
+/// <param name="Elsewhere">Deliveries queued by the <see cref="IDigestOutlet"/>s (webhooks).</param>
+public sealed record DigestRunReport(IReadOnlyList<ComposedDigest> Composed, int Alerts, DeliveryReport Delivery, int Elsewhere = 0);
 
 /// <summary>One run of the digest job, shared by <c>paperboy digest send</c> and the scheduler in serve: compose digests and alerts, then deliver.</summary>
-public sealed class DigestRun(DigestComposer composer, Alerts.AlertComposer alerts, OutboxSender sender, DigestSettings settings, Database database)
+public sealed class DigestRun(DigestComposer composer, Alerts.AlertComposer alerts, OutboxSender sender, DigestSettings settings, Database database,
+    IEnumerable<IDigestOutlet>? outlets = null)
 {
     /// <summary>The day a run at <paramref name="now"/> is for: yesterday in the configured time zone, the last whole day.</summary>
     public DateOnly DefaultDate(DateTimeOffset now) =>
@@ -19,8 +21,10 @@ public sealed class DigestRun(DigestComposer composer, Alerts.AlertComposer aler
         var day = date ?? DefaultDate(now);
         var composed = await composer.ComposeAsync(day, now, ct);
         var alerted = await alerts.ComposeAsync(day, now, ct);
+        var elsewhere = 0;
+        foreach (var outlet in outlets ?? []) elsewhere += await outlet.ComposeAsync(day, now, ct);
         var delivery = await sender.DeliverAsync(ct);
-        return new DigestRunReport(composed, alerted, delivery);
+        return new DigestRunReport(composed, alerted, delivery, elsewhere);
     }
 
     /// <summary>The latest scheduled moment at or before <paramref name="now"/>, as a local date (the run's name).</summary>

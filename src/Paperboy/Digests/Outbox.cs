@@ -66,13 +66,7 @@ public sealed class Outbox(Database database)
     {
         var args = new { owner, now = Clock.Timestamp(now), until = Clock.Timestamp(until), limit };
         await using var c = await database.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition("""
-            UPDATE outbox SET claimed_by = @owner, claimed_until = @until
-            WHERE id IN (SELECT id FROM outbox
-                         WHERE status = 'pending' AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
-                         ORDER BY id LIMIT @limit)
-              AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < @now)
-            """, args, cancellationToken: ct));
+        await LeasedRows.ClaimAsync(c, "outbox", "1 = 1", owner, now, until, limit, ct);
         var rows = await c.QueryAsync<OutboxRow>(new CommandDefinition(
             "SELECT * FROM outbox WHERE claimed_by = @owner AND status = 'pending' ORDER BY id", args, cancellationToken: ct));
         return rows.AsList();
@@ -93,7 +87,7 @@ public sealed class Outbox(Database database)
     public async Task MarkFailedAsync(OutboxRow row, string owner, string error, DateTimeOffset now, DigestSettings settings, CancellationToken ct)
     {
         var attempts = row.Attempts + 1;
-        var delay = TimeSpan.FromTicks(Math.Min(settings.MaxRetryDelay.Ticks, settings.RetryDelay.Ticks * (1L << (int)Math.Min(attempts - 1, 20))));
+        var delay = LeasedRows.Backoff(attempts, settings.RetryDelay, settings.MaxRetryDelay);
         var status = attempts >= settings.MaxAttempts ? "failed" : "pending";
         await using var c = await database.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("""
@@ -108,9 +102,7 @@ public sealed class Outbox(Database database)
     public async Task ReleaseAsync(string owner, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = @owner AND status = 'pending'",
-            new { owner }, cancellationToken: ct));
+        await LeasedRows.ReleaseAsync(c, "outbox", owner, ct);
     }
 
     /// <summary>Digests for readers who unsubscribed after they were composed are never sent.</summary>

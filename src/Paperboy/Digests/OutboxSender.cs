@@ -30,7 +30,7 @@ public sealed class OutboxSender(Outbox outbox, DigestSettings settings, SiteUrl
         string? lastError = null;
         while (!ct.IsCancellationRequested)
         {
-            var owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+            var owner = Storage.LeasedRows.NewOwner();
             var now = clock();
             var until = now + settings.Lease;
             var batch = await outbox.ClaimAsync(owner, now, until, settings.BatchSize, ct);

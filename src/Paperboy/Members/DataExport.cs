@@ -1,8 +1,8 @@
-using Paperboy.Feed;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Paperboy.Feed;
 using Paperboy.Papers;
 using Paperboy.Storage;
 using Paperboy.Syndication;
@@ -18,10 +18,10 @@ public static class DataExport
 {
     public static IEndpointRouteBuilder MapDataExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/settings/export.json", async (HttpContext http, Database database, SiteUrl site) =>
+        app.MapGet("/settings/export.json", async (HttpContext http, Database database, SiteUrl site, Webhooks.WebhookStore hooks) =>
         {
             if (await http.CurrentMemberAsync() is not { Blocked: false } user) return SignIn();
-            var data = await ReadAsync(database, user, http.RequestAborted);
+            var data = await ReadAsync(database, user, http.RequestAborted) with { Webhooks = await hooks.ListAsync(user.Id, http.RequestAborted) };
             var baseUri = site.For(http.Request);
             var body = JsonSerializer.SerializeToUtf8Bytes(AsJson(data, baseUri), JsonOptions);
             return Download(http, body, "application/json", $"paperboy-{Slug(user.Name)}.json");
@@ -56,7 +56,11 @@ public static class DataExport
     }
 
     sealed record ExportData(User User, IReadOnlyList<Dated> Library, IReadOnlyList<Dated> Upvotes, IReadOnlyList<CollectionExport> Collections,
-        IReadOnlyList<Alerts.SavedSearch> Searches, Digests.Subscriptions.MemberSubscription? Subscription);
+        IReadOnlyList<Alerts.SavedSearch> Searches, Digests.Subscriptions.MemberSubscription? Subscription)
+    {
+        /// <summary>Without their secrets: an export file travels further than the settings page.</summary>
+        public IReadOnlyList<Webhooks.Webhook> Webhooks { get; init; } = [];
+    }
 
     static async Task<ExportData> ReadAsync(Database database, User user, CancellationToken ct)
     {
@@ -112,6 +116,7 @@ public static class DataExport
             Url = new Uri(site, s.AsView().Href().TrimStart('/')).AbsoluteUri,
         }),
         Subscription = d.Subscription is { } sub ? new { sub.Email, sub.Frequency, sub.Status, sub.ConfirmedAt } : null,
+        Webhooks = d.Webhooks.Select(h => new { h.Url, Events = h.EventList, Group = h.GroupSlug, h.CreatedAt, Paused = h.Paused, h.PausedAt, h.PauseReason }),
     };
 
     static Dictionary<string, object?> PaperJson(Dated x, Uri site, string dateKey) => new()

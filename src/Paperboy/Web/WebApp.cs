@@ -21,6 +21,7 @@ using Paperboy.Storage;
 using Paperboy.Submissions;
 using Paperboy.Syndication;
 using Paperboy.Votes;
+using Paperboy.Webhooks;
 
 namespace Paperboy.Web;
 
@@ -78,6 +79,7 @@ public static class WebApp
         builder.Services.AddRecommendations();
         builder.Services.AddClub();
         builder.Services.AddPrivatePapers();
+        builder.Services.AddWebhooks();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -132,6 +134,7 @@ public static class WebApp
         app.MapPrivatePapers();
         app.MapGroups();
         app.MapProfiles();
+        app.MapWebhooks();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
