@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
 using Paperboy.Alerts;
+using Paperboy.Authors;
 using Paperboy.Club;
 using Paperboy.Comments;
 using Paperboy.Digests;
@@ -78,6 +79,7 @@ public static class WebApp
         builder.Services.AddRecommendations();
         builder.Services.AddClub();
         builder.Services.AddPrivatePapers();
+        builder.Services.AddAuthors();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -132,6 +134,7 @@ public static class WebApp
         app.MapPrivatePapers();
         app.MapGroups();
         app.MapProfiles();
+        app.MapAuthors();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
