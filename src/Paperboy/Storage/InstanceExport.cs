@@ -32,7 +32,7 @@ public static class InstanceExport
         "subscriptions", "saved_searches", "subscription_tokens", "outbox", "digest_runs",
         "not_interested", "recommendation_settings",
         "groups", "group_members", "private_papers", "private_pdfs",
-        "author_claims",
+        "author_claims", "group_invitations",
     ];
 
     /// <summary>Tables deliberately left out, and why.</summary>

@@ -80,6 +80,8 @@ public static class WebApp
         builder.Services.AddClub();
         builder.Services.AddPrivatePapers();
         builder.Services.AddAuthors();
+        builder.Services.AddGroupInvitations();
+        builder.Services.AddGroupCollections();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -135,6 +137,8 @@ public static class WebApp
         app.MapGroups();
         app.MapProfiles();
         app.MapAuthors();
+        app.MapGroupInvitations();
+        app.MapGroupCollections();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
