@@ -82,6 +82,7 @@ public static class WebApp
         builder.Services.AddAuthors();
         builder.Services.AddGroupInvitations();
         builder.Services.AddGroupCollections();
+        builder.Services.AddGroupDigest();
         configure?.Invoke(builder);
 
         var app = builder.Build();
