@@ -1,3 +1,4 @@
+using Paperboy.Web;
 using Dapper;
 using Paperboy.Digests;
 using Paperboy.Storage;

@@ -131,19 +131,19 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
     /// <summary>Whether a stop link from an alert mail is one of ours and its search still exists.</summary>
     public async Task<bool> IsStopTokenAsync(string? token, CancellationToken ct = default)
     {
-        if (!Digests.Tokens.LooksValid(token)) return false;
+        if (!Tokens.LooksValid(token)) return false;
         await using var c = await database.OpenAsync(ct);
         return await c.ExecuteScalarAsync<long>(new CommandDefinition("""
             SELECT COUNT(*) FROM subscription_tokens t JOIN saved_searches s ON s.id = t.saved_search_id
             WHERE t.token_hash = @hash AND t.purpose = 'alert-stop'
-            """, new { hash = Digests.Tokens.Hash(token!) }, cancellationToken: ct)) > 0;
+            """, new { hash = Tokens.Hash(token!) }, cancellationToken: ct)) > 0;
     }
 
     /// <summary>The one-click stop of an alert mail: that search's alerts are turned off and unsent ones dropped. Works any number of times.</summary>
     public async Task<bool> StopAsync(string? token, CancellationToken ct = default)
     {
-        if (!Digests.Tokens.LooksValid(token)) return false;
-        var hash = Digests.Tokens.Hash(token!);
+        if (!Tokens.LooksValid(token)) return false;
+        var hash = Tokens.Hash(token!);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var id = await c.ExecuteScalarAsync<long?>(new CommandDefinition(

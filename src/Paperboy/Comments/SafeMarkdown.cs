@@ -1,3 +1,4 @@
+using Paperboy.Feed;
 using Markdig;
 using Markdig.Renderers.Html;
 using Markdig.Syntax;
@@ -56,8 +57,7 @@ public static class SafeMarkdown
         return writer.ToString();
     }
 
-    public static bool IsSafeUrl(string? url) =>
-        Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+    public static bool IsSafeUrl(string? url) => SafeUrl.Http(url) is not null;
 
     // A link to somewhere unsafe keeps its words and loses its target.
     static void Unwrap(LinkInline link)

@@ -1,3 +1,4 @@
+using Paperboy.Web;
 using Dapper;
 using Paperboy.Papers;
 using Paperboy.Storage;

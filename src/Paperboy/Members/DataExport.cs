@@ -1,3 +1,4 @@
+using Paperboy.Feed;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -175,7 +176,7 @@ public static class BibTex
                 Field(sb, "archivePrefix", "arXiv");
                 if (p.CategoryList.Count > 0 && p.CategoryList[0] is { Length: > 0 } primary) Field(sb, "primaryClass", Escape(primary));
             }
-            Field(sb, "url", Escape(HttpUrl(p.AbsLink) ?? Syndication.PaperLinks.For(site, p.Id).AbsoluteUri));
+            Field(sb, "url", Escape(SafeUrl.Http(p.AbsLink) ?? Syndication.PaperLinks.For(site, p.Id).AbsoluteUri));
             if (!string.IsNullOrWhiteSpace(p.Abstract)) Field(sb, "abstract", Escape(p.Abstract));
             sb.Append("}\n\n");
         }
@@ -201,8 +202,6 @@ public static class BibTex
 
     static void Field(StringBuilder sb, string name, string value) => sb.Append("  ").Append(name).Append(" = {").Append(value).Append("},\n");
 
-    static string? HttpUrl(string? url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps) ? u.AbsoluteUri : null;
 
     /// <summary>Untrusted text as a BibTeX field value: specials as commands, whitespace collapsed, no control characters.</summary>
     public static string Escape(string? text)

@@ -106,7 +106,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         return words;
     }
 
-    public static string GeneratePassword() => Base64Url(RandomNumberGenerator.GetBytes(15));
+    public static string GeneratePassword() => Tokens.New(15);
 
     /// <summary>Creates a member. The first member ever created with <paramref name="admin"/> is an admin; later ones need promotion by an admin.</summary>
     public async Task<(User? User, string? Error)> CreateAsync(string email, string? name, string password, bool admin, CancellationToken ct = default)
@@ -267,7 +267,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         if (CheckEmail(email) is not null) return null;
         var user = await FindByEmailAsync(email!, ct);
         if (user is null || user.Blocked) return null;
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = Tokens.New();
         var now = DateTimeOffset.UtcNow;
         await using var c = await database.OpenAsync(ct);
         // expires_at - lifetime is when a reset was made: one made after now - cooldown blocks this one.
@@ -277,7 +277,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
             WHERE NOT EXISTS (SELECT 1 FROM password_resets WHERE user_id = @Id AND used_at IS NULL AND expires_at > @recent)
             """, new
         {
-            hash = HashToken(token),
+            hash = Tokens.Hash(token),
             user.Id,
             expires = Clock.Timestamp(now + ResetLifetime),
             recent = Clock.Timestamp(now + ResetLifetime - ResetCooldown),
@@ -296,13 +296,13 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         var now = Clock.Timestamp();
         var owner = await c.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
             "SELECT u.* FROM password_resets r JOIN users u ON u.id = r.user_id WHERE r.token_hash = @hash AND r.used_at IS NULL AND r.expires_at > @now",
-            new { hash = HashToken(token), now }, cancellationToken: ct));
+            new { hash = Tokens.Hash(token), now }, cancellationToken: ct));
         if (owner is null) return (null, null);
         if (CheckPassword(password, owner.Email, owner.Name) is { } error) return (null, error);
         // Marking it used and reading its member is one statement, so two uses of one link cannot both pass.
         var userId = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
             "UPDATE password_resets SET used_at = @now WHERE token_hash = @hash AND used_at IS NULL AND expires_at > @now RETURNING user_id",
-            new { hash = HashToken(token), now }, cancellationToken: ct));
+            new { hash = Tokens.Hash(token), now }, cancellationToken: ct));
         var user = userId is null ? null : await GetAsync(userId.Value, ct);
         // The link reached the member's mailbox: that proves the address as well as a confirmation link would.
         if (user is not null) await MarkEmailVerifiedAsync(user.Id, user.Email, ct);
@@ -314,7 +314,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
     /// <summary>Creates a token and returns it; this is the only time the token itself exists outside the member's hands.</summary>
     public async Task<string> CreateTokenAsync(User user, string name, CancellationToken ct = default)
     {
-        var token = "pb_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = "pb_" + Tokens.New();
         await using var c = await database.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (@UserId, @Name, @Hash, @Prefix, @Now)
@@ -322,7 +322,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         {
             UserId = user.Id,
             Name = string.IsNullOrWhiteSpace(name) ? "token" : name.Trim()[..Math.Min(name.Trim().Length, 60)],
-            Hash = HashToken(token),
+            Hash = Tokens.Hash(token),
             Prefix = token[..9],
             Now = Clock.Timestamp()
         }, cancellationToken: ct));
@@ -348,7 +348,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
     public async Task<User?> AuthenticateTokenAsync(string token, CancellationToken ct = default)
     {
         if (token.Length is < 10 or > 200) return null;
-        var hash = HashToken(token);
+        var hash = Tokens.Hash(token);
         await using var c = await database.OpenAsync(ct);
         var user = await c.QuerySingleOrDefaultAsync<User>(new CommandDefinition("""
             SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = @hash
@@ -362,9 +362,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         return user;
     }
 
-    public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

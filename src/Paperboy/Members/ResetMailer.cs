@@ -1,3 +1,4 @@
+using Paperboy.Web;
 using System.Net;
 using Paperboy.Digests;
 using Paperboy.Storage;
@@ -24,7 +25,7 @@ public sealed class ResetMailer(Database database, DigestSettings settings, Site
         await using (var tx = await c.BeginTransactionAsync(ct))
         {
             // No subscription: account mail. The period is the token's hash prefix, so each reset is a row of its own.
-            await Outbox.InsertAsync(c, tx, new OutboxInsert(null, "reset", MemberStore.HashToken(token)[..16], user.Email, mail, null), time.GetUtcNow(), ct);
+            await Outbox.InsertAsync(c, tx, new OutboxInsert(null, "reset", Tokens.Hash(token)[..16], user.Email, mail, null), time.GetUtcNow(), ct);
             await tx.CommitAsync(ct);
         }
         signal.Notify();

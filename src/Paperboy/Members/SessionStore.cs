@@ -19,7 +19,7 @@ public sealed class SessionStore(Database database) : ITicketStore
 
     public async Task<string> StoreAsync(AuthenticationTicket ticket)
     {
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var key = Tokens.New();
         var userId = ticket.Principal.MemberId() ?? throw new InvalidOperationException("a session needs a member");
         var now = DateTimeOffset.UtcNow;
         await using var c = await database.OpenAsync();
@@ -27,7 +27,7 @@ public sealed class SessionStore(Database database) : ITicketStore
         await c.ExecuteAsync("DELETE FROM sessions WHERE expires_at < @now", new { now = Clock.Timestamp(now) });
         await c.ExecuteAsync("""
             INSERT INTO sessions (key_hash, user_id, ticket, expires_at, created_at) VALUES (@hash, @userId, @ticket, @expires, @now)
-            """, new { hash = Hash(key), userId, ticket = Serialize(ticket), expires = Expiry(ticket, now), now = Clock.Timestamp(now) });
+            """, new { hash = Tokens.Hash(key), userId, ticket = Serialize(ticket), expires = Expiry(ticket, now), now = Clock.Timestamp(now) });
         return key;
     }
 
@@ -44,7 +44,7 @@ public sealed class SessionStore(Database database) : ITicketStore
         var now = DateTimeOffset.UtcNow;
         var row = new
         {
-            hash = Hash(key),
+            hash = Tokens.Hash(key),
             userId,
             ticket = Serialize(ticket),
             expires = Expiry(ticket, now),
@@ -64,14 +64,14 @@ public sealed class SessionStore(Database database) : ITicketStore
     {
         await using var c = await database.OpenAsync();
         var ticket = await c.QuerySingleOrDefaultAsync<string>("SELECT ticket FROM sessions WHERE key_hash = @hash AND expires_at > @now",
-            new { hash = Hash(key), now = Clock.Timestamp() });
+            new { hash = Tokens.Hash(key), now = Clock.Timestamp() });
         return ticket is null ? null : TicketSerializer.Default.Deserialize(Convert.FromBase64String(ticket));
     }
 
     public async Task RemoveAsync(string key)
     {
         await using var c = await database.OpenAsync();
-        await c.ExecuteAsync("DELETE FROM sessions WHERE key_hash = @hash", new { hash = Hash(key) });
+        await c.ExecuteAsync("DELETE FROM sessions WHERE key_hash = @hash", new { hash = Tokens.Hash(key) });
     }
 
     /// <summary>Ends every session of the member, on every browser and instance.</summary>
@@ -92,5 +92,4 @@ public sealed class SessionStore(Database database) : ITicketStore
 
     static string Expiry(AuthenticationTicket ticket, DateTimeOffset now) => Clock.Timestamp(ticket.Properties.ExpiresUtc ?? now + DefaultLifetime);
 
-    static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 }

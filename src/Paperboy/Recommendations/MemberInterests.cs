@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Paperboy.Search;
 
 namespace Paperboy.Recommendations;
@@ -142,7 +143,7 @@ public sealed class MemberInterests
         var centres = new List<float[]> { x[rng.Next(x.Length)].ToArray() };
         while (centres.Count < k)
         {
-            var d = x.Select(v => Math.Max(0, 1 - centres.Max(c => VectorMath.Dot(v, c)))).ToArray();
+            var d = x.Select(v => Math.Max(0, 1 - centres.Max(c => TensorPrimitives.Dot(v, c)))).ToArray();
             var sum = d.Sum();
             var pick = rng.NextDouble() * sum;
             var i = 0;
@@ -157,13 +158,13 @@ public sealed class MemberInterests
             {
                 var a = 0;
                 for (var c = 1; c < k; c++)
-                    if (VectorMath.Dot(x[i], centres[c]) > VectorMath.Dot(x[i], centres[a])) a = c;
+                    if (TensorPrimitives.Dot(x[i], centres[c]) > TensorPrimitives.Dot(x[i], centres[a])) a = c;
                 changed |= a != assign[i];
                 assign[i] = a;
             }
             if (!changed && iteration > 0) break;
             foreach (var c in centres) Array.Clear(c);
-            for (var i = 0; i < x.Length; i++) VectorMath.AddScaled(centres[assign[i]], x[i], 1);
+            for (var i = 0; i < x.Length; i++) TensorPrimitives.MultiplyAdd(x[i], 1, centres[assign[i]], centres[assign[i]]);
             foreach (var c in centres) VectorMath.Normalize(c);
         }
         return assign;
@@ -180,7 +181,7 @@ public sealed class MemberInterests
             for (var j = 0; j < x.Length; j++)
             {
                 if (j == i) continue;
-                sums[assign[j]] += 1 - VectorMath.Dot(x[i], x[j]);
+                sums[assign[j]] += 1 - TensorPrimitives.Dot(x[i], x[j]);
                 counts[assign[j]]++;
             }
             var own = counts[assign[i]] == 0 ? 0 : sums[assign[i]] / counts[assign[i]];

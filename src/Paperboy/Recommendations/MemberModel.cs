@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Paperboy.Search;
 
 namespace Paperboy.Recommendations;
@@ -141,7 +142,7 @@ public sealed class MemberModel
     public double Score(Snapshot s, int row)
     {
         double score = _bias;
-        if (_dense.Length > 0) score += VectorMath.Dot(_dense, s.Dense.Vector(row));
+        if (_dense.Length > 0) score += TensorPrimitives.Dot(_dense, s.Dense.Vector(row));
         if (_neural.Length > 0)
         {
             Span<float> v = stackalloc float[_neural.Length];
@@ -183,6 +184,6 @@ public sealed class MemberModel
             if (s.Neural!.TryCopy(s.Dense.Ids[a], va) && s.Neural.TryCopy(s.Dense.Ids[b], vb))
                 return System.Numerics.Tensors.TensorPrimitives.Dot(va, vb);
         }
-        return VectorMath.Dot(s.Dense.Vector(a), s.Dense.Vector(b));
+        return TensorPrimitives.Dot(s.Dense.Vector(a), s.Dense.Vector(b));
     }
 }

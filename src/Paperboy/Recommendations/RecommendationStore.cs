@@ -1,3 +1,4 @@
+using Paperboy.Web;
 using Dapper;
 using Paperboy.Papers;
 using Paperboy.Storage;
@@ -99,12 +100,12 @@ public sealed class RecommendationStore(Database database)
     /// <summary>A new private feed token (returned once; only its hash is kept), replacing any earlier one.</summary>
     public async Task<string> CreateFeedTokenAsync(long userId, CancellationToken ct = default)
     {
-        var token = Digests.Tokens.New();
+        var token = Tokens.New();
         await using var c = await database.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO recommendation_settings (user_id, personal_percent, feed_token_hash, feed_token_created) VALUES (@userId, @percent, @hash, @now)
             ON CONFLICT (user_id) DO UPDATE SET feed_token_hash = excluded.feed_token_hash, feed_token_created = excluded.feed_token_created
-            """, new { userId, percent = RecommendationSettings.DefaultPersonalPercent, hash = Digests.Tokens.Hash(token), now = Clock.Timestamp() }, cancellationToken: ct));
+            """, new { userId, percent = RecommendationSettings.DefaultPersonalPercent, hash = Tokens.Hash(token), now = Clock.Timestamp() }, cancellationToken: ct));
         return token;
     }
 
@@ -119,12 +120,12 @@ public sealed class RecommendationStore(Database database)
     /// <summary>The member a private feed token belongs to, or null for an unknown, revoked or blocked one.</summary>
     public async Task<long?> FeedOwnerAsync(string token, CancellationToken ct = default)
     {
-        if (!Digests.Tokens.LooksValid(token)) return null;
+        if (!Tokens.LooksValid(token)) return null;
         await using var c = await database.OpenAsync(ct);
         return await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
             SELECT s.user_id FROM recommendation_settings s JOIN users u ON u.id = s.user_id
             WHERE s.feed_token_hash = @hash AND u.blocked = FALSE
-            """, new { hash = Digests.Tokens.Hash(token) }, cancellationToken: ct));
+            """, new { hash = Tokens.Hash(token) }, cancellationToken: ct));
     }
 
     /// <summary>Visible papers by id, for showing picks and the papers they were close to.</summary>

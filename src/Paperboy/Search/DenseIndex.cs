@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace Paperboy.Search;
 
 /// <summary>What search needs to know of a paper besides its text: for filters and sorting.</summary>
@@ -79,7 +80,7 @@ public sealed class DenseIndex
         for (var r = 0; r < Count; r++)
         {
             if (allow is not null && !allow(r)) continue;
-            var s = VectorMath.Dot(query, Vector(r));
+            var s = TensorPrimitives.Dot(query, Vector(r));
             if (s <= 0 || float.IsNaN(s)) continue;
             if (heap.Count < take) heap.Enqueue(r, s);
             else if (heap.TryPeek(out _, out var worst) && s > worst) heap.EnqueueDequeue(r, s);

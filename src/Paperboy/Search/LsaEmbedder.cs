@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace Paperboy.Search;
 
 /// <summary>
@@ -56,7 +57,7 @@ public sealed class LsaEmbedder
         {
             var w = MathF.Log(1 + tf) * _globalWeight[t];
             if (w == 0) continue;
-            VectorMath.AddScaled(v, _projection.AsSpan(t * Dimensions, Dimensions), w);
+            TensorPrimitives.MultiplyAdd(_projection.AsSpan(t * Dimensions, Dimensions), w, v, v);
         }
         VectorMath.Normalize(v);
         return v;
@@ -153,7 +154,7 @@ public sealed class LsaEmbedder
         {
             for (var j = i; j < l; j++)
             {
-                double s = VectorMath.Dot(zc[i], zc[j]);
+                double s = TensorPrimitives.Dot(zc[i], zc[j]);
                 gram[i * l + j] = s;
                 gram[j * l + i] = s;
             }
@@ -170,7 +171,7 @@ public sealed class LsaEmbedder
         Parallel.For(0, v, t =>
         {
             var row = projection.AsSpan(t * k, k);
-            for (var i = 0; i < l; i++) VectorMath.AddScaled(row, w.AsSpan(i * k, k), zf[t * l + i]);
+            for (var i = 0; i < l; i++) TensorPrimitives.MultiplyAdd(w.AsSpan(i * k, k), zf[t * l + i], row, row);
         });
         return new LsaEmbedder(vocab, g, projection, k, n);
     }
@@ -195,8 +196,8 @@ public sealed class LsaEmbedder
             {
                 var jj = j;
                 var dots = new float[j];
-                Parallel.For(0, j, i => dots[i] = VectorMath.Dot(cols[i], cols[jj]));
-                for (var i = 0; i < j; i++) VectorMath.AddScaled(cj, cols[i], -dots[i]);
+                Parallel.For(0, j, i => dots[i] = TensorPrimitives.Dot(cols[i], cols[jj]));
+                for (var i = 0; i < j; i++) TensorPrimitives.MultiplyAdd(cols[i], -dots[i], cj, cj);
             }
             if (!VectorMath.Normalize(cj)) cj.AsSpan().Clear();
         }
@@ -310,7 +311,7 @@ public sealed class LsaEmbedder
             {
                 var outRow = result.AsSpan(r * l, l);
                 for (var i = rowPtr[r]; i < rowPtr[r + 1]; i++)
-                    VectorMath.AddScaled(outRow, m.AsSpan(colIdx[i] * l, l), vals[i]);
+                    TensorPrimitives.MultiplyAdd(m.AsSpan(colIdx[i] * l, l), vals[i], outRow, outRow);
             });
             return result;
         }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Paperboy.Papers;
@@ -154,8 +155,8 @@ public sealed class Ranking(SearchSettings settings)
         {
             var rows = feedback.Take(settings.DenseFeedbackDocs).Select(f => f.Row).ToList();
             var centroid = new float[s.Dense.Dimensions];
-            foreach (var r in rows) VectorMath.AddScaled(centroid, s.Dense.Vector(r), 1f / rows.Count);
-            VectorMath.AddScaled(vector, centroid, settings.DenseFeedbackWeight);
+            foreach (var r in rows) TensorPrimitives.MultiplyAdd(s.Dense.Vector(r), 1f / rows.Count, centroid, centroid);
+            TensorPrimitives.MultiplyAdd(centroid, settings.DenseFeedbackWeight, vector, vector);
             VectorMath.Normalize(vector);
         }
         return Dense(s, vector, allowed, depth);
@@ -177,8 +178,8 @@ public sealed class Ranking(SearchSettings settings)
             if (vectors.Count > 0)
             {
                 var centroid = new float[space.Dimensions];
-                foreach (var v in vectors) VectorMath.AddScaled(centroid, v, 1f / vectors.Count);
-                VectorMath.AddScaled(vector, centroid, settings.NeuralFeedbackWeight);
+                foreach (var v in vectors) TensorPrimitives.MultiplyAdd(v, 1f / vectors.Count, centroid, centroid);
+                TensorPrimitives.MultiplyAdd(centroid, settings.NeuralFeedbackWeight, vector, vector);
                 VectorMath.Normalize(vector);
             }
         }

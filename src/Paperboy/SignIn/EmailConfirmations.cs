@@ -31,8 +31,8 @@ public sealed class EmailConfirmations(Database database, MemberStore members, D
     public async Task<bool> SendAsync(User user, CancellationToken ct = default)
     {
         if (user.EmailVerified || !CanSend) return false;
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var hash = MemberStore.HashToken(token);
+        var token = Tokens.New();
+        var hash = Tokens.Hash(token);
         var now = time.GetUtcNow();
         var mail = Compose(new Uri(site.ForEmail, "confirm-email?token=" + token).AbsoluteUri, user.Name);
         await using (var c = await database.OpenAsync(ct))
@@ -66,7 +66,7 @@ public sealed class EmailConfirmations(Database database, MemberStore members, D
         if (string.IsNullOrEmpty(token) || token.Length > 100) return ConfirmationState.Invalid;
         await using var c = await database.OpenAsync(ct);
         var row = await c.QuerySingleOrDefaultAsync<Confirmation>(new CommandDefinition(
-            "SELECT user_id, email, used_at, expires_at FROM email_confirmations WHERE token_hash = @hash", new { hash = MemberStore.HashToken(token) }, cancellationToken: ct));
+            "SELECT user_id, email, used_at, expires_at FROM email_confirmations WHERE token_hash = @hash", new { hash = Tokens.Hash(token) }, cancellationToken: ct));
         if (row is null) return ConfirmationState.Invalid;
         if (row.UsedAt is not null) return ConfirmationState.Used;
         return string.CompareOrdinal(row.ExpiresAt, Clock.Timestamp(time.GetUtcNow())) > 0 ? ConfirmationState.Valid : ConfirmationState.Invalid;
@@ -84,7 +84,7 @@ public sealed class EmailConfirmations(Database database, MemberStore members, D
             // Marking it used and reading its owner is one statement, so two clicks cannot both pass.
             used = await c.QuerySingleOrDefaultAsync<Confirmation>(new CommandDefinition(
                 "UPDATE email_confirmations SET used_at = @now WHERE token_hash = @hash AND used_at IS NULL AND expires_at > @now RETURNING user_id, email, used_at, expires_at",
-                new { hash = MemberStore.HashToken(token!), now }, cancellationToken: ct));
+                new { hash = Tokens.Hash(token!), now }, cancellationToken: ct));
         }
         if (used is null) return ConfirmationState.Used;
         await members.MarkEmailVerifiedAsync(used.UserId, used.Email, ct);

@@ -1,3 +1,4 @@
+using Paperboy.Feed;
 namespace Paperboy.Syndication;
 
 /// <summary>
@@ -15,9 +16,9 @@ public sealed class SiteUrl(Uri? configured)
     {
         var text = Environment.GetEnvironmentVariable("PAPERBOY_PUBLIC_URL");
         if (string.IsNullOrWhiteSpace(text)) return new SiteUrl(null);
-        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (SafeUrl.Http(text) is not { } url)
             throw new NotSupportedException($"PAPERBOY_PUBLIC_URL must be an absolute http(s) URL, got '{text}'.");
-        return new SiteUrl(uri);
+        return new SiteUrl(new Uri(url));
     }
 
     /// <summary>The base for links in a response to this request.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Paperboy.Search;
 
 namespace Paperboy.Tests.Search;
@@ -33,7 +34,7 @@ public sealed class NeuralIndexTests
     }
 
     static List<string> Exact(List<float[]> rows, float[] query, int k) => rows
-        .Select((v, i) => (Id: "p" + i, Score: VectorMath.Dot(v, query)))
+        .Select((v, i) => (Id: "p" + i, Score: TensorPrimitives.Dot(v, query)))
         .OrderByDescending(x => x.Score).Take(k).Select(x => x.Id).ToList();
 
     [Fact]
@@ -48,10 +49,10 @@ public sealed class NeuralIndexTests
 
         Assert.Equal(50, hits.Count);
         foreach (var (id, score) in hits)
-            Assert.InRange(score - VectorMath.Dot(rows[int.Parse(id[1..])], query), -0.002f, 0.002f);
+            Assert.InRange(score - TensorPrimitives.Dot(rows[int.Parse(id[1..])], query), -0.002f, 0.002f);
         // And the stored vector reads back close to what was written.
         var back = index.VectorOf("p7")!;
-        Assert.True(VectorMath.Dot(back, rows[7]) > 0.999f);
+        Assert.True(TensorPrimitives.Dot(back, rows[7]) > 0.999f);
     }
 
     [Fact]
@@ -80,7 +81,7 @@ public sealed class NeuralIndexTests
 
         Assert.Equal(10, filtered.Count);
         Assert.All(filtered, h => Assert.True(Even(h.Id)));
-        var exact = rows.Select((v, i) => (Id: "p" + i, Score: VectorMath.Dot(v, query))).Where(x => Even(x.Id))
+        var exact = rows.Select((v, i) => (Id: "p" + i, Score: TensorPrimitives.Dot(v, query))).Where(x => Even(x.Id))
             .OrderByDescending(x => x.Score).Take(10).Select(x => x.Id);
         Assert.True(exact.Intersect(filtered.Select(h => h.Id)).Count() >= 9); // near-ties may swap at the edge
     }
