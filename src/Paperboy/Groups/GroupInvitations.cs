@@ -1,10 +1,10 @@
 using System.Net;
-using System.Security.Cryptography;
 using Dapper;
 using Paperboy.Digests;
 using Paperboy.Members;
 using Paperboy.Storage;
 using Paperboy.Syndication;
+using Paperboy.Web;
 
 namespace Paperboy.Groups;
 
@@ -45,8 +45,8 @@ public sealed class GroupInvitations(Database database, GroupStore groups, Diges
         if (MemberStore.CheckEmail(email) is { } bad) return bad;
         if (!CanSend) return "This site does not send email, so it cannot invite by email; add members who have an account on /admin/groups.";
         email = MemberStore.NormalizeEmail(email);
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var hash = MemberStore.HashToken(token);
+        var token = Tokens.New();
+        var hash = Tokens.Hash(token);
         var now = time.GetUtcNow();
         await using (var c = await database.OpenAsync(ct))
         await using (var tx = await c.BeginTransactionAsync(ct))
@@ -72,10 +72,10 @@ public sealed class GroupInvitations(Database database, GroupStore groups, Diges
     /// <summary>What a link would do, without doing it.</summary>
     public async Task<InvitationLookup> CheckAsync(string? token, CancellationToken ct = default)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 100) return new(InvitationState.Invalid, null, null);
+        if (!Tokens.LooksValid(token)) return new(InvitationState.Invalid, null, null);
         await using var c = await database.OpenAsync(ct);
         var invitation = await c.QuerySingleOrDefaultAsync<GroupInvitation>(new CommandDefinition(
-            "SELECT * FROM group_invitations WHERE token_hash = @hash", new { hash = MemberStore.HashToken(token) }, cancellationToken: ct));
+            "SELECT * FROM group_invitations WHERE token_hash = @hash", new { hash = Tokens.Hash(token!) }, cancellationToken: ct));
         if (invitation is null) return new(InvitationState.Invalid, null, null);
         var group = await c.QuerySingleOrDefaultAsync<Group>(new CommandDefinition(
             "SELECT * FROM groups WHERE id = @GroupId", invitation, cancellationToken: ct));
