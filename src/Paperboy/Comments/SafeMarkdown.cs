@@ -1,8 +1,8 @@
-using Paperboy.Feed;
 using Markdig;
 using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
+using Paperboy.Feed;
 
 namespace Paperboy.Comments;
 

@@ -1,8 +1,8 @@
-using Paperboy.Web;
 using Dapper;
 using MimeKit;
 using Paperboy.Storage;
 using Paperboy.Syndication;
+using Paperboy.Web;
 
 namespace Paperboy.Digests;
 

@@ -1,8 +1,8 @@
-using Paperboy.Feed;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Paperboy.Feed;
 using Paperboy.Papers;
 using Paperboy.Storage;
 using Paperboy.Syndication;

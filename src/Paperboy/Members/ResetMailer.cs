@@ -1,8 +1,8 @@
-using Paperboy.Web;
 using System.Net;
 using Paperboy.Digests;
 using Paperboy.Storage;
 using Paperboy.Syndication;
+using Paperboy.Web;
 
 namespace Paperboy.Members;
 

@@ -1,7 +1,7 @@
-using Paperboy.Web;
 using Dapper;
 using Paperboy.Papers;
 using Paperboy.Storage;
+using Paperboy.Web;
 
 namespace Paperboy.Recommendations;
 

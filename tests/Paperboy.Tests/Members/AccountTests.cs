@@ -1,8 +1,8 @@
-using Paperboy.Web;
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
 using Paperboy.Tests.Community;
+using Paperboy.Web;
 
 namespace Paperboy.Tests.Members;
 
