@@ -2,6 +2,7 @@ using System.CommandLine;
 using Paperboy.Alerts;
 using Paperboy.Club;
 using Paperboy.Digests;
+using Paperboy.Groups;
 using Paperboy.Papers;
 using Paperboy.Recommendations;
 using Paperboy.Search;
@@ -28,7 +29,7 @@ static class DigestCommand
                 .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Error))
                 .AddSingleton(options).AddSingleton(database).AddSingleton<PaperStore>()
                 .AddSingleton(Syndication.SiteUrl.FromEnvironment()).AddSingleton(TimeProvider.System)
-                .AddPaperSearch().AddDigests().AddAlerts().AddRecommendations().AddClub()
+                .AddPaperSearch().AddDigests().AddAlerts().AddRecommendations().AddClub().AddGroupDigest()
                 // A running server owns the search index's writer; this process only reads what it committed.
                 .AddSingleton(sp => new SearchIndex(database, options, sp.GetRequiredService<SearchSettings>(), sp.GetService<ILogger<SearchIndex>>()) { ReadOnly = true });
             await using var provider = services.BuildServiceProvider();

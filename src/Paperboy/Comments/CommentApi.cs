@@ -50,11 +50,17 @@ public static class CommentApi
 
     // ---- JSON API --------------------------------------------------------------------------
 
-    static async Task<Results<Ok<List<CommentDto>>, ProblemHttpResult>> CommentsAsync(HttpContext http, string? sort, CommentStore comments, Papers.PaperStore papers)
+    static async Task<Results<Ok<List<CommentDto>>, ProblemHttpResult>> CommentsAsync(HttpContext http, string? sort, CommentStore comments, Papers.PaperStore papers,
+        Private.PrivatePaperStore privates)
     {
         if (!TryParseOrder(sort, out var order)) return BadRequest("sort must be newest or oldest.");
         var id = PaperRoutes.Id(http);
-        if (await papers.GetAsync(id, http.RequestAborted) is null) return PaperRoutes.NotFound(id);
+        if (await papers.GetAsync(id, http.RequestAborted) is null)
+        {
+            // A private paper's thread is read by those who may see the paper (the same members who may post to it), by session or token.
+            if (await privates.GetAsync(id, await http.CurrentMemberAsync(), http.RequestAborted) is null) return PaperRoutes.NotFound(id);
+            http.Response.Headers.CacheControl = "private, no-store";
+        }
         var thread = await comments.ThreadAsync(id, order, http.RequestAborted);
         return TypedResults.Ok(thread.Select(t => AsDto(t.Comment, t.Depth)).ToList());
     }

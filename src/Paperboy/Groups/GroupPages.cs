@@ -58,9 +58,11 @@ public static class GroupPages
             """, new { group.Id }, cancellationToken: http.RequestAborted))).AsList();
         var collections = (await c.QueryAsync<CollectionRow>(new CommandDefinition("""
             SELECT k.*, u.name AS owner_name, (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = k.id) AS papers
-            FROM collections k JOIN users u ON u.id = k.user_id JOIN group_members m ON m.user_id = k.user_id
-            WHERE m.group_id = @Id AND k.is_public = TRUE ORDER BY k.name
-            """, new { group.Id }, cancellationToken: http.RequestAborted))).AsList();
+            FROM collections k JOIN users u ON u.id = k.user_id
+            WHERE (k.is_public = TRUE AND k.user_id IN (SELECT m.user_id FROM group_members m WHERE m.group_id = @Id))
+               OR (k.group_id = @Id AND @isMember = TRUE)
+            ORDER BY k.name
+            """, new { group.Id, isMember }, cancellationToken: http.RequestAborted))).AsList();
         var privatePapers = isMember ? await privates.VisibleAsync(viewer, group.Id, http.RequestAborted) : [];
         return SitePages.Page<GroupPage>(http, new { View = new GroupView(group, members, submitted, collections, privatePapers, isMember) });
     }

@@ -102,6 +102,13 @@ public sealed class Importer(Database database)
             seen++;
             if (record.Paper is { } paper)
             {
+                if (Private.PrivatePaperStore.IsLocalId(paper.Id))
+                {
+                    // local-… ids belong to members' private papers: an imported record must never merge into one (or make a public twin).
+                    rejections.WriteLine($"{path}:{record.Position}: id '{paper.Id}' starts with '{Private.PrivatePaperStore.IdPrefix}', which is kept for private papers added on this site");
+                    rejected++;
+                    continue;
+                }
                 good++;
                 batch.Add(paper);
                 if (batch.Count >= BatchSize) await FlushAsync();

@@ -12,6 +12,9 @@ public sealed class CollectionRow
     public string OwnerName { get; set; } = "";
     public string Name { get; set; } = "";
     public bool IsPublic { get; set; }
+
+    /// <summary>Set: the collection is shared with this group only (migration 0067, <c>Groups/GroupCollections</c>).</summary>
+    public long? GroupId { get; set; }
     public string CreatedAt { get; set; } = "";
     public long Papers { get; set; }
 }
@@ -76,7 +79,8 @@ public sealed class LibraryStore(Database database)
         try
         {
             var changed = await c.ExecuteAsync(new CommandDefinition("""
-                UPDATE collections SET name = COALESCE(@name, name), is_public = COALESCE(@isPublic, is_public)
+                UPDATE collections SET name = COALESCE(@name, name), is_public = COALESCE(@isPublic, is_public),
+                    group_id = CASE WHEN @isPublic = TRUE THEN NULL ELSE group_id END
                 WHERE id = @collectionId AND user_id = @UserId
                 """, new { name = name?.Trim(), isPublic, collectionId, UserId = user.Id }, cancellationToken: ct));
             return (changed > 0, changed > 0 ? null : "No such collection.");
@@ -109,7 +113,7 @@ public sealed class LibraryStore(Database database)
         return true;
     }
 
-    /// <summary>A collection as <paramref name="viewer"/> may see it: public ones for everyone, private ones for their owner only.</summary>
+    /// <summary>A collection as <paramref name="viewer"/> may see it: public ones for everyone, group-only ones for that group's members, private ones for their owner only.</summary>
     public async Task<CollectionRow?> GetAsync(long collectionId, User? viewer, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
@@ -118,7 +122,12 @@ public sealed class LibraryStore(Database database)
                    (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = k.id) AS papers
             FROM collections k JOIN users u ON u.id = k.user_id WHERE k.id = @collectionId
             """, new { collectionId }, cancellationToken: ct));
-        return collection is not null && (collection.IsPublic || collection.UserId == viewer?.Id) ? collection : null;
+        if (collection is null) return null;
+        if (collection.IsPublic || collection.UserId == viewer?.Id) return collection;
+        if (collection.GroupId is null || viewer is null or { Blocked: true }) return null;
+        var inGroup = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM group_members WHERE group_id = @GroupId AND user_id = @viewerId", new { collection.GroupId, viewerId = viewer.Id }, cancellationToken: ct));
+        return inGroup > 0 ? collection : null;
     }
 
     public async Task<IReadOnlyList<Paper>> PapersAsync(CollectionRow collection, CancellationToken ct = default)

@@ -33,6 +33,7 @@ public static class InstanceExport
         "not_interested", "recommendation_settings",
         "groups", "group_members", "private_papers", "private_pdfs",
         "webhooks", "webhook_deliveries",
+        "author_claims", "group_invitations",
     ];
 
     /// <summary>Tables deliberately left out, and why.</summary>

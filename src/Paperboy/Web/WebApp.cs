@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
 using Paperboy.Alerts;
+using Paperboy.Authors;
 using Paperboy.Club;
 using Paperboy.Comments;
 using Paperboy.Digests;
@@ -80,6 +81,10 @@ public static class WebApp
         builder.Services.AddClub();
         builder.Services.AddPrivatePapers();
         builder.Services.AddWebhooks();
+        builder.Services.AddAuthors();
+        builder.Services.AddGroupInvitations();
+        builder.Services.AddGroupCollections();
+        builder.Services.AddGroupDigest();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -135,6 +140,9 @@ public static class WebApp
         app.MapGroups();
         app.MapProfiles();
         app.MapWebhooks();
+        app.MapAuthors();
+        app.MapGroupInvitations();
+        app.MapGroupCollections();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
