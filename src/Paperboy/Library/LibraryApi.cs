@@ -40,9 +40,10 @@ public static class LibraryApi
         }).MemberWrite(RateLimits.Library);
         api.MapGet("/collections/{collectionId:long}", async (HttpContext http, long collectionId, LibraryStore library) =>
         {
-            var collection = await library.GetAsync(collectionId, await http.CurrentMemberAsync(), http.RequestAborted);
+            var viewer = await http.CurrentMemberAsync();
+            var collection = await library.GetAsync(collectionId, viewer, http.RequestAborted);
             if (collection is null) return NotFound();
-            var papers = await library.PapersAsync(collection, http.RequestAborted);
+            var papers = await library.PapersAsync(collection, viewer, http.RequestAborted);
             return Results.Ok(new { collection = AsDto(collection), papers = papers.Select(p => p.AsHfPaper(withComments: true)) });
         });
         api.MapPatch("/collections/{collectionId:long}", async (HttpContext http, long collectionId, CollectionRequest? request, LibraryStore library) =>
@@ -104,7 +105,7 @@ public static class LibraryApi
         return SitePages.Page<CollectionPage>(http, new
         {
             Collection = collection,
-            Papers = await library.PapersAsync(collection, http.RequestAborted),
+            Papers = await library.PapersAsync(collection, viewer, http.RequestAborted),
             IsOwner = viewer?.Id == collection.UserId,
         });
     }

@@ -130,13 +130,18 @@ public sealed class LibraryStore(Database database)
         return inGroup > 0 ? collection : null;
     }
 
-    public async Task<IReadOnlyList<Paper>> PapersAsync(CollectionRow collection, CancellationToken ct = default)
+    /// <summary>
+    /// The collection's papers that <paramref name="viewer"/> may see: public ones for everyone, private
+    /// ones only for members who may see them (a lab's draft in its group's collection shows to the group,
+    /// and to nobody else even when the collection is public).
+    /// </summary>
+    public async Task<IReadOnlyList<Paper>> PapersAsync(CollectionRow collection, User? viewer, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        return (await c.QueryAsync<Paper>(new CommandDefinition("""
+        return (await c.QueryAsync<Paper>(new CommandDefinition($"""
             SELECT p.* FROM collection_items i JOIN papers p ON p.id = i.paper_id
-            WHERE i.collection_id = @Id AND p.hidden = FALSE ORDER BY i.created_at DESC, p.id
-            """, new { collection.Id }, cancellationToken: ct))).AsList();
+            WHERE i.collection_id = @Id AND {Private.PrivatePaperStore.Visible("p.")} ORDER BY i.created_at DESC, p.id
+            """, new { collection.Id, viewer = viewer is { Blocked: false } ? viewer.Id : 0 }, cancellationToken: ct))).AsList();
     }
 
     public async Task<IReadOnlyList<CollectionRow>> CollectionsAsync(User owner, bool publicOnly, CancellationToken ct = default)

@@ -100,7 +100,7 @@ public static class FeedApi
         if (!FeedWriter.TryParseFormat(ext, out var format)) return TypedResults.NotFound();
         if (await library.GetAsync(id, null, ct) is not { } collection) return TypedResults.NotFound();
         var baseUri = site.For(http.Request);
-        var papers = await library.PapersAsync(collection, ct);
+        var papers = await library.PapersAsync(collection, null, ct); // feed readers carry no session: public papers only
         var entries = papers.Take(ListLimit).Select(p => FeedEntry.From(p, null, null, baseUri)).ToList();
         var name = SafeText.Clean(collection.Name);
         var feed = new Feed($"Paperboy: {name}", $"The collection “{name}” by {SafeText.Clean(collection.OwnerName)} on Paperboy.",
