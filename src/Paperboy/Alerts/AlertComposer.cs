@@ -50,10 +50,7 @@ public sealed class AlertComposer(Database database, SavedSearches searches, Sit
             await using var tx = await c.BeginTransactionAsync(ct);
             if (await Outbox.InsertAsync(c, tx, new OutboxInsert(row.SubscriptionId, "alert", $"{saved.Id}/{day}", row.Recipient, mail, stop), now, ct))
             {
-                await c.ExecuteAsync(new CommandDefinition("""
-                    INSERT INTO subscription_tokens (token_hash, subscription_id, purpose, saved_search_id, created_at)
-                    VALUES (@hash, @SubscriptionId, 'alert-stop', @searchId, @at)
-                    """, new { hash = Tokens.Hash(token), row.SubscriptionId, searchId = saved.Id, at = Clock.Timestamp(now) }, tx, cancellationToken: ct));
+                await MailedLinks.AddAsync(c, tx, token, row.SubscriptionId, SavedSearches.StopPurpose, saved.Id, now, ct);
                 added++;
             }
             await tx.CommitAsync(ct);

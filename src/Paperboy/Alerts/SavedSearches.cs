@@ -1,3 +1,4 @@
+using Paperboy.Digests;
 using Dapper;
 using Paperboy.Members;
 using Paperboy.Papers;
@@ -54,6 +55,9 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
     public static readonly string[] Deliveries = ["digest", "email", "none"];
     public const int MaxNameLength = 80;
     public const int MaxPerMember = 50;
+
+    /// <summary>What an alert mail's one-click stop link is for, in <see cref="Digests.MailedLinks"/>.</summary>
+    public const string StopPurpose = "alert-stop";
 
     /// <summary>Validates like /search does (the same binder), then keeps the criteria; new papers count from now.</summary>
     public async Task<(SavedSearch? Saved, string? Error)> CreateAsync(User user, SearchCriteria criteria, string? name, DateTimeOffset now, CancellationToken ct = default)
@@ -123,7 +127,7 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
         var deleted = await c.ExecuteAsync(new CommandDefinition(
             "DELETE FROM saved_searches WHERE id = @id AND user_id = @userId", new { id, userId }, tx, cancellationToken: ct));
         if (deleted > 0)
-            await c.ExecuteAsync(new CommandDefinition("DELETE FROM subscription_tokens WHERE saved_search_id = @id", new { id }, tx, cancellationToken: ct));
+            await MailedLinks.ForgetSavedSearchAsync(c, tx, id, ct);
         await tx.CommitAsync(ct);
         return deleted > 0;
     }
@@ -131,31 +135,23 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
     /// <summary>Whether a stop link from an alert mail is one of ours and its search still exists.</summary>
     public async Task<bool> IsStopTokenAsync(string? token, CancellationToken ct = default)
     {
-        if (!Tokens.LooksValid(token)) return false;
         await using var c = await database.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<long>(new CommandDefinition("""
-            SELECT COUNT(*) FROM subscription_tokens t JOIN saved_searches s ON s.id = t.saved_search_id
-            WHERE t.token_hash = @hash AND t.purpose = 'alert-stop'
-            """, new { hash = Tokens.Hash(token!) }, cancellationToken: ct)) > 0;
+        return await MailedLinks.SavedSearchOfAsync(c, null, token, StopPurpose, ct) is { } id
+            && await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM saved_searches WHERE id = @id", new { id }, cancellationToken: ct)) > 0;
     }
 
     /// <summary>The one-click stop of an alert mail: that search's alerts are turned off and unsent ones dropped. Works any number of times.</summary>
     public async Task<bool> StopAsync(string? token, CancellationToken ct = default)
     {
         if (!Tokens.LooksValid(token)) return false;
-        var hash = Tokens.Hash(token!);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var id = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT saved_search_id FROM subscription_tokens WHERE token_hash = @hash AND purpose = 'alert-stop'", new { hash }, tx, cancellationToken: ct));
+        var id = await MailedLinks.SavedSearchOfAsync(c, tx, token, StopPurpose, ct);
         var found = id is not null && await c.ExecuteAsync(new CommandDefinition(
             "UPDATE saved_searches SET delivery = 'none' WHERE id = @id", new { id }, tx, cancellationToken: ct)) > 0;
         if (found)
         {
-            await c.ExecuteAsync(new CommandDefinition("""
-                UPDATE outbox SET status = 'cancelled', html = NULL, text = NULL
-                WHERE status = 'pending' AND kind = 'alert' AND period LIKE @prefix
-                """, new { prefix = $"{id}/%" }, tx, cancellationToken: ct));
+            await Outbox.CancelPendingAsync(c, tx, "alert", $"{id}/", ct);
         }
         await tx.CommitAsync(ct);
         return found;

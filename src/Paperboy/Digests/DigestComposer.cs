@@ -92,9 +92,7 @@ public sealed class DigestComposer(Database database, PaperStore papers, SiteUrl
                 var personal = new EmailContent(mail.Subject, mail.Html.Replace(placeholder, url, StringComparison.Ordinal),
                     mail.Text.Replace(placeholder, url, StringComparison.Ordinal));
                 if (!await Outbox.InsertAsync(c, tx, new OutboxInsert(id, kindName, period.Key, email, personal, url), now, ct)) continue;
-                await c.ExecuteAsync(new CommandDefinition("""
-                    INSERT INTO subscription_tokens (token_hash, subscription_id, purpose, created_at) VALUES (@hash, @id, 'unsubscribe', @at)
-                    """, new { hash = Tokens.Hash(token), id, at = Clock.Timestamp(now) }, tx, cancellationToken: ct));
+                await MailedLinks.AddAsync(c, tx, token, id, "unsubscribe", null, now, ct);
                 added++;
             }
             await tx.CommitAsync(ct);

@@ -57,6 +57,13 @@ public sealed class Outbox(Database database)
         }, tx, cancellationToken: ct)) > 0;
     }
 
+    /// <summary>Drops unsent messages of a kind whose period starts with <paramref name="periodPrefix"/> (no LIKE wildcards in it; an alert stopped before it went out), text and all.</summary>
+    public static async Task CancelPendingAsync(DbConnection c, DbTransaction tx, string kind, string periodPrefix, CancellationToken ct) =>
+        await c.ExecuteAsync(new CommandDefinition("""
+            UPDATE outbox SET status = 'cancelled', html = NULL, text = NULL
+            WHERE status = 'pending' AND kind = @kind AND period LIKE @prefix
+            """, new { kind, prefix = periodPrefix + "%" }, tx, cancellationToken: ct));
+
     /// <summary>
     /// Takes up to <paramref name="limit"/> due rows for <paramref name="owner"/> until <paramref name="until"/>.
     /// One UPDATE does it, so two senders never both win a row: SQLite runs writers one at a time, and

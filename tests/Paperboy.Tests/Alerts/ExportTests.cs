@@ -64,10 +64,10 @@ public sealed partial class ExportTests
         await using var app = await CommunityApp.StartAsync();
         using var fixtures = new Infrastructure.TempDir();
         var hostile = new { id = "2511.09999", title = HostileTitle, @abstract = "Also {unbalanced and \\ backslashed }} text.", authors = new[] { "Zoë {Brace", "Smith and Wesson" }, published = "2025-11-02", categories = new[] { "cs.CL" } };
-        var other = new { id = "local-7", title = "A non-arXiv paper", authors = new[] { "Ann Other" }, published = "2024-01-01" };
+        var other = new { id = "lab-7", title = "A non-arXiv paper", authors = new[] { "Ann Other" }, published = "2024-01-01" };
         await app.App.ImportAsync(fixtures.Write("more.jsonl", JsonSerializer.Serialize(hostile) + "\n" + JsonSerializer.Serialize(other) + "\n"));
         var (_, ada, _) = await app.MemberAsync("ada@example.com");
-        foreach (var id in new[] { "2511.09999", "local-7", CommunityApp.OldStylePaper })
+        foreach (var id in new[] { "2511.09999", "lab-7", CommunityApp.OldStylePaper })
             Assert.Equal(HttpStatusCode.OK, (await ada.PostAsync($"/api/library/papers/{id}", null)).StatusCode);
         // Saved and upvoted: still one entry.
         Assert.Equal(HttpStatusCode.OK, (await ada.PostAsync("/api/papers/2511.09999/upvote", null)).StatusCode);
@@ -89,7 +89,7 @@ public sealed partial class ExportTests
             @"{Breaking \textbraceleft{}BibTeX\textbraceright{}\textbraceright{} \textbackslash{}end\textbraceleft{}document\textbraceright{} 100\% \& \$x\textasciicircum{}2\$ \#1 \_under\_ \textasciitilde{}tilde {@}misc\textbraceleft{}evil, title=\textbraceleft{}x\textbraceright{}}",
             entry.Fields["title"]);
         Assert.Equal("https://arxiv.org/abs/2511.09999", entry.Fields["url"]);
-        var local = entries.Single(e => e.Key == "other2024_local_7");
+        var local = entries.Single(e => e.Key == "other2024_lab_7");
         Assert.False(local.Fields.ContainsKey("eprint"));
         Assert.StartsWith("http://127.0.0.1:", local.Fields["url"], StringComparison.Ordinal);
         Assert.Equal("hep-th/9901001", entries.Single(e => e.Key == "maldacena1999_hep_th_9901001").Fields["eprint"]);
