@@ -1,5 +1,5 @@
-using Paperboy.Digests;
 using Dapper;
+using Paperboy.Digests;
 using Paperboy.Members;
 using Paperboy.Papers;
 using Paperboy.Search;
