@@ -12,9 +12,12 @@ namespace Paperboy.Tests.Infrastructure;
 /// </summary>
 public static class TestPostgres
 {
+    // Timeout: the seconds to open a connection. A refused connection (no server) fails at once
+    // whatever it is; a slow one, as when CI starts two digest commands at once on a busy 2-core
+    // machine, must be waited for, as the site waits (PostgresDialect.DefaultConnectTimeoutSeconds).
     public static string AdminConnectionString =>
         Environment.GetEnvironmentVariable("PAPERBOY_TEST_POSTGRES")
-        ?? "Host=127.0.0.1;Port=5432;Username=paperboy;Password=paperboy;Database=postgres;Timeout=5";
+        ?? "Host=127.0.0.1;Port=5432;Username=paperboy;Password=paperboy;Database=postgres;Timeout=60";
 
     /// <summary>
     /// Creates a database with every migration already applied, copied from a template database that
