@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Paperboy.Tests.Feed;
+using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Community;
 
@@ -30,7 +32,7 @@ public sealed class CommunityBrowserTests
         await page.FillAsync("#email", "ada@example.com");
         await page.FillAsync("#password", "correct horse battery");
         await page.ClickAsync("button:has-text('Sign in')");
-        await page.WaitForURLAsync(Url("/"));
+        await page.ArriveAtAsync("^" + Regex.Escape(Url("/")) + "$");
         await page.Locator("#member-nav .member-name").WaitForAsync(new() { Timeout = 10000 });
 
         // Upvote from the card: the count changes in place, without a page load.
@@ -62,7 +64,7 @@ public sealed class CommunityBrowserTests
 
         // An anonymous click on upvote leads to sign-in, with the way back and the vote to cast.
         await visitor.Locator($"form.upvote[data-paper-id='{CommunityApp.Paper}'] button").ClickAsync();
-        await visitor.WaitForURLAsync(url => url.Contains("/login?returnUrl=%2F&upvote=", StringComparison.Ordinal));
+        await visitor.ArriveAtAsync(Regex.Escape("/login?returnUrl=%2F&upvote="));
 
         Assert.Empty(browser.Errors);
     }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Paperboy.Tests.Infrastructure;
 
@@ -89,7 +90,7 @@ public sealed class BrowserTests
         var box = page.Locator("header form.search input[name=q]");
         await box.FillAsync("maze video reasoning");
         await box.PressAsync("Enter");
-        await page.WaitForURLAsync("**/search?q=maze+video+reasoning");
+        await page.ArriveAtAsync(Regex.Escape("/search?q=maze+video+reasoning") + "$");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         var first = page.Locator(".card").First;

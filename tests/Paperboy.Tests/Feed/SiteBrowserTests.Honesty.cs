@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Feed;
 
@@ -22,8 +23,7 @@ public sealed partial class SiteBrowserTests
         await page.Keyboard.PressAsync("Enter");
         // The results' document is what is asserted, not its fonts and scripts; and the engine's test pass shares two
         // cores with an embedding test, so the wait is generous (it ends as soon as the page is there).
-        await page.WaitForURLAsync(url => url.Contains("/search?", StringComparison.Ordinal),
-            new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 90_000 });
+        await page.ArriveAtAsync(Regex.Escape("/search?"), timeout: 90_000);
 
         Assert.Contains("No papers found", await page.Locator(".empty h2").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator(".card").CountAsync());
@@ -81,7 +81,7 @@ public sealed partial class SiteBrowserTests
         await page.GotoAsync(site.Url($"/papers/{site.MathPaper}"));
         var form = page.Locator("form.paper-not-interested");
         await form.Locator("button", new() { HasText = "Not interested" }).ClickAsync();
-        await page.WaitForURLAsync(site.Url($"/papers/{site.MathPaper}"));
+        await page.ArriveAtAsync("^" + Regex.Escape(site.Url($"/papers/{site.MathPaper}")) + "$");
         Assert.Contains("will not be recommended", await form.Locator("[role=status]").InnerTextAsync(), StringComparison.Ordinal);
 
         // The mark is the member's: /for-you no longer offers the paper, and Undo takes it back.

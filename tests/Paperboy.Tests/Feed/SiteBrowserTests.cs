@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Dapper;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
@@ -131,14 +132,14 @@ public sealed partial class SiteBrowserTests(SiteFixture site, ITestOutputHelper
         var before = long.Parse((await vote.Locator(".n").InnerTextAsync()).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
         await vote.Locator("button").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/login?", StringComparison.Ordinal));
+        await page.ArriveAtAsync(Regex.Escape("/login?"));
         Assert.Contains("You need to be signed in to upvote", await page.Locator(".form-note").InnerTextAsync(), StringComparison.Ordinal);
         await page.FillAsync("#email", SiteFixture.VoterEmail);
         await page.FillAsync("#password", SiteFixture.Password);
         await page.ClickAsync("form button:has-text('Sign in')");
 
         // Back on the day it was clicked on, with the vote counted and shown as the reader's own.
-        await page.WaitForURLAsync(site.Url("/papers/date/2025-11-20"));
+        await page.ArriveAtAsync("^" + Regex.Escape(site.Url("/papers/date/2025-11-20")) + "$");
         await page.Locator($"form.upvote.upvoted[data-paper-id='{site.UpvotePaper}']").WaitForAsync(new() { Timeout = 10000 });
         Assert.Equal((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), (await vote.Locator(".n").InnerTextAsync()).Trim());
         Assert.Equal($"Upvote: {before + 1} upvotes", await vote.Locator("button").GetAttributeAsync("aria-label"));
@@ -161,7 +162,7 @@ public sealed partial class SiteBrowserTests(SiteFixture site, ITestOutputHelper
         await page.GotoAsync(site.Url("/"));
         await page.Locator("#member-nav summary").ClickAsync();
         await page.Locator("#member-nav a", new() { HasText = "Admin" }).ClickAsync();
-        await page.WaitForURLAsync(site.Url("/admin"));
+        await page.ArriveAtAsync("^" + Regex.Escape(site.Url("/admin")) + "$");
         var queued = page.Locator(".queue li", new() { HasText = "Spam spam spam, queue me" });
         await queued.Locator("button", new() { HasText = "Hide" }).ClickAsync();
         await page.Locator(".form-ok", new() { HasText = "Done: hide-comment" }).WaitForAsync();

@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Paperboy.Tests.Feed;
+using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Private;
 
@@ -29,7 +31,7 @@ public sealed class PrivateBrowserTests
         await ada.FillAsync("#title", "Tensor Gardens at Scale (lab draft)");
         await ada.SelectOptionAsync("#visibility", "group:lab");
         await ada.ClickAsync("button:has-text('Save')");
-        await ada.WaitForURLAsync(url => url.Contains("/papers/local-", StringComparison.Ordinal));
+        await ada.ArriveAtAsync(Regex.Escape("/papers/local-"));
         var paperUrl = ada.Url;
         Assert.Equal("Tensor Gardens at Scale (lab draft)", (await ada.Locator("h1").InnerTextAsync()).Trim());
         Assert.Contains("Only members of", await ada.Locator(".private-notice").InnerTextAsync(), StringComparison.Ordinal);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Paperboy.Digests;
 using Paperboy.Papers;
 using Paperboy.Recommendations;
+using Paperboy.Tests.Infrastructure;
 using static Paperboy.Tests.Recommendations.RecommendationInstance;
 
 namespace Paperboy.Tests.Recommendations;
@@ -276,11 +277,11 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
         await page.FillAsync("#email", user.Email);
         await page.FillAsync("#password", "correct horse battery");
         await page.ClickAsync("button:has-text('Sign in')");
-        await page.WaitForURLAsync(Url("/"), new() { Timeout = 60000 });
+        await page.ArriveAtAsync("^" + Regex.Escape(Url("/")) + "$");
         // The account menu is filled by community.js once it knows who is reading.
         await page.Locator("#member-nav summary").ClickAsync(new() { Timeout = 60000 });
         await page.Locator("#member-nav a", new() { HasText = "For you" }).ClickAsync();
-        await page.WaitForURLAsync(Url("/for-you"));
+        await page.ArriveAtAsync("^" + Regex.Escape(Url("/for-you")) + "$");
 
         var cards = page.Locator("ol.cards > li.card");
         var before = await cards.CountAsync();
