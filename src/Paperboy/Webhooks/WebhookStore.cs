@@ -60,6 +60,8 @@ public sealed class WebhookStore(Database database, GroupStore groups, WebhookSe
         var (_, refused) = await WebhookAddress.ResolveAsync(uri!.IdnHost, settings.AllowPrivate, ct);
         if (refused is not null) return (null, 400, refused);
 
+        // Not Web/Tokens: this is an HMAC key both sides keep (we sign with it, the receiver checks), so it is
+        // stored as it is, not hashed like a token we only ever compare.
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         await using var c = await database.OpenAsync(ct);
         var count = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM webhooks WHERE user_id = @Id", new { member.Id }, cancellationToken: ct));
