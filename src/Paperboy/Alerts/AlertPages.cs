@@ -17,6 +17,8 @@ public static class AlertPages
     public static IServiceCollection AddAlerts(this IServiceCollection services)
     {
         services.AddSingleton<SavedSearches>();
+        services.AddSingleton<IPageSection<SettingsPageContext>, SavedSearchSettings>();
+        services.AddSingleton<IExportPart, SavedSearchExportPart>();
         services.AddSingleton<Digests.IPersonalDigestSection, SavedSearchSection>();
         services.AddSingleton<AlertComposer>();
         return services;

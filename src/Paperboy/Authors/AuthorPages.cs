@@ -8,7 +8,7 @@ namespace Paperboy.Authors;
 /// Author claims: "This is me" on an author page (<c>POST /authors/claim</c>, or <c>POST /api/authors/claim</c>
 /// <c>{"name"}</c>), and <c>/admin/authors</c> where admins approve, reject and revoke them. The author page
 /// (<see cref="AuthorClaimBox"/>) links the approved member's profile; the profile lists their papers
-/// (<see cref="ClaimedPapers"/>).
+/// (<see cref="ClaimedPapers"/>). Both are sections of other features' pages (<see cref="AuthorClaimSection"/>).
 /// </summary>
 public static class AuthorPages
 {
@@ -16,6 +16,8 @@ public static class AuthorPages
     {
         services.AddSingleton(sp => AuthorSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<AuthorClaims>();
+        services.AddSingleton<IPageSection<AuthorPageContext>, AuthorClaimSection>();
+        services.AddSingleton<IPageSection<Profiles.ProfilePageContext>, ClaimedPapersSection>();
         return services;
     }
 

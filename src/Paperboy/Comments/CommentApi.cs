@@ -30,7 +30,8 @@ public static class CommentApi
     // A comment is at most 10,000 characters; a body above this is refused before it is read.
     const long MaxBodyBytes = 64 * 1024;
 
-    public static IServiceCollection AddComments(this IServiceCollection services) => services.AddSingleton<CommentStore>();
+    public static IServiceCollection AddComments(this IServiceCollection services) =>
+        services.AddSingleton<CommentStore>().AddSingleton<IPageSection<Feed.PaperPageContext>, CommentSectionLoader>();
 
     public static IEndpointRouteBuilder MapComments(this IEndpointRouteBuilder app)
     {

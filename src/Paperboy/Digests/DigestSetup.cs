@@ -10,6 +10,8 @@ public static class DigestSetup
         services.AddSingleton(DigestSettings.FromEnvironment());
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<Subscriptions>();
+        services.AddSingleton<Web.IPageSection<Members.SettingsPageContext>, MemberDigestSection>();
+        services.AddSingleton<Members.IExportPart, SubscriptionExportPart>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<OutboxSender>();

@@ -46,8 +46,8 @@ public static class FeedPages
             TrendingAsync(p, store, cache, http, ct));
         app.MapGet("/papers/{id}", PaperAsync);
         // Old-style arXiv ids carry a slash: /papers/hep-th/9901001.
-        app.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, Search.PaperSearch search, ILogger<PaperPage> log, CancellationToken ct) =>
-            PaperAsync($"{archive}/{number}", store, search, log, ct));
+        app.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, Search.PaperSearch search, ILogger<PaperPage> log, HttpContext http, CancellationToken ct) =>
+            PaperAsync($"{archive}/{number}", store, search, log, http, ct));
         app.MapGet("/authors/{name}", AuthorAsync);
         return app;
     }
@@ -164,7 +164,7 @@ public static class FeedPages
         });
     }
 
-    static async Task<IResult> PaperAsync(string id, PaperStore store, Search.PaperSearch search, ILogger<PaperPage> log, CancellationToken ct)
+    static async Task<IResult> PaperAsync(string id, PaperStore store, Search.PaperSearch search, ILogger<PaperPage> log, HttpContext http, CancellationToken ct)
     {
         var paper = await store.GetAsync(id, ct);
         if (paper is null) return NotFound("Paper not found", $"There is no paper “{Clip(id)}” here (yet).", null);
@@ -174,6 +174,7 @@ public static class FeedPages
             [nameof(PaperPage.Paper)] = paper,
             [nameof(PaperPage.Features)] = features,
             [nameof(PaperPage.Similar)] = await SimilarAsync(paper, search, log, ct),
+            [nameof(PaperPage.Sections)] = await Web.PageSections.LoadAsync(new PaperPageContext(paper), http),
         });
     }
 
@@ -195,7 +196,7 @@ public static class FeedPages
         }
     }
 
-    static async Task<IResult> AuthorAsync(string name, string? p, PaperStore store, CancellationToken ct)
+    static async Task<IResult> AuthorAsync(string name, string? p, PaperStore store, HttpContext http, CancellationToken ct)
     {
         if (!TryParsePage(p, out var page)) return BadPage(p);
         var offset = (page - 1) * PageSize;
@@ -213,6 +214,7 @@ public static class FeedPages
             [nameof(AuthorPage.PreviousPage)] = page > 1 ? new NavLink(PageHref(path, page - 1), "Previous page") : null,
             [nameof(AuthorPage.NextPage)] = papers.Count > PageSize ? new NavLink(PageHref(path, page + 1), "Next page") : null,
             [nameof(AuthorPage.Feeds)] = Syndication.FeedLinks.Author(display),
+            [nameof(AuthorPage.Sections)] = await Web.PageSections.LoadAsync(new AuthorPageContext(display), http),
         });
     }
 

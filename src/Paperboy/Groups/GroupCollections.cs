@@ -43,7 +43,8 @@ public sealed class GroupCollections(Database database, GroupStore groups)
 /// <summary><c>POST /api/collections/{id}/visibility</c> <c>{"visibility"}</c> and the owner's form on the collection page.</summary>
 public static class GroupCollectionRoutes
 {
-    public static IServiceCollection AddGroupCollections(this IServiceCollection services) => services.AddSingleton<GroupCollections>();
+    public static IServiceCollection AddGroupCollections(this IServiceCollection services) =>
+        services.AddSingleton<GroupCollections>().AddSingleton<IPageSection<Library.CollectionPageContext>, CollectionVisibilitySection>();
 
     public static IEndpointRouteBuilder MapGroupCollections(this IEndpointRouteBuilder app)
     {

@@ -14,6 +14,13 @@ namespace Paperboy.Groups;
 public sealed record GroupView(Group Group, IReadOnlyList<GroupMember> Members, IReadOnlyList<Paper> Submitted,
     IReadOnlyList<CollectionRow> Collections, IReadOnlyList<Paper> PrivatePapers, bool IsMember);
 
+/// <summary>A group page as its sections see it (<see cref="IPageSection{TPage}"/>): the group shown.</summary>
+public sealed record GroupPageContext(Group Group)
+{
+    /// <summary>After the member list, before the private papers.</summary>
+    public const string AfterMembers = "after-members";
+}
+
 /// <summary>
 /// <c>/groups/{slug}</c> (like a Hugging Face organisation page: members, their papers, their public
 /// collections, and for members the group's private papers) and <c>/admin/groups</c>, where admins
@@ -64,7 +71,10 @@ public static class GroupPages
             ORDER BY k.name
             """, new { group.Id, isMember }, cancellationToken: http.RequestAborted))).AsList();
         var privatePapers = isMember ? await privates.VisibleAsync(viewer, group.Id, http.RequestAborted) : [];
-        return SitePages.Page<GroupPage>(http, new { View = new GroupView(group, members, submitted, collections, privatePapers, isMember) });
+        // Back to the pool before the sections take theirs: a page holds one connection at a time.
+        await c.CloseAsync();
+        var sections = await PageSections.LoadAsync(new GroupPageContext(group), http);
+        return SitePages.Page<GroupPage>(http, new { View = new GroupView(group, members, submitted, collections, privatePapers, isMember), Sections = sections });
     }
 
     static async Task<IResult> AdminFormAsync(HttpContext http, GroupStore groups, MemberStore members,

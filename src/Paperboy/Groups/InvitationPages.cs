@@ -13,7 +13,8 @@ namespace Paperboy.Groups;
 /// </summary>
 public static class InvitationPages
 {
-    public static IServiceCollection AddGroupInvitations(this IServiceCollection services) => services.AddSingleton<GroupInvitations>();
+    public static IServiceCollection AddGroupInvitations(this IServiceCollection services) =>
+        services.AddSingleton<GroupInvitations>().AddSingleton<IPageSection<GroupPageContext>, GroupInvitationsLoader>();
 
     public static IEndpointRouteBuilder MapGroupInvitations(this IEndpointRouteBuilder app)
     {

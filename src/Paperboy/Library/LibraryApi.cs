@@ -15,7 +15,9 @@ public sealed record CollectionDto(long Id, string Name, [property: JsonProperty
 /// <summary>The library and collections: JSON API under /api, pages at /library and /collections/{id}, and their forms.</summary>
 public static class LibraryApi
 {
-    public static IServiceCollection AddLibrary(this IServiceCollection services) => services.AddSingleton<LibraryStore>();
+    public static IServiceCollection AddLibrary(this IServiceCollection services) =>
+        services.AddSingleton<LibraryStore>().AddSingleton<IPageSection<Feed.PaperPageContext>, PaperActionsSection>()
+            .AddSingleton<IExportPart, LibraryExportPart>().AddSingleton<IExportPart, CollectionsExportPart>();
 
     public static IEndpointRouteBuilder MapLibrary(this IEndpointRouteBuilder app)
     {
@@ -102,11 +104,13 @@ public static class LibraryApi
         var collection = await library.GetAsync(collectionId, viewer, http.RequestAborted);
         if (collection is null) return NotFound();
         if (!collection.IsPublic) http.Response.Headers.CacheControl = "no-store";
+        var isOwner = viewer?.Id == collection.UserId;
         return SitePages.Page<CollectionPage>(http, new
         {
             Collection = collection,
             Papers = await library.PapersAsync(collection, viewer, http.RequestAborted),
-            IsOwner = viewer?.Id == collection.UserId,
+            IsOwner = isOwner,
+            Sections = await PageSections.LoadAsync(new CollectionPageContext(collection, isOwner), http),
         });
     }
 

@@ -129,7 +129,8 @@ public static class AccountPages
         http.Response.Headers.CacheControl = "no-store";
         var tokens = await members.TokensAsync(user, http.RequestAborted);
         var passwords = http.RequestServices.GetService<SignIn.SignInSettings>()?.PasswordsEnabled ?? true;
-        return Page<SettingsPage>(http, new { Member = user, Tokens = tokens, NewToken = newToken, Message = message, Error = error, PasswordsEnabled = passwords }, status);
+        var sections = await PageSections.LoadAsync(new SettingsPageContext(user), http);
+        return Page<SettingsPage>(http, new { Member = user, Tokens = tokens, NewToken = newToken, Message = message, Error = error, PasswordsEnabled = passwords, Sections = sections }, status);
     }
 
     static async Task<IResult> CreateTokenAsync(HttpContext http, MemberStore members, [FromForm(Name = "name")] string? name)

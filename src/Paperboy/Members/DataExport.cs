@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using Paperboy.Feed;
 using Paperboy.Papers;
 using Paperboy.Storage;
@@ -12,26 +11,31 @@ namespace Paperboy.Members;
 
 /// <summary>
 /// <c>/settings/export.json</c> and <c>/settings/export.bib</c>: everything a member keeps here, as a
-/// download. Only the signed-in member's own rows are read.
+/// download. Only the signed-in member's own rows are read, each feature's by that feature (<see cref="IExportPart"/>).
 /// </summary>
 public static class DataExport
 {
     public static IEndpointRouteBuilder MapDataExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/settings/export.json", async (HttpContext http, Database database, SiteUrl site, Webhooks.WebhookStore hooks) =>
+        app.MapGet("/settings/export.json", async (HttpContext http, SiteUrl site, IEnumerable<IExportPart> parts) =>
         {
             if (await http.CurrentMemberAsync() is not { Blocked: false } user) return SignIn();
-            var data = await ReadAsync(database, user, http.RequestAborted) with { Webhooks = await hooks.ListAsync(user.Id, http.RequestAborted) };
-            var baseUri = site.For(http.Request);
-            var body = JsonSerializer.SerializeToUtf8Bytes(AsJson(data, baseUri), JsonOptions);
+            var json = new Dictionary<string, object?>
+            {
+                ["format"] = "paperboy-export/1",
+                ["exported_at"] = Clock.Timestamp(),
+                ["account"] = new { user.Name, user.Email, user.CreatedAt },
+            };
+            foreach (var (part, exported) in await ReadAsync(parts, user, site.For(http.Request), http.RequestAborted)) json[part.Name] = exported.Json;
+            var body = JsonSerializer.SerializeToUtf8Bytes(json, JsonOptions);
             return Download(http, body, "application/json", $"paperboy-{Slug(user.Name)}.json");
         });
-        app.MapGet("/settings/export.bib", async (HttpContext http, Database database, SiteUrl site) =>
+        app.MapGet("/settings/export.bib", async (HttpContext http, SiteUrl site, IEnumerable<IExportPart> parts) =>
         {
             if (await http.CurrentMemberAsync() is not { Blocked: false } user) return SignIn();
-            var data = await ReadAsync(database, user, http.RequestAborted);
-            var papers = data.Library.Select(p => p.Paper).Concat(data.Upvotes.Select(p => p.Paper)).DistinctBy(p => p.Id).ToList();
-            var body = Encoding.UTF8.GetBytes(BibTex.Write(papers, site.For(http.Request)));
+            var baseUri = site.For(http.Request);
+            var papers = (await ReadAsync(parts, user, baseUri, http.RequestAborted)).SelectMany(p => p.Exported.Papers).DistinctBy(p => p.Id).ToList();
+            var body = Encoding.UTF8.GetBytes(BibTex.Write(papers, baseUri));
             return Download(http, body, "application/x-bibtex; charset=utf-8", $"paperboy-{Slug(user.Name)}.bib");
         });
         return app;
@@ -44,90 +48,13 @@ public static class DataExport
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default,
     };
 
-    sealed record Dated(Paper Paper, string At);
-
-    sealed class CollectionExport
+    /// <summary>Every feature's part, in order; one after the other, so an export holds one connection at a time.</summary>
+    static async Task<List<(IExportPart Part, ExportedPart Exported)>> ReadAsync(IEnumerable<IExportPart> parts, User user, Uri site, CancellationToken ct)
     {
-        public long Id { get; set; }
-        public string Name { get; set; } = "";
-        public bool IsPublic { get; set; }
-        public string CreatedAt { get; set; } = "";
-        public List<Dated> Items { get; } = [];
+        var read = new List<(IExportPart, ExportedPart)>();
+        foreach (var part in parts.OrderBy(p => p.Order)) read.Add((part, await part.ExportAsync(user, site, ct)));
+        return read;
     }
-
-    sealed record ExportData(User User, IReadOnlyList<Dated> Library, IReadOnlyList<Dated> Upvotes, IReadOnlyList<CollectionExport> Collections,
-        IReadOnlyList<Alerts.SavedSearch> Searches, Digests.Subscriptions.MemberSubscription? Subscription)
-    {
-        /// <summary>Without their secrets: an export file travels further than the settings page.</summary>
-        public IReadOnlyList<Webhooks.Webhook> Webhooks { get; init; } = [];
-    }
-
-    static async Task<ExportData> ReadAsync(Database database, User user, CancellationToken ct)
-    {
-        await using var c = await database.OpenAsync(ct);
-        async Task<List<Dated>> Papers(string sql) =>
-            (await c.QueryAsync<Paper, string, Dated>(new CommandDefinition(sql, new { user.Id }, cancellationToken: ct),
-                (p, at) => new Dated(p, at), splitOn: "dated_at")).AsList();
-        var library = await Papers("SELECT p.*, i.created_at AS dated_at FROM library_items i JOIN papers p ON p.id = i.paper_id WHERE i.user_id = @Id ORDER BY i.created_at, p.id");
-        var upvotes = await Papers("SELECT p.*, v.created_at AS dated_at FROM votes v JOIN papers p ON p.id = v.paper_id WHERE v.user_id = @Id ORDER BY v.created_at, p.id");
-        var collections = (await c.QueryAsync<CollectionExport>(new CommandDefinition(
-            "SELECT id, name, is_public, created_at FROM collections WHERE user_id = @Id ORDER BY name", new { user.Id }, cancellationToken: ct))).AsList();
-        var items = await c.QueryAsync<Paper, string, long, (Paper Paper, string At, long Collection)>(new CommandDefinition("""
-            SELECT p.*, i.created_at AS dated_at, i.collection_id FROM collection_items i JOIN papers p ON p.id = i.paper_id
-            JOIN collections k ON k.id = i.collection_id WHERE k.user_id = @Id ORDER BY i.created_at, p.id
-            """, new { user.Id }, cancellationToken: ct), (p, at, k) => (p, at, k), splitOn: "dated_at,collection_id");
-        var byId = collections.ToDictionary(k => k.Id);
-        foreach (var (paper, at, k) in items) byId[k].Items.Add(new Dated(paper, at));
-        var searches = (await c.QueryAsync<Alerts.SavedSearch>(new CommandDefinition(
-            "SELECT * FROM saved_searches WHERE user_id = @Id ORDER BY created_at, id", new { user.Id }, cancellationToken: ct))).AsList();
-        var subscription = await c.QuerySingleOrDefaultAsync<Digests.Subscriptions.MemberSubscription>(new CommandDefinition(
-            "SELECT id, email, frequency, status, confirmed_at FROM subscriptions WHERE user_id = @Id ORDER BY id LIMIT 1", new { user.Id }, cancellationToken: ct));
-        return new ExportData(user, library, upvotes, collections, searches, subscription);
-    }
-
-    static object AsJson(ExportData d, Uri site) => new
-    {
-        Format = "paperboy-export/1",
-        ExportedAt = Clock.Timestamp(),
-        Account = new { d.User.Name, d.User.Email, d.User.CreatedAt },
-        Library = d.Library.Select(x => PaperJson(x, site, "saved_at")),
-        Upvotes = d.Upvotes.Select(x => PaperJson(x, site, "upvoted_at")),
-        Collections = d.Collections.Select(k => new
-        {
-            k.Id,
-            k.Name,
-            Public = k.IsPublic,
-            k.CreatedAt,
-            Url = new Uri(site, $"collections/{k.Id}").AbsoluteUri,
-            Papers = k.Items.Select(x => PaperJson(x, site, "added_at")),
-        }),
-        SavedSearches = d.Searches.Select(s => new
-        {
-            s.Name,
-            s.Query,
-            s.Mode,
-            s.Sort,
-            From = s.DateFrom,
-            To = s.DateTo,
-            s.Category,
-            s.Author,
-            s.Delivery,
-            s.CreatedAt,
-            Url = new Uri(site, s.AsView().Href().TrimStart('/')).AbsoluteUri,
-        }),
-        Subscription = d.Subscription is { } sub ? new { sub.Email, sub.Frequency, sub.Status, sub.ConfirmedAt } : null,
-        Webhooks = d.Webhooks.Select(h => new { h.Url, Events = h.EventList, Group = h.GroupSlug, h.CreatedAt, Paused = h.Paused, h.PausedAt, h.PauseReason }),
-    };
-
-    static Dictionary<string, object?> PaperJson(Dated x, Uri site, string dateKey) => new()
-    {
-        ["id"] = x.Paper.Id,
-        ["title"] = x.Paper.Title,
-        ["authors"] = x.Paper.AuthorList,
-        ["published"] = x.Paper.Published,
-        ["url"] = Syndication.PaperLinks.For(site, x.Paper.Id).AbsoluteUri,
-        [dateKey] = x.At,
-    };
 
     static IResult Download(HttpContext http, byte[] body, string contentType, string fileName)
     {

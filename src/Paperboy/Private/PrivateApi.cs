@@ -145,7 +145,12 @@ public static class PrivateApi
         var found = await store.GetAsync(PrivatePaperStore.IdPrefix + code, await http.CurrentMemberAsync(), http.RequestAborted);
         if (found is not { } f) return NotFound(code);
         if (f.Info.LinkedTo is { } arxiv) return Results.Redirect($"/papers/{arxiv}");
-        return new PageResult<PaperPage>(new Dictionary<string, object?> { [nameof(PaperPage.Paper)] = f.Paper, [nameof(PaperPage.Private)] = f.Info });
+        return new PageResult<PaperPage>(new Dictionary<string, object?>
+        {
+            [nameof(PaperPage.Paper)] = f.Paper,
+            [nameof(PaperPage.Private)] = f.Info,
+            [nameof(PaperPage.Sections)] = await PageSections.LoadAsync(new PaperPageContext(f.Paper), http),
+        });
     }
 
     static async Task<Results<Ok<HfPaper>, RedirectHttpResult, ProblemHttpResult>> PaperJsonAsync(string code, HttpContext http, PrivatePaperStore store)

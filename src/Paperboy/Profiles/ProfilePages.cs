@@ -53,6 +53,9 @@ public static class ProfilePages
         var groups = (await c.QueryAsync<Group>(new CommandDefinition("""
             SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.user_id = @Id ORDER BY g.name
             """, new { member.Id }, cancellationToken: ct))).AsList();
-        return SitePages.Page<MemberProfilePage>(http, new { View = new ProfileView(member, submitted, collections, groups) });
+        // Back to the pool before the sections take theirs: a page holds one connection at a time.
+        await c.CloseAsync();
+        var sections = await PageSections.LoadAsync(new ProfilePageContext(member), http);
+        return SitePages.Page<MemberProfilePage>(http, new { View = new ProfileView(member, submitted, collections, groups), Sections = sections });
     }
 }

@@ -48,6 +48,8 @@ public static class RecommendationApi
     public static IServiceCollection AddRecommendations(this IServiceCollection services)
     {
         services.AddSingleton<RecommendationStore>();
+        services.AddSingleton<IPageSection<Feed.PaperPageContext>, PaperNotInterestedSection>();
+        services.AddSingleton<IPageSection<Members.SettingsPageContext>, ForYouSettingsSection>();
         services.AddSingleton<Recommender>();
         services.AddSingleton<IPersonalDigestSection, RecommendationDigestSection>();
         return services;

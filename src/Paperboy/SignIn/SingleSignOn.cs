@@ -25,6 +25,7 @@ public static class SingleSignOn
         services.AddSingleton(sp => SignInSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<SsoAccounts>();
         services.AddSingleton<EmailConfirmations>();
+        services.AddSingleton<IPageSection<SettingsPageContext>, EmailStatusSection>();
         // Registered always: settings are read once the configuration is complete (tests add theirs last).
         services.AddAuthentication().AddOpenIdConnect(Scheme, "Single sign-on", _ => { });
         services.AddOptions<OpenIdConnectOptions>(Scheme).Configure<SignInSettings, CommunityOptions, SiteUrl>(Configure);

@@ -12,7 +12,8 @@ namespace Paperboy.Votes;
 /// </summary>
 public static class VoteApi
 {
-    public static IServiceCollection AddVotes(this IServiceCollection services) => services.AddSingleton<VoteStore>();
+    public static IServiceCollection AddVotes(this IServiceCollection services) =>
+        services.AddSingleton<VoteStore>().AddSingleton<Members.IExportPart, VoteExportPart>();
 
     public static IEndpointRouteBuilder MapVotes(this IEndpointRouteBuilder app)
     {

@@ -34,6 +34,8 @@ public static class WebhookApi
     {
         services.AddSingleton(sp => WebhookSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<WebhookStore>();
+        services.AddSingleton<Web.IPageSection<Members.SettingsPageContext>, WebhookSettingsSection>();
+        services.AddSingleton<Members.IExportPart, WebhookExportPart>();
         services.AddSingleton<WebhookDeliveries>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<IDigestOutlet, WebhookComposer>();
