@@ -4,7 +4,7 @@ using Paperboy.Storage;
 namespace Paperboy.Thumbnails;
 
 /// <summary>A paper whose picture is due: never tried, a new source URL, or a network failure whose wait is over.</summary>
-public sealed record DueThumbnail(string PaperId, string Url, int Attempts);
+public sealed record DueThumbnail(string PaperId, string Url, long Attempts);
 
 /// <summary>A stored thumbnail as cards link it.</summary>
 public sealed record ThumbnailEntry(int Width, int Height, string Etag)
@@ -44,7 +44,7 @@ public sealed class ThumbnailStore(Database database)
     }
 
     /// <summary>Records why a picture is not stored; a picture stored from an earlier URL is kept and still shown.</summary>
-    public async Task FailAsync(string paperId, string url, string status, string error, int attempts, DateTimeOffset? retryAfter, DateTimeOffset now, CancellationToken ct)
+    public async Task FailAsync(string paperId, string url, string status, string error, long attempts, DateTimeOffset? retryAfter, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("""
@@ -54,7 +54,12 @@ public sealed class ThumbnailStore(Database database)
                 attempts = excluded.attempts, retry_after = excluded.retry_after, fetched_at = excluded.fetched_at
             """, new
         {
-            paperId, url, status, error, attempts, at = Clock.Timestamp(now),
+            paperId,
+            url,
+            status,
+            error,
+            attempts,
+            at = Clock.Timestamp(now),
             retry = retryAfter is { } r ? Clock.Timestamp(r) : null,
         }, cancellationToken: ct));
     }
