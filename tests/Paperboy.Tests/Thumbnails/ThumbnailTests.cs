@@ -63,7 +63,7 @@ public sealed partial class ThumbnailTests(ThumbnailFixture site) : IClassFixtur
         var title = await c.ExecuteScalarAsync<string>("SELECT title FROM papers WHERE id = @id", new { id = site.PaperOf["/wide.png"] });
         var lists = new[]
         {
-            $"/papers/date/{ThumbnailFixture.Day}", "/papers/week/2024-W24", "/papers/month/2024-06",
+            $"/papers/date/{ThumbnailFixture.Day}", "/papers/week/2024-W24", "/papers/month/2024-06", "/papers/trending",
             "/search?q=" + Uri.EscapeDataString(title!),
         };
         foreach (var list in lists)
