@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Paperboy.Alerts;
 using Paperboy.Digests;
+using Paperboy.Groups;
 using Paperboy.Papers;
 using Paperboy.Storage;
 using Paperboy.Syndication;
@@ -21,6 +22,7 @@ public sealed class WebhookComposer(Database database, WebhookStore hooks, Paper
 {
     const int DigestLimit = 30;
     const int PerAlert = 20;
+    const int GroupPicksLimit = 10;
 
     public async Task<int> ComposeAsync(DateOnly date, DateTimeOffset now, CancellationToken ct)
     {
@@ -41,10 +43,13 @@ public sealed class WebhookComposer(Database database, WebhookStore hooks, Paper
         var items = await papers.ListAsync(period, DailySort.Trending, 0, DigestLimit, ct);
         if (items.Count == 0) return 0;
         var added = 0;
-        // Groups have no selection of their own yet: a group's hook carries the site's daily list, titled for the group.
+        var list = items.Select(i => i.Paper).ToList();
         foreach (var hook in targets)
         {
-            var body = SlackMessage.Daily(day, items.Select(i => i.Paper).ToList(), total, hook.GroupName, site.ForEmail);
+            // A group's hook leads with what its members picked that day. Public papers only: a channel is
+            // not the site, and anyone may read it.
+            var picks = hook.GroupId is { } group ? await GroupPicks.OfAsync(c, period, GroupPicks.Outside, group, GroupPicksLimit, ct) : [];
+            var body = SlackMessage.Daily(day, list, total, hook.GroupName, picks, site.ForEmail);
             if (await WebhookDeliveries.InsertAsync(c, hook.Id, "digest", period.Key, body, now, ct)) added++;
         }
         return added;
@@ -88,9 +93,16 @@ public static class SlackMessage
 {
     static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Daily(DateOnly day, IReadOnlyList<Paper> papers, int total, string? group, Uri site)
+    public static string Daily(DateOnly day, IReadOnlyList<Paper> papers, int total, string? group, IReadOnlyList<GroupPick> picks, Uri site)
     {
         var text = new StringBuilder();
+        if (group is not null && picks.Count > 0)
+        {
+            text.Append($"*Picked in {Escape(group)}*\n");
+            // The reasons name the group, which the heading already does.
+            foreach (var pick in picks) text.Append($"• {Link(site, pick.Paper)}: {Escape(pick.Why.StartsWith(group + ": ", StringComparison.Ordinal) ? pick.Why[(group.Length + 2)..] : pick.Why)}\n");
+            text.Append('\n');
+        }
         var dayUrl = new Uri(site, $"papers/date/{Clock.Day(day)}").AbsoluteUri;
         text.Append($"*<{dayUrl}|Daily papers, {Clock.Day(day)}>*");
         if (group is not null) text.Append($" for {Escape(group)}");

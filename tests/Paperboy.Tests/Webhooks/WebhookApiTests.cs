@@ -139,7 +139,38 @@ public sealed class WebhookApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AGroupsHookCarriesTheSitesDailyListTitledForTheGroup()
+    public async Task AGroupsHookLeadsWithWhatItsMembersPickedThatDayPublicPapersOnly()
+    {
+        await using var app = await StartAsync();
+        var (adaUser, ada) = await MemberAsync(app, "ada@example.org");
+        var (bobUser, bob) = await MemberAsync(app, "bob@example.org");
+        var (_, eve) = await MemberAsync(app, "eve@example.org");
+        await GroupAsync(app, "lab", adaUser, bobUser);
+        await CreatedAsync(ada, _receiver.Url, group: "lab");
+
+        // Bob upvotes a public paper and the lab's own draft; Eve, outside the group, upvotes another paper.
+        Assert.True((await bob.PostAsync("/api/papers/2511.00002/upvote", null)).IsSuccessStatusCode);
+        var draft = await Private.PrivateApp.CreateAsync(bob, Private.PrivateApp.Form(fields: [("title", "Lab draft not for the channel"), ("visibility", "group:lab")]));
+        Assert.True((await bob.PostAsync($"/api/papers/{draft.GetProperty("id").GetString()}/upvote", null)).IsSuccessStatusCode);
+        Assert.True((await eve.PostAsync("/api/papers/2511.00003/upvote", null)).IsSuccessStatusCode);
+        // The digest job covers the featured day: the votes are dated on it, as if cast that morning.
+        await using (var c = await app.Database.OpenAsync())
+            await c.ExecuteAsync("UPDATE votes SET created_at = '2025-11-20T09:00:00'");
+
+        await RunDigestAsync(app);
+        Assert.Equal(1, (await Sender(app).DeliverAsync()).Sent);
+        var text = JsonDocument.Parse(Assert.Single(_receiver.Received).Body).RootElement.GetProperty("text").GetString()!;
+        var picks = text[..text.IndexOf("*<", StringComparison.Ordinal)];
+        Assert.StartsWith("*Picked in The lab*", picks, StringComparison.Ordinal);
+        Assert.Contains("|A plain paper>: upvoted by bob", picks, StringComparison.Ordinal);
+        Assert.DoesNotContain("2511.00003", picks, StringComparison.Ordinal);
+        Assert.DoesNotContain("Lab draft", text, StringComparison.Ordinal);
+        // Below the picks, the day's list, titled for the group.
+        Assert.Contains("for The lab", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AGroupWithNoPicksThatDayGetsTheSitesDailyListTitledForTheGroup()
     {
         await using var app = await StartAsync();
         var (adaUser, ada) = await MemberAsync(app, "ada@example.org");
@@ -148,6 +179,7 @@ public sealed class WebhookApiTests : IAsyncLifetime
         await RunDigestAsync(app);
         Assert.Equal(1, (await Sender(app).DeliverAsync()).Sent);
         var text = JsonDocument.Parse(Assert.Single(_receiver.Received).Body).RootElement.GetProperty("text").GetString()!;
+        Assert.DoesNotContain("Picked in", text, StringComparison.Ordinal);
         Assert.Contains("for The lab", text, StringComparison.Ordinal);
         Assert.Contains("A plain paper", text, StringComparison.Ordinal);
     }
