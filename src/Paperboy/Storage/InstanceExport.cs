@@ -25,7 +25,7 @@ public static class InstanceExport
     public static readonly IReadOnlyList<string> Tables =
     [
         "papers", "paper_authors", "daily_entries", "import_fingerprints",
-        "paper_media",
+        "paper_media", "paper_thumbnails",
         "users", "api_tokens", "password_resets", "sso_logins", "email_confirmations", "votes", "comments", "submissions", "club_sessions",
         "library_items", "collections", "collection_items", "audit_log",
         "harvest_state",

@@ -21,6 +21,7 @@ using Paperboy.SignIn;
 using Paperboy.Storage;
 using Paperboy.Submissions;
 using Paperboy.Syndication;
+using Paperboy.Thumbnails;
 using Paperboy.Votes;
 using Paperboy.Webhooks;
 
@@ -85,6 +86,7 @@ public static class WebApp
         builder.Services.AddGroupInvitations();
         builder.Services.AddGroupCollections();
         builder.Services.AddGroupDigest();
+        builder.Services.AddThumbnails();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -143,6 +145,7 @@ public static class WebApp
         app.MapAuthors();
         app.MapGroupInvitations();
         app.MapGroupCollections();
+        app.MapThumbnails();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.DependencyInjection;
+using Paperboy.Harvest;
+using Paperboy.Tests.Harvest;
+using Paperboy.Tests.Infrastructure;
+using Paperboy.Thumbnails;
+using SkiaSharp;
+
+namespace Paperboy.Tests.Thumbnails;
+
+/// <summary>When pictures are fetched at all, from where, and what a site without them shows.</summary>
+public sealed class ThumbnailSettingsTests
+{
+    static Func<string, string?> Env(params (string Name, string Value)[] values) =>
+        name => values.FirstOrDefault(v => v.Name == name).Value;
+
+    [Fact]
+    [Trait("Engine", "independent")]
+    public void PicturesFollowTheHuggingFaceHarvestUnlessTheOperatorSaysOnOrOff()
+    {
+        var noHarvest = HarvestSettings.FromLookup(Env());
+        var hfHarvest = HarvestSettings.FromLookup(Env(("PAPERBOY_HARVEST_SOURCES", "hf,arxiv")));
+        var arxivOnly = HarvestSettings.FromLookup(Env(("PAPERBOY_HARVEST_SOURCES", "arxiv")));
+
+        Assert.False(ThumbnailSettings.FromLookup(Env(), noHarvest).Enabled);
+        Assert.False(ThumbnailSettings.FromLookup(Env(), arxivOnly).Enabled);
+        var byDefault = ThumbnailSettings.FromLookup(Env(), hfHarvest);
+        Assert.True(byDefault.Enabled);
+        Assert.Equal(["huggingface.co"], byDefault.Hosts);
+        Assert.True(byDefault.AllowsHost("cdn-thumbnails.huggingface.co"));
+        Assert.False(byDefault.AllowsHost("huggingface.co.evil.example"));
+        Assert.False(byDefault.AllowsHost("example.org"));
+        Assert.False(byDefault.AllowPrivate);
+
+        Assert.False(ThumbnailSettings.FromLookup(Env(("PAPERBOY_THUMBNAILS", "off")), hfHarvest).Enabled);
+        var on = ThumbnailSettings.FromLookup(Env(("PAPERBOY_THUMBNAILS", "on"), ("PAPERBOY_THUMBNAILS_HOSTS", "*.example.org, mirror.lab")), noHarvest);
+        Assert.True(on.Enabled);
+        Assert.Equal(["example.org", "mirror.lab"], on.Hosts);
+
+        var typo = ThumbnailSettings.FromLookup(Env(("PAPERBOY_THUMBNAILS", "yes please")), hfHarvest);
+        Assert.False(typo.Enabled);
+        Assert.Contains("PAPERBOY_THUMBNAILS must be on or off", typo.ConfigurationError);
+    }
+
+    [Fact]
+    [Trait("Engine", "independent")]
+    public async Task LoopbackAndHostsTheOperatorDidNotNameAreNeverAskedForAPicture()
+    {
+        await using var stub = await StubServer.StartAsync(context => context.Response.Body.WriteAsync(
+            TestPictures.Make(100, 100, SKEncodedImageFormat.Png)).AsTask());
+        var url = new Uri(stub.BaseUrl, "/picture.png").ToString();
+
+        using (var guarded = new ThumbnailFetcher(new ThumbnailSettings { Enabled = true, Hosts = ["127.0.0.1"] }))
+        {
+            var refused = await guarded.GetAsync(url, CancellationToken.None);
+            Assert.Null(refused.Bytes);
+            Assert.False(refused.Transient);
+            Assert.Contains("PAPERBOY_THUMBNAILS_ALLOW_PRIVATE=1", refused.Error);
+        }
+        using (var elsewhere = new ThumbnailFetcher(new ThumbnailSettings { Enabled = true, AllowPrivate = true }))
+        {
+            var refused = await elsewhere.GetAsync(url, CancellationToken.None);
+            Assert.Contains("is not on PAPERBOY_THUMBNAILS_HOSTS", refused.Error);
+            Assert.Equal("not an http(s) address", elsewhere.Refusal("file:///etc/passwd"));
+        }
+        Assert.Empty(stub.Requests);
+
+        // The same address with the operator's permission is fetched: the refusals above were the guard, not the stub.
+        using var allowed = new ThumbnailFetcher(new ThumbnailSettings { Enabled = true, Hosts = ["127.0.0.1"], AllowPrivate = true });
+        Assert.NotNull((await allowed.GetAsync(url, CancellationToken.None)).Bytes);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public async Task ASiteWithoutThumbnailsShowsCleanCardsWithoutAnyImage()
+    {
+        // No harvest configured: the default is off, and the recorded huggingface.co URLs are never fetched.
+        await using var app = await TestInstance.StartAsync(SharedData.Path("hf-daily-papers", ThumbnailFixture.Day + ".json"));
+        Assert.False(app.Services.GetRequiredService<ThumbnailSettings>().Enabled);
+        var daily = await app.Client.GetStringAsync($"/papers/date/{ThumbnailFixture.Day}");
+        Assert.Contains("<li class=\"card\"", daily);
+        Assert.DoesNotContain("<img", daily);
+        Assert.DoesNotContain("card-thumb", daily);
+        var paper = System.Text.RegularExpressions.Regex.Match(daily, "href=\"/papers/(\\d{4}\\.\\d{4,5})\"").Groups[1].Value;
+        Assert.DoesNotContain("<img", await app.Client.GetStringAsync($"/papers/{paper}"));
+    }
+}
