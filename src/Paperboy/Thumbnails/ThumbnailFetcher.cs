@@ -74,7 +74,7 @@ public sealed class ThumbnailFetcher : IDisposable
             catch (HttpRequestException ex) when (Inner<WebhookRefusedException>(ex) is { } refusal)
             {
                 // A name that does not resolve now may later (DNS trouble): tried again; an internal address is not.
-                return refusal.Message.Contains("internal address", StringComparison.Ordinal)
+                return refusal.Internal
                     ? new(null, $"host {current.Host} is at an internal (loopback, private or link-local) address; " +
                         "refused unless the operator sets PAPERBOY_THUMBNAILS_ALLOW_PRIVATE=1", false)
                     : new(null, $"host {current.Host} does not resolve", true);

@@ -46,7 +46,8 @@ public static class WebhookAddress
 
     /// <summary>
     /// The addresses <paramref name="host"/> resolves to, or why it may not be used: every address must be
-    /// public (one internal answer is enough to refuse, or a second lookup could pick it).
+    /// public (one internal answer is enough to refuse, or a second lookup could pick it). A refused host
+    /// that did resolve comes back with its addresses, so a caller can tell "internal" from "does not resolve".
     /// </summary>
     public static async Task<(IPAddress[] Addresses, string? Error)> ResolveAsync(string host, bool allowPrivate, CancellationToken ct)
     {
@@ -59,7 +60,7 @@ public static class WebhookAddress
         }
         if (addresses.Length == 0) return ([], $"The webhook's host {host} has no address.");
         if (!allowPrivate && addresses.FirstOrDefault(IsInternal) is { } bad)
-            return ([], $"The webhook's host {host} is at {bad}, a loopback, private, link-local or otherwise internal address; " +
+            return (addresses, $"The webhook's host {host} is at {bad}, a loopback, private, link-local or otherwise internal address; " +
                         "such hooks are refused unless the operator sets PAPERBOY_WEBHOOK_ALLOW_PRIVATE=1.");
         return (addresses, null);
     }
@@ -71,7 +72,7 @@ public static class WebhookAddress
     public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, bool allowPrivate, CancellationToken ct)
     {
         var (addresses, error) = await ResolveAsync(context.DnsEndPoint.Host, allowPrivate, ct);
-        if (error is not null) throw new WebhookRefusedException(error);
+        if (error is not null) throw new WebhookRefusedException(error) { Internal = addresses.Length > 0 };
         Exception? last = null;
         foreach (var address in addresses)
         {
@@ -91,5 +92,9 @@ public static class WebhookAddress
     }
 }
 
-/// <summary>A delivery refused by the address guard (the host now resolves to an internal address).</summary>
-public sealed class WebhookRefusedException(string message) : Exception(message);
+/// <summary>A connection refused by the address guard: the host resolves to an internal address, or not at all.</summary>
+public sealed class WebhookRefusedException(string message) : Exception(message)
+{
+    /// <summary>True: an internal address (refused for good); false: the name did not resolve (may later).</summary>
+    public bool Internal { get; init; }
+}
