@@ -26,7 +26,13 @@ public sealed class SettingsReader(IConfiguration configuration)
     /// <summary>As given, spaces included (a password may begin or end with one); null when unset or empty.</summary>
     public string? Raw(string key) => configuration[key] is { Length: > 0 } v ? v : null;
 
+    /// <summary>The configuration itself, for the sections tests and appsettings bind over the variables (<c>Community:...</c>).</summary>
+    public IConfiguration Configuration => configuration;
+
     public void Fail(string key, string value, string what) => _errors.Add($"{key}: \"{value}\" {what}");
+
+    /// <summary>A line that is not about one value (two variables that only work together); it names them itself.</summary>
+    public void Fail(string line) => _errors.Add(line);
 
     /// <summary>1/0, true/false, on/off, yes/no, in any case.</summary>
     public bool? Switch(string key) => Text(key) is not { } s ? null : s.ToLowerInvariant() switch

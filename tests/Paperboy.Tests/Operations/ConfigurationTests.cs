@@ -2,13 +2,17 @@ using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Paperboy.Authors;
 using Paperboy.Config;
 using Paperboy.Digests;
 using Paperboy.Harvest;
 using Paperboy.Search;
+using Paperboy.SignIn;
 using Paperboy.Syndication;
 using Paperboy.Tests.Infrastructure;
 using Paperboy.Thumbnails;
+using Paperboy.Web;
+using Paperboy.Webhooks;
 
 namespace Paperboy.Tests.Operations;
 
@@ -35,6 +39,11 @@ public sealed class ConfigurationTests
         { "PAPERBOY_EMBEDDER", "of", "is not a boolean (use 1/0, true/false, on/off)" },
         { "PAPERBOY_EMBED_TOKENS", "128k", "is not a whole number" },
         { "PAPERBOY_SEARCH_TUNE", "k1:1.2", "is not name=number (names: k1, b, title," },
+        { "PAPERBOY_SUBMISSION_WINDOW_DAYS", "two weeks", "is not a whole number" },
+        { "PAPERBOY_METRICS", "pubic", "is not one of public, private" },
+        { "PAPERBOY_TRUSTED_PROXIES", "127.0.0.1,proxy.example.org", "is neither an IP address nor a CIDR range (e.g. 127.0.0.1, 10.0.0.0/8)" },
+        { "PAPERBOY_WEBHOOK_ALLOW_PRIVATE", "maybe", "is not a boolean (use 1/0, true/false, on/off)" },
+        { "PAPERBOY_PASSWORD_SIGNIN", "of", "is not a boolean (use 1/0, true/false, on/off)" },
     };
 
     [Theory]
@@ -69,6 +78,18 @@ public sealed class ConfigurationTests
                 "paperboy: PAPERBOY_THUMBNAILS: \"yse\" is not a boolean (use 1/0, true/false, on/off)",
             ],
             Lines(result.Stderr).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    [Trait("Engine", "independent")]
+    public async Task AHalfConfiguredSingleSignOnStopsServeWithTheVariableToSet()
+    {
+        using var dir = new TempDir();
+        var result = await ServeAsync(dir, ("PAPERBOY_OIDC_CLIENT_ID", "paperboy"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("paperboy: PAPERBOY_OIDC_CLIENT_ID is set but PAPERBOY_OIDC_AUTHORITY is not: set the provider's issuer URL (e.g. https://login.example.org/realms/lab).",
+            Assert.Single(Lines(result.Stderr)));
     }
 
     [Theory]
@@ -129,9 +150,16 @@ public sealed class ConfigurationTests
             ["PAPERBOY_EMBED_TOKENS"] = "128",
             ["PAPERBOY_EMBED_THREADS"] = "2",
             ["PAPERBOY_PUBLIC_URL"] = "https://papers.example.org/hub",
+            ["PAPERBOY_SUBMISSIONS_PER_DAY"] = "7",
+            ["PAPERBOY_METRICS"] = "Public",
+            ["PAPERBOY_TRUSTED_PROXIES"] = "127.0.0.1, 10.0.0.0/8",
+            ["PAPERBOY_WEBHOOK_ALLOW_PRIVATE"] = "yes",
+            ["PAPERBOY_PASSWORD_SIGNIN"] = "OFF",
+            ["PAPERBOY_AUTHOR_DOMAINS"] = "lab.example.org",
         }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
         services.AddHarvest().AddThumbnails().AddDigests().AddPaperSearch().AddSettings(SiteUrl.Read);
+        services.AddSiteAuth().AddSignIn().AddWebhooks().AddAuthors();
         using var provider = services.BuildServiceProvider();
         provider.ValidateSettings();
 
@@ -164,6 +192,14 @@ public sealed class ConfigurationTests
         Assert.Equal(NeuralEmbedder.ModelFor(128), provider.GetRequiredService<NeuralEmbedder>().Model);
 
         Assert.Equal(new Uri("https://papers.example.org/hub/"), provider.GetRequiredService<SiteUrl>().ForEmail);
+
+        var community = provider.GetRequiredService<CommunityOptions>();
+        Assert.Equal((7, true), (community.SubmissionsPerDay, community.PublicMetrics));
+        Assert.Equal(new CommunityOptions().SubmissionWindowDays, community.SubmissionWindowDays);
+        Assert.Equal(["127.0.0.1", "10.0.0.0/8"], community.Proxies().Select(p => p.Address?.ToString() ?? p.Network?.ToString()));
+        Assert.True(provider.GetRequiredService<WebhookSettings>().AllowPrivate);
+        Assert.False(provider.GetRequiredService<SignInSettings>().PasswordsEnabled);
+        Assert.Equal(["lab.example.org"], provider.GetRequiredService<AuthorSettings>().TrustedDomains);
     }
 
     /// <summary>Tests (and appsettings) add configuration after the environment; the real app binds it like any variable.</summary>
