@@ -15,7 +15,7 @@ static class StatsCommand
         {
             var database = Database.FromOptions(CliApp.Options(result));
             await database.MigrateAsync(ct);
-            var stats = await new PaperStore(database).StatsAsync(ct);
+            var stats = await new PaperStore(database, TimeProvider.System).StatsAsync(ct);
             if (result.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
