@@ -135,9 +135,9 @@ public sealed partial class GroupInvitationTests(SharedMaildev maildev) : IClass
     public async Task AnInvitationExpiresByTheAppsClockNotTheMachines()
     {
         var mail = await maildev.ForTestAsync();
-        // The app's clock stands a month behind the machine's: by the machine's clock this link is weeks past its
-        // lifetime the moment it is sent, so only an app that reads its TimeProvider keeps it valid.
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromDays(30));
+        // The app's clock stands a month ahead of the machine's (ahead, so the test client keeps the app's cookies):
+        // when the app's clock passes the link's lifetime, the machine's is still weeks short of it.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromDays(30));
         var (app, _, root) = await StartAsync(mail, clock);
         await using var _ = app;
         await root.SubmitAsync("/groups/lab", "/groups/lab/invitations", ("email", "new@example.com"));
