@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Paperboy.Config;
 using Paperboy.Members;
 using Paperboy.Papers;
 using Paperboy.Storage;
@@ -201,10 +202,10 @@ public sealed class AuthorSettings
         return TrustedDomains.Contains(domain) ? domain : null;
     }
 
-    public static AuthorSettings From(IConfiguration configuration)
+    public static AuthorSettings Read(SettingsReader config)
     {
-        var settings = new AuthorSettings { Domains = Environment.GetEnvironmentVariable("PAPERBOY_AUTHOR_DOMAINS") };
-        configuration.GetSection("Authors").Bind(settings);
+        var settings = new AuthorSettings { Domains = config.Raw("PAPERBOY_AUTHOR_DOMAINS") };
+        config.Configuration.GetSection("Authors").Bind(settings);
         return settings;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Paperboy.Config;
 using Paperboy.Feed;
 using Paperboy.Web;
 
@@ -14,7 +15,7 @@ public static class AuthorPages
 {
     public static IServiceCollection AddAuthors(this IServiceCollection services)
     {
-        services.AddSingleton(sp => AuthorSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSettings(AuthorSettings.Read);
         services.AddSingleton<AuthorClaims>();
         services.AddSingleton<IPageSection<AuthorPageContext>, AuthorClaimSection>();
         services.AddSingleton<IPageSection<Profiles.ProfilePageContext>, ClaimedPapersSection>();

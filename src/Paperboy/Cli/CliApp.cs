@@ -65,6 +65,12 @@ public static class CliApp
             Console.Error.WriteLine($"paperboy: {ex.Message}");
             return ExitCodes.Usage;
         }
+        catch (Exception ex) when (Config.SettingsSetup.ErrorLines(ex) is { } lines)
+        {
+            // A bad PAPERBOY_* value: one line per variable, naming it and what is allowed; nothing was started or changed.
+            foreach (var line in lines) Console.Error.WriteLine($"paperboy: {line}");
+            return ExitCodes.Usage;
+        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("paperboy: cancelled");

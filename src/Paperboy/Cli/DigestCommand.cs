@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Paperboy.Alerts;
 using Paperboy.Club;
+using Paperboy.Config;
 using Paperboy.Digests;
 using Paperboy.Groups;
 using Paperboy.Papers;
@@ -23,16 +24,18 @@ static class DigestCommand
                 day = StoredTime.ParseDay(text) ?? throw new UsageException($"--date must be YYYY-MM-DD, got '{text}'.");
             var options = CliApp.Options(result);
             var database = Database.FromOptions(options);
-            await database.MigrateAsync(ct);
             // The same registrations as serve, so every personal digest section (saved searches, recommendations) takes part.
             var services = new ServiceCollection()
+                .AddSingleton(SettingsSetup.Environment())
                 .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Error))
                 .AddSingleton(options).AddSingleton(database).AddSingleton<PaperStore>()
-                .AddSingleton(Syndication.SiteUrl.FromEnvironment()).AddSingleton(TimeProvider.System)
+                .AddSettings(Syndication.SiteUrl.Read).AddSingleton(TimeProvider.System)
                 .AddPaperSearch().AddDigests().AddAlerts().AddRecommendations().AddClub().AddGroupDigest()
                 // A running server owns the search index's writer; this process only reads what it committed.
                 .AddSingleton(sp => new SearchIndex(database, options, sp.GetRequiredService<SearchSettings>(), sp.GetService<ILogger<SearchIndex>>()) { ReadOnly = true });
             await using var provider = services.BuildServiceProvider();
+            provider.ValidateSettings();
+            await database.MigrateAsync(ct);
             var report = await provider.GetRequiredService<DigestRun>().RunAsync(day, ct);
 
             foreach (var c in report.Composed)

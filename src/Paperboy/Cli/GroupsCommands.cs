@@ -30,7 +30,7 @@ static class GroupsCommands
         add.SetAction(async (result, ct) =>
         {
             var database = await OpenAsync(result, ct);
-            var members = new MemberStore(database, CommunityOptions.From(new ConfigurationBuilder().Build()), TimeProvider.System);
+            var members = new MemberStore(database, Config.SettingsSetup.FromEnvironment(CommunityOptions.Read), TimeProvider.System);
             var (message, error) = await GroupPages.AddMemberAsync(new GroupStore(database, TimeProvider.System), members, result.GetValue(addSlug)!, result.GetValue(email)!, ct);
             if (error is not null) throw new UsageException(error);
             Console.WriteLine(message);

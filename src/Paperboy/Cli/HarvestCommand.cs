@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using Paperboy.Config;
 using Paperboy.Harvest;
 using Paperboy.Storage;
 
@@ -107,11 +108,8 @@ static class HarvestCommand
         return report.ExitCode;
     }
 
-    static HarvestSettings HarvestSettingsOrUsage()
-    {
-        try { return HarvestSettings.FromEnvironment(); }
-        catch (FormatException ex) { throw new UsageException(ex.Message); }
-    }
+    /// <summary>A bad value stops the command (exit 2, one line per variable, as <c>serve</c> does).</summary>
+    static HarvestSettings HarvestSettingsOrUsage() => SettingsSetup.FromEnvironment(HarvestSettings.Read);
 
     static DateOnly? Day(string? text, string flag)
     {

@@ -131,9 +131,10 @@ static class SearchCommands
     static async Task<SearchIndex> OpenAsync(ParseResult result, CancellationToken ct)
     {
         var options = CliApp.Options(result);
+        var settings = SearchSettings.FromEnvironment(); // a bad PAPERBOY_SEARCH_TUNE stops the command before the database is touched
         var database = Database.FromOptions(options);
         await database.MigrateAsync(ct);
-        var index = new SearchIndex(database, options);
+        var index = new SearchIndex(database, options, settings);
         try { await index.EnsureReadyAsync(ct); }
         catch { index.Dispose(); throw; }
         return index;

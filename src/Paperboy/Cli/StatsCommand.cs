@@ -1,7 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
-using Paperboy.Papers;
 using Paperboy.Storage;
+using Paperboy.Web;
 
 namespace Paperboy.Cli;
 
@@ -15,26 +16,13 @@ static class StatsCommand
         {
             var database = Database.FromOptions(CliApp.Options(result));
             await database.MigrateAsync(ct);
-            var stats = await new PaperStore(database, TimeProvider.System).StatsAsync(ct);
+            // Each feature counts its own tables (SiteCounts).
+            var counts = await SiteCounts.CountAsync(database, ct);
             if (result.GetValue(json))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(new
-                {
-                    papers = stats.Papers,
-                    daily_entries = stats.DailyEntries,
-                    members = stats.Members,
-                    subscribers = stats.Subscribers,
-                    latest_day = stats.LatestDay,
-                }));
-            }
+                Console.WriteLine(JsonSerializer.Serialize(counts.ToDictionary(x => x.Key, x => (object?)x.Number ?? x.Text)));
             else
-            {
-                Console.WriteLine($"papers         {stats.Papers,10:N0}");
-                Console.WriteLine($"daily entries  {stats.DailyEntries,10:N0}");
-                Console.WriteLine($"members        {stats.Members,10:N0}");
-                Console.WriteLine($"subscribers    {stats.Subscribers,10:N0}");
-                Console.WriteLine($"latest day     {stats.LatestDay ?? "-",10}");
-            }
+                foreach (var count in counts)
+                    Console.WriteLine($"{count.Label,-15}{(count.Number is { } n ? n.ToString("N0", CultureInfo.CurrentCulture) : count.Text ?? "-"),10}");
             return ExitCodes.Ok;
         });
         return command;

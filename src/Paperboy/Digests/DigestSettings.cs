@@ -1,4 +1,4 @@
-using System.Globalization;
+using Paperboy.Config;
 
 namespace Paperboy.Digests;
 
@@ -47,33 +47,19 @@ public sealed record DigestSettings
 
     public string FromAddress(Uri site) => string.IsNullOrWhiteSpace(From) ? $"Paperboy <paperboy@{site.Host}>" : From;
 
-    public static DigestSettings FromEnvironment()
+    /// <summary>The one parser of the mail variables (<c>PAPERBOY_SMTP_*</c>, <c>PAPERBOY_DIGEST_AT</c>, <c>PAPERBOY_TIMEZONE</c>).</summary>
+    public static DigestSettings Read(SettingsReader config)
     {
-        static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v.Trim() : null;
-        var port = 587;
-        if (Env("PAPERBOY_SMTP_PORT") is { } portText && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-            throw new NotSupportedException($"PAPERBOY_SMTP_PORT must be a port number, got '{portText}'.");
-        var at = new TimeOnly(7, 0);
-        if (Env("PAPERBOY_DIGEST_AT") is { } atText && !TimeOnly.TryParseExact(atText, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out at))
-            throw new NotSupportedException($"PAPERBOY_DIGEST_AT must be a local time HH:mm, got '{atText}'.");
-        var zone = TimeZoneInfo.Utc;
-        if (Env("PAPERBOY_TIMEZONE") is { } zoneText)
+        var d = new DigestSettings();
+        return d with
         {
-            try { zone = TimeZoneInfo.FindSystemTimeZoneById(zoneText); }
-            catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-            {
-                throw new NotSupportedException($"PAPERBOY_TIMEZONE is not a known time zone: '{zoneText}' (use an IANA name such as Europe/Paris).");
-            }
-        }
-        return new DigestSettings
-        {
-            SmtpHost = Env("PAPERBOY_SMTP_HOST"),
-            SmtpPort = port,
-            SmtpUser = Env("PAPERBOY_SMTP_USER"),
-            SmtpPassword = Environment.GetEnvironmentVariable("PAPERBOY_SMTP_PASSWORD"),
-            From = Env("PAPERBOY_SMTP_FROM"),
-            DigestAt = at,
-            TimeZone = zone,
+            SmtpHost = config.Text("PAPERBOY_SMTP_HOST"),
+            SmtpPort = config.Int("PAPERBOY_SMTP_PORT", min: 1, max: 65535) ?? d.SmtpPort,
+            SmtpUser = config.Text("PAPERBOY_SMTP_USER"),
+            SmtpPassword = config.Raw("PAPERBOY_SMTP_PASSWORD"),
+            From = config.Text("PAPERBOY_SMTP_FROM"),
+            DigestAt = config.TimeOfDay("PAPERBOY_DIGEST_AT") ?? d.DigestAt,
+            TimeZone = config.TimeZone("PAPERBOY_TIMEZONE") ?? d.TimeZone,
         };
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Paperboy.Config;
 
 namespace Paperboy.Digests;
 
@@ -7,7 +8,7 @@ public static class DigestSetup
 {
     public static IServiceCollection AddDigests(this IServiceCollection services)
     {
-        services.AddSingleton(DigestSettings.FromEnvironment());
+        services.AddSettings(DigestSettings.Read);
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<Subscriptions>();
         services.AddSingleton<Web.IPageSection<Members.SettingsPageContext>, MemberDigestSection>();

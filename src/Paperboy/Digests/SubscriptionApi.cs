@@ -16,12 +16,12 @@ public static class SubscriptionApi
 
     public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/subscribe", async (HttpContext http, DigestSettings settings) =>
+        app.MapGet("/subscribe", async Task<IResult> (HttpContext http, DigestSettings settings) =>
             new RazorComponentResult<SubscribePage>(new { MailConfigured = settings.SmtpConfigured, Email = (await Member(http))?.Email, SignedIn = await Member(http) is not null }));
 
         // A form post: the antiforgery middleware checks the token <AntiforgeryToken /> put in the form.
         // A signed-in member's confirmation also ties the subscription to their account.
-        app.MapPost("/subscribe", async (HttpContext http, [Microsoft.AspNetCore.Mvc.FromForm] string? email, [Microsoft.AspNetCore.Mvc.FromForm] string? frequency,
+        app.MapPost("/subscribe", async Task<IResult> (HttpContext http, [Microsoft.AspNetCore.Mvc.FromForm] string? email, [Microsoft.AspNetCore.Mvc.FromForm] string? frequency,
             Subscriptions subscriptions, DigestSettings settings, TimeProvider time, CancellationToken ct) =>
         {
             var member = await Member(http);
@@ -112,11 +112,11 @@ public static class SubscriptionApi
     static async Task<Members.User?> Member(HttpContext http) =>
         await Web.SiteAuth.CurrentMemberAsync(http) is { Blocked: false } user ? user : null;
 
-    public static RazorComponentResult<TokenPage> Page(string title, string message, bool failed, string? button = null, string? action = null) =>
-        new(new { Title = title, Message = message, Failed = failed, ButtonLabel = button, Action = action });
+    public static IResult Page(string title, string message, bool failed, string? button = null, string? action = null) =>
+        new RazorComponentResult<TokenPage>(new { Title = title, Message = message, Failed = failed, ButtonLabel = button, Action = action });
 
-    public static RazorComponentResult<TokenPage> BadLink() =>
-        new(new { Title = "Link not valid", Message = "This link is not valid or has expired. You can subscribe again from the subscribe page.", Failed = true })
+    public static IResult BadLink() =>
+        new RazorComponentResult<TokenPage>(new { Title = "Link not valid", Message = "This link is not valid or has expired. You can subscribe again from the subscribe page.", Failed = true })
         { StatusCode = StatusCodes.Status404NotFound };
 
     static ProblemHttpResult Problem(string detail, int status = StatusCodes.Status400BadRequest) =>

@@ -46,7 +46,7 @@ public static class FeedPages
             TrendingAsync(p, store, cache, http, time, ct));
         app.MapGet("/papers/{id}", PaperAsync);
         // Old-style arXiv ids carry a slash: /papers/hep-th/9901001.
-        app.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, Search.PaperSearch search, ILogger<PaperPage> log, HttpContext http, TimeProvider time, CancellationToken ct) =>
+        app.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, Search.PaperSearch search, ILoggerFactory log, HttpContext http, TimeProvider time, CancellationToken ct) =>
             PaperAsync($"{archive}/{number}", store, search, log, http, time, ct));
         app.MapGet("/authors/{name}", AuthorAsync);
         return app;
@@ -166,7 +166,7 @@ public static class FeedPages
         });
     }
 
-    static async Task<IResult> PaperAsync(string id, PaperStore store, Search.PaperSearch search, ILogger<PaperPage> log, HttpContext http, TimeProvider time, CancellationToken ct)
+    static async Task<IResult> PaperAsync(string id, PaperStore store, Search.PaperSearch search, ILoggerFactory log, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var paper = await store.GetAsync(id, ct);
         if (paper is null) return NotFound("Paper not found", $"There is no paper “{Clip(id)}” here (yet).", null);
@@ -176,7 +176,7 @@ public static class FeedPages
             [nameof(PaperPage.Paper)] = paper,
             [nameof(PaperPage.Features)] = features,
             [nameof(PaperPage.Now)] = time.GetUtcNow(),
-            [nameof(PaperPage.Similar)] = await SimilarAsync(paper, search, log, ct),
+            [nameof(PaperPage.Similar)] = await SimilarAsync(paper, search, log.CreateLogger("Paperboy.Feed.PaperPage"), ct),
             [nameof(PaperPage.Sections)] = await Web.PageSections.LoadAsync(new PaperPageContext(paper), http),
         });
     }

@@ -77,9 +77,7 @@ public static class HarvestAdmin
             return new HarvestSourceView(source, s.Status(now), jobs.Contains(source), s.LastSuccessAt, s.LastAttemptAt, s.LastSummary,
                 s.LastNew, s.LastUpdated, s.LastRejected, erred ? s.LastError : null, s.LastErrorAt, s.Cursor, s.Resume is not null);
         }).ToList();
-        var schedule = settings.ConfigurationError is { } error
-            ? $"off: {error}"
-            : jobs.Count == 0
+        var schedule = jobs.Count == 0
             ? "off (set PAPERBOY_HARVEST_SOURCES=hf,arxiv)"
             : $"{string.Join(", ", jobs)} daily at {settings.At:HH\\:mm} UTC";
         var next = jobs.Count == 0 ? null : Paperboy.Storage.StoredTime.Format(HarvestScheduler.NextScheduled(now, settings.At));

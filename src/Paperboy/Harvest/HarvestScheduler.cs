@@ -18,10 +18,6 @@ public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestSched
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        if (Settings.ConfigurationError is { } error)
-            logger.LogError("Harvesting is off: {Error}", error);
-        foreach (var unknown in Settings.Sources.Where(s => s is not ("hf" or "arxiv")))
-            logger.LogWarning("PAPERBOY_HARVEST_SOURCES: unknown source '{Source}' ignored (expected hf, arxiv)", unknown);
         if (Jobs().Count == 0)
         {
             logger.LogInformation("Harvesting is off; set PAPERBOY_HARVEST_SOURCES=hf,arxiv to pull new papers daily");

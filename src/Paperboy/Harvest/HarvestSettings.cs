@@ -1,4 +1,4 @@
-using System.Globalization;
+using Paperboy.Config;
 
 namespace Paperboy.Harvest;
 
@@ -53,58 +53,36 @@ public sealed record HarvestSettings
             _ => [],
         }).Distinct().ToList();
 
-    public static HarvestSettings FromEnvironment() => FromLookup(Environment.GetEnvironmentVariable);
-
-    /// <summary>Set when the configuration could not be read: <c>serve</c> then runs with harvesting off and says why.</summary>
-    public string? ConfigurationError { get; init; }
-
-    /// <summary>For <c>serve</c>: a typo in a harvest setting turns harvesting off with a clear error; the site still starts.</summary>
-    public static HarvestSettings FromEnvironmentOrOff() => FromLookupOrOff(Environment.GetEnvironmentVariable);
-
-    public static HarvestSettings FromLookupOrOff(Func<string, string?> env)
-    {
-        try { return FromLookup(env); }
-        catch (FormatException ex) { return new HarvestSettings { ConfigurationError = ex.Message }; }
-    }
-
-    public static HarvestSettings FromLookup(Func<string, string?> env)
+    /// <summary>The one parser of the harvest's variables; <c>paperboy harvest</c> and <c>serve</c> both use it.</summary>
+    public static HarvestSettings Read(SettingsReader config)
     {
         var d = new HarvestSettings();
-        string? Get(string name) => string.IsNullOrWhiteSpace(env(name)) ? null : env(name)!.Trim();
-        static IReadOnlyList<string> List(string value) =>
-            value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        TimeSpan Seconds(string name, TimeSpan fallback)
+        return d with
         {
-            if (Get(name) is not { } s) return fallback;
-            var seconds = double.Parse(s, CultureInfo.InvariantCulture);
-            return double.IsFinite(seconds) && seconds >= 0
-                ? TimeSpan.FromSeconds(seconds)
-                : throw new FormatException($"{name} must be a number of seconds, 0 or more; got '{s}'");
-        }
+            Sources = config.List("PAPERBOY_HARVEST_SOURCES") is { } sources ? KnownSources(config, sources) : d.Sources,
+            ArxivSets = config.List("PAPERBOY_HARVEST_ARXIV_SETS") ?? d.ArxivSets,
+            At = config.TimeOfDay("PAPERBOY_HARVEST_AT") ?? d.At,
+            HfBaseUrl = config.HttpUrl("PAPERBOY_HARVEST_HF_URL") ?? d.HfBaseUrl,
+            ArxivOaiUrl = config.HttpUrl("PAPERBOY_HARVEST_ARXIV_URL") ?? d.ArxivOaiUrl,
+            ArxivApiUrl = config.HttpUrl("PAPERBOY_HARVEST_ARXIV_API_URL") ?? d.ArxivApiUrl,
+            ArxivInterval = config.Seconds("PAPERBOY_HARVEST_ARXIV_INTERVAL") ?? d.ArxivInterval,
+            HfInterval = config.Seconds("PAPERBOY_HARVEST_HF_INTERVAL") ?? d.HfInterval,
+            Timeout = config.Seconds("PAPERBOY_HARVEST_TIMEOUT") ?? d.Timeout,
+            Backoff = config.Seconds("PAPERBOY_HARVEST_BACKOFF") ?? d.Backoff,
+            // 0 or less has always meant one try.
+            Attempts = config.Int("PAPERBOY_HARVEST_ATTEMPTS", min: int.MinValue) is { } n ? Math.Max(1, n) : d.Attempts,
+            Contact = config.Text("PAPERBOY_CONTACT"),
+            PublicUrl = config.Text("PAPERBOY_PUBLIC_URL"),
+        };
+    }
 
-        try
-        {
-            return d with
-            {
-                Sources = Get("PAPERBOY_HARVEST_SOURCES") is { } sources ? List(sources.ToLowerInvariant()) : d.Sources,
-                ArxivSets = Get("PAPERBOY_HARVEST_ARXIV_SETS") is { } sets ? List(sets) : d.ArxivSets,
-                At = Get("PAPERBOY_HARVEST_AT") is { } at ? TimeOnly.ParseExact(at, "HH:mm", CultureInfo.InvariantCulture) : d.At,
-                HfBaseUrl = Get("PAPERBOY_HARVEST_HF_URL") is { } hf ? new Uri(hf) : d.HfBaseUrl,
-                ArxivOaiUrl = Get("PAPERBOY_HARVEST_ARXIV_URL") is { } oai ? new Uri(oai) : d.ArxivOaiUrl,
-                ArxivApiUrl = Get("PAPERBOY_HARVEST_ARXIV_API_URL") is { } api ? new Uri(api) : d.ArxivApiUrl,
-                ArxivInterval = Seconds("PAPERBOY_HARVEST_ARXIV_INTERVAL", d.ArxivInterval),
-                HfInterval = Seconds("PAPERBOY_HARVEST_HF_INTERVAL", d.HfInterval),
-                Timeout = Seconds("PAPERBOY_HARVEST_TIMEOUT", d.Timeout),
-                Backoff = Seconds("PAPERBOY_HARVEST_BACKOFF", d.Backoff),
-                Attempts = Get("PAPERBOY_HARVEST_ATTEMPTS") is { } n ? Math.Max(1, int.Parse(n, CultureInfo.InvariantCulture)) : d.Attempts,
-                Contact = Get("PAPERBOY_CONTACT"),
-                PublicUrl = Get("PAPERBOY_PUBLIC_URL"),
-            };
-        }
-        catch (Exception ex) when (ex is FormatException or UriFormatException or OverflowException)
-        {
-            throw new FormatException($"harvest configuration: {ex.Message}", ex);
-        }
+    /// <summary>A misspelt source would otherwise leave harvesting off without a word.</summary>
+    static IReadOnlyList<string> KnownSources(SettingsReader config, IReadOnlyList<string> sources)
+    {
+        var lower = sources.Select(s => s.ToLowerInvariant()).ToList();
+        foreach (var unknown in lower.Where(s => s is not ("hf" or "arxiv")))
+            config.Fail("PAPERBOY_HARVEST_SOURCES", unknown, "is not a source (use hf, arxiv, or both: hf,arxiv)");
+        return lower;
     }
 
     /// <summary>The interval actually used for an arXiv host: never under 3 s on arxiv.org, whatever the setting.</summary>

@@ -1,3 +1,5 @@
+using Paperboy.Config;
+
 namespace Paperboy.Harvest;
 
 /// <summary>Live sources: the harvesters, their daily schedule inside <c>serve</c> and the admin view.</summary>
@@ -5,7 +7,7 @@ public static class HarvestSetup
 {
     public static IServiceCollection AddHarvest(this IServiceCollection services)
     {
-        services.AddSingleton(_ => HarvestSettings.FromEnvironmentOrOff());
+        services.AddSettings(HarvestSettings.Read);
         services.AddSingleton<Harvesters>();
         services.AddHostedService<HarvestScheduler>();
         return services;

@@ -5,8 +5,6 @@ namespace Paperboy.Papers;
 
 public enum DailySort { Upvotes, PublishedAt, Trending }
 
-public sealed record CatalogStats(long Papers, long DailyEntries, long Members, long Subscribers, string? LatestDay);
-
 /// <summary>Read queries over the catalog, shared by pages, the JSON API and feeds.</summary>
 public sealed class PaperStore(Database database, TimeProvider time)
 {
@@ -155,27 +153,6 @@ public sealed class PaperStore(Database database, TimeProvider time)
             ORDER BY p.published DESC, p.id LIMIT @Limit OFFSET @Offset
             """, new { Key = AuthorKey.Of(name), Limit = limit, Offset = offset }, cancellationToken: ct));
         return rows.AsList();
-    }
-
-    public async Task<CatalogStats> StatsAsync(CancellationToken ct = default)
-    {
-        await using var c = await database.OpenAsync(ct);
-        // Private papers are nobody's count but their readers'.
-        var papers = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM papers WHERE id NOT IN (SELECT paper_id FROM private_papers)", cancellationToken: ct));
-        var entries = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM daily_entries", cancellationToken: ct));
-        var latest = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MAX(day) FROM daily_entries", cancellationToken: ct));
-        var members = await CountIfExistsAsync(c, "users", "users", ct);
-        // Only confirmed addresses are subscribers; pending and unsubscribed ones are kept but not counted.
-        var subscribers = await CountIfExistsAsync(c, "subscriptions WHERE status = 'confirmed'", "subscriptions", ct);
-        return new CatalogStats(papers, entries, members, subscribers, latest);
-    }
-
-    // Members and subscriptions arrive with later features; until their tables exist the count is 0.
-    async Task<long> CountIfExistsAsync(System.Data.Common.DbConnection c, string from, string table, CancellationToken ct)
-    {
-        if (!await database.Dialect.TableExistsAsync(c, table, ct)) return 0;
-        return await c.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM {from}", cancellationToken: ct));
     }
 
     async Task<IReadOnlyList<DailyItem>> QueryDailyAsync(string sql, object args, CancellationToken ct)

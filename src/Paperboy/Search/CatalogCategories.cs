@@ -17,7 +17,7 @@ public static class CatalogCategories
 
     public static IReadOnlyList<CategoryGroup> Of(SearchIndex index)
     {
-        if (!index.IsReady) return [];
+        if (!index.IsSearchable) return [];
         using var snapshot = index.Acquire();
         return Cache.GetValue(snapshot.Reader, Read);
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenAI;
 using OpenAI.Embeddings;
+using Paperboy.Config;
 using Paperboy.Papers;
 
 namespace Paperboy.Search;
@@ -15,10 +16,13 @@ public sealed record EmbeddingEndpoint(string? Url, string Model, string? ApiKey
 {
     public bool Configured => !string.IsNullOrWhiteSpace(Url);
 
-    public static EmbeddingEndpoint FromEnvironment() => new(
-        Environment.GetEnvironmentVariable("PAPERBOY_EMBEDDINGS_URL"),
-        Environment.GetEnvironmentVariable("PAPERBOY_EMBEDDINGS_MODEL") is { Length: > 0 } m ? m : "nomic-embed-text",
-        Environment.GetEnvironmentVariable("PAPERBOY_EMBEDDINGS_API_KEY"));
+    public static EmbeddingEndpoint FromEnvironment() => SettingsSetup.FromEnvironment(Read);
+
+    /// <summary>The URL must be http(s): anything else would fail only at the first paper embedded.</summary>
+    public static EmbeddingEndpoint Read(SettingsReader config) => new(
+        config.HttpUrl("PAPERBOY_EMBEDDINGS_URL") is null ? null : config.Text("PAPERBOY_EMBEDDINGS_URL"),
+        config.Text("PAPERBOY_EMBEDDINGS_MODEL") ?? "nomic-embed-text",
+        config.Raw("PAPERBOY_EMBEDDINGS_API_KEY"));
 
     /// <summary>Clients want the API base (…/v1); people paste the full …/v1/embeddings too.</summary>
     public Uri BaseUri

@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.Tokenizers;
+using Paperboy.Config;
 using Paperboy.Papers;
 
 namespace Paperboy.Search;
@@ -68,22 +69,15 @@ public sealed class NeuralEmbedder : IDisposable
     }
 
     /// <summary>PAPERBOY_EMBEDDER=off turns the built-in model off (search then uses keyword + LSA, as before it).</summary>
-    public static bool Enabled => !string.Equals(Environment.GetEnvironmentVariable("PAPERBOY_EMBEDDER"), "off", StringComparison.OrdinalIgnoreCase);
+    public static bool Enabled => BuiltInModelSettings.Current.Enabled;
 
     /// <summary>The model name vectors are stored under with the current settings, or null when the model is off.</summary>
     public static string? ConfiguredModel => Enabled ? ConfiguredModelName : null;
 
     /// <summary>The model name vectors are stored under with the configured truncation.</summary>
-    public static string ConfiguredModelName => ModelFor(ConfiguredTokens);
+    public static string ConfiguredModelName => ModelFor(BuiltInModelSettings.Current.Tokens);
 
-    static int ConfiguredTokens => int.TryParse(Environment.GetEnvironmentVariable("PAPERBOY_EMBED_TOKENS"), out var t) ? t : ModelMaxTokens;
-
-    public static NeuralEmbedder FromEnvironment()
-    {
-        var tokens = ConfiguredTokens;
-        var threads = int.TryParse(Environment.GetEnvironmentVariable("PAPERBOY_EMBED_THREADS"), out var n) ? n : 0;
-        return new NeuralEmbedder(tokens, threads);
-    }
+    public static NeuralEmbedder FromEnvironment() => SettingsSetup.FromEnvironment(BuiltInModelSettings.Read).Create();
 
     /// <summary>What of a paper is embedded: its title and abstract.</summary>
     public static string PaperText(Paper p) => PaperText(p.Title, p.Abstract);

@@ -28,7 +28,7 @@ public static class SearchApi
         PaperSearch search, HttpResponse response, CancellationToken ct)
     {
         if (!TryBind(q, limit, mode, sort, p, from, to, category, author, DefaultLimit, out var request, out var error)) return Problem(error);
-        if (!await search.Index.WaitReadyAsync(TimeSpan.FromSeconds(30), ct)) return Unavailable();
+        if (!await search.Index.WaitSearchableAsync(TimeSpan.FromSeconds(30), ct)) return Unavailable();
         // A member's answer may hold private papers they may see: never kept by a shared cache.
         var viewer = await Web.SiteAuth.CurrentMemberAsync(response.HttpContext);
         if (viewer is not null) response.Headers.CacheControl = "private, no-store";

@@ -33,16 +33,32 @@ public sealed class SearchIndex : IDisposable
     readonly ILogger _logger;
     readonly SemaphoreSlim _writeLock = new(1, 1);
     Generation? _generation;
+    readonly TaskCompletionSource _searchable = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Waits until the index has been opened or built once; false on timeout.</summary>
-    public async Task<bool> WaitReadyAsync(TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Waits until keyword search can answer: at once on an index that was opened, and within moments of
+    /// the start of a first build, which publishes the papers read so far (see <see cref="Building"/>).
+    /// Search pages, the search API and search feeds wait on this; false on timeout.
+    /// </summary>
+    public Task<bool> WaitSearchableAsync(TimeSpan timeout, CancellationToken ct) => WaitAsync(_searchable.Task, timeout, ct);
+
+    /// <summary>
+    /// Waits until the index is complete, with every paper and its embedder: opened, or a first build
+    /// finished. Similar papers and recommendations, which need the vectors, wait on this; false on timeout.
+    /// </summary>
+    public Task<bool> WaitReadyAsync(TimeSpan timeout, CancellationToken ct) => WaitAsync(_ready.Task, timeout, ct);
+
+    static async Task<bool> WaitAsync(Task task, TimeSpan timeout, CancellationToken ct)
     {
-        try { await _ready.Task.WaitAsync(timeout, ct); return true; }
+        try { await task.WaitAsync(timeout, ct); return true; }
         catch (TimeoutException) { return false; }
     }
 
-    /// <summary>True once the index has been opened or built; a server's indexer does it at start, a command must ask.</summary>
+    /// <summary>True once keyword search can answer (<see cref="WaitSearchableAsync"/>).</summary>
+    public bool IsSearchable => _searchable.Task.IsCompleted;
+
+    /// <summary>True once the index is complete (<see cref="WaitReadyAsync"/>); a server's indexer builds it at start, a command must ask.</summary>
     public bool IsReady => _ready.Task.IsCompleted;
 
     public string Root { get; }
@@ -85,7 +101,7 @@ public sealed class SearchIndex : IDisposable
             {
                 var opened = TryOpenCurrent();
                 if (opened is null) await RebuildLockedAsync(ct);
-                else Swap(opened);
+                else Swap(opened, complete: true);
             }
         }
         finally { _writeLock.Release(); }
@@ -158,8 +174,12 @@ public sealed class SearchIndex : IDisposable
     /// <summary>The latest <c>papers.updated_at</c> the open generation has applied; null before it is open.</summary>
     public string? Watermark => _generation?.Watermark;
 
-    /// <summary>While nothing is open yet, a first build publishes what it has read this often, so keyword search answers at once.</summary>
-    const int PublishEvery = 10_000;
+    /// <summary>
+    /// While nothing is open yet, a first build publishes what it has read at its start, then at most this
+    /// often, and once more when every paper is read, so keyword search answers at once and is complete
+    /// while the embedder trains.
+    /// </summary>
+    static readonly TimeSpan PublishEvery = TimeSpan.FromSeconds(2);
 
     /// <summary>Papers read so far by a first build (no index to serve yet), and how many there are; null when not building.</summary>
     public (int Read, int Total)? Building { get; private set; }
@@ -197,7 +217,16 @@ public sealed class SearchIndex : IDisposable
         await using (var c = await _database.OpenAsync(ct))
         {
             total = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM papers WHERE hidden = FALSE", cancellationToken: ct));
-            if (_generation is null) Building = (0, total);
+            var published = Stopwatch.StartNew();
+            void Publish()
+            {
+                var partial = new DenseIndex(0, ids.ToArray(), facts.ToArray(), []);
+                if (building is null) { building = new Generation(name, dir, luceneDir, writer, LsaEmbedder.Empty, partial, Similarity, Neural); Swap(building, complete: false); }
+                else building.Refresh(partial);
+                Building = (ids.Count, total);
+                published.Restart();
+            }
+            if (_generation is null) { Building = (0, total); Publish(); }
             foreach (var p in c.Query<Paper>(SelectPapers + " WHERE hidden = FALSE", buffered: false))
             {
                 ct.ThrowIfCancellationRequested();
@@ -220,14 +249,10 @@ public sealed class SearchIndex : IDisposable
                 if (string.CompareOrdinal(p.UpdatedAt, watermark) > 0) watermark = p.UpdatedAt;
                 if (string.CompareOrdinal(p.UpdatedAt, settled) >= 0) recent.Add((p.Id, p.UpdatedAt));
                 if (ids.Count % 1000 == 0) Progress?.Invoke("reading papers", ids.Count);
-                if (Building is not null && ids.Count % PublishEvery == 0)
-                {
-                    var partial = new DenseIndex(0, ids.ToArray(), facts.ToArray(), []);
-                    if (building is null) { building = new Generation(name, dir, luceneDir, writer, LsaEmbedder.Empty, partial, Similarity, Neural); Swap(building); }
-                    else building.Refresh(partial);
-                    Building = (ids.Count, total);
-                }
+                if (building is not null && ids.Count % 500 == 0 && published.Elapsed >= PublishEvery) Publish();
             }
+            // Every paper is keyword-searchable while the embedder trains.
+            if (building is not null) Publish();
         }
         Progress?.Invoke("training the embedder", ids.Count);
         var analysed = clock.Elapsed;
@@ -269,9 +294,10 @@ public sealed class SearchIndex : IDisposable
         foreach (var (id, at) in recent) generation.Applied[id] = at;
         var previous = ReadCurrentName();
         WriteCurrentName(name);
-        if (building is null) Swap(generation);
+        if (building is null) Swap(generation, complete: true);
         else generation.Refresh(dense);
         Building = null;
+        _ready.TrySetResult();
         // The previous generation stays until the next rebuild: a server may still have it open.
         DeleteOldGenerations(name, previous);
         _logger.LogInformation("Search index rebuilt: {Count} papers in {Seconds:0.0} s (analysis {A:0.0} s, embedder {E:0.0} s)",
@@ -297,7 +323,7 @@ public sealed class SearchIndex : IDisposable
             {
                 // Someone (paperboy reindex) built a newer generation: follow it.
                 var opened = TryOpenCurrent();
-                if (opened is not null) { Swap(opened); g = opened; }
+                if (opened is not null) { Swap(opened, complete: true); g = opened; }
             }
             if (g.Writer is null) return 0; // another process holds the writer and keeps the index current
             var total = 0;
@@ -458,10 +484,12 @@ public sealed class SearchIndex : IDisposable
         File.Move(path + ".tmp", path, overwrite: true);
     }
 
-    void Swap(Generation next)
+    /// <param name="complete">False for a first build's partial generation: searchable, not yet <see cref="IsReady"/>.</param>
+    void Swap(Generation next, bool complete)
     {
         var old = Interlocked.Exchange(ref _generation, next);
-        _ready.TrySetResult();
+        _searchable.TrySetResult();
+        if (complete) _ready.TrySetResult();
         if (old is null || ReferenceEquals(old, next)) return;
         try { old.Dispose(); }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException)

@@ -58,7 +58,7 @@ public static class SearchPages
         if (ParsedQuery.Parse(view.Query).ArxivId is { } id && await store.GetAsync(id, ct) is { } exact)
             return Results.Redirect(Text.PaperHref(exact.Id));
 
-        if (!await search.Index.WaitReadyAsync(TimeSpan.FromSeconds(10), ct))
+        if (!await search.Index.WaitSearchableAsync(TimeSpan.FromSeconds(10), ct))
             return Render(view with { State = SearchState.NotReady }, StatusCodes.Status503ServiceUnavailable);
 
         // One row more than a page tells whether there is a next page.
@@ -84,7 +84,9 @@ public static class SearchPages
     public static string? RankingNote(SearchResults results, SearchIndex index)
     {
         if (index.Building is { } b)
-            return string.Create(CultureInfo.InvariantCulture, $"The search index is being built: {b.Read:N0} of {b.Total:N0} papers are searchable so far.");
+            return b.Read < b.Total
+                ? string.Create(CultureInfo.InvariantCulture, $"The search index is being built: {b.Read:N0} of {b.Total:N0} papers are searchable so far.")
+                : "Keyword matches only, for a moment: ranking by meaning joins when the search index is built.";
         if (results.Ranking == "keyword-only")
             return "Keyword matches only: ranking by meaning starts as soon as papers have been embedded.";
         if (results.Ranking is "hybrid" or "semantic" && results.SemanticCoverage < 0.995)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Paperboy.Config;
 
 namespace Paperboy.Search;
 
@@ -7,11 +8,12 @@ public static class SearchServices
     /// <summary>The index, the search service and the poller that keeps the index current.</summary>
     public static IServiceCollection AddPaperSearch(this IServiceCollection services)
     {
-        services.AddSingleton(_ => SearchSettings.FromEnvironment());
+        services.AddSettings(SearchSettings.Read);
         services.AddSingleton<SearchIndex>();
-        services.AddSingleton(_ => EmbeddingEndpoint.FromEnvironment());
+        services.AddSettings(EmbeddingEndpoint.Read);
         services.AddSingleton<ExternalEmbeddings>();
-        services.AddSingleton(_ => NeuralEmbedder.FromEnvironment()); // the model loads on first use
+        services.AddSettings(BuiltInModelSettings.Read);
+        services.AddSingleton(sp => sp.GetRequiredService<BuiltInModelSettings>().Create()); // the model loads on first use
         services.AddSingleton<PaperVectors>();
         services.AddSingleton<PaperEmbedding>();
         services.AddSingleton(sp => new PaperSearch(sp.GetRequiredService<SearchIndex>(), sp.GetRequiredService<Storage.Database>(),

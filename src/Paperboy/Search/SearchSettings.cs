@@ -1,4 +1,5 @@
 using System.Globalization;
+using Paperboy.Config;
 
 namespace Paperboy.Search;
 
@@ -75,45 +76,54 @@ public sealed record SearchSettings
     /// <summary>For measurement: 0 fuses both lists, 1 uses only the dense neighbours, 2 only more-like-this.</summary>
     public int SimilarSource { get; init; }
 
-    public static SearchSettings FromEnvironment()
+    /// <summary>For the commands and benchmarks without the web host: the same parser over the environment.</summary>
+    public static SearchSettings FromEnvironment() => SettingsSetup.FromEnvironment(Read);
+
+    /// <summary>
+    /// <c>PAPERBOY_SEARCH_TUNE</c>: comma-separated <c>name=number</c> pairs; a pair that is not one, or a name
+    /// that is not below, is an error rather than an experiment quietly run with the defaults.
+    /// </summary>
+    public static SearchSettings Read(SettingsReader config)
     {
         var settings = new SearchSettings();
-        var tune = Environment.GetEnvironmentVariable("PAPERBOY_SEARCH_TUNE");
-        if (string.IsNullOrWhiteSpace(tune)) return settings;
+        if (config.Text("PAPERBOY_SEARCH_TUNE") is not { } tune) return settings;
         foreach (var pair in tune.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var kv = pair.Split('=', 2);
-            if (kv.Length != 2 || !double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)) continue;
-            settings = kv[0].ToLowerInvariant() switch
-            {
-                "k1" => settings with { K1 = (float)v },
-                "b" => settings with { B = (float)v },
-                "title" => settings with { TitleBoost = (float)v },
-                "author" => settings with { AuthorBoost = (float)v },
-                "lsasample" => settings with { LsaSample = (int)v },
-                "dims" => settings with { Dimensions = (int)v },
-                "rm3" => settings with { Rm3 = v != 0 },
-                "fbdocs" => settings with { FeedbackDocs = (int)v },
-                "fbterms" => settings with { FeedbackTerms = (int)v },
-                "origweight" => settings with { OriginalQueryWeight = (float)v },
-                "densefbdocs" => settings with { DenseFeedbackDocs = (int)v },
-                "densefb" => settings with { DenseFeedbackWeight = (float)v },
-                "rrfk" => settings with { RrfK = (float)v },
-                "dense" => settings with { DenseWeight = (float)v },
-                "linear" => settings with { LinearFusion = v != 0 },
-                "lambda" => settings with { LinearDenseWeight = (float)v },
-                "neural" => settings with { NeuralWeight = (float)v },
-                "lsa" => settings with { LsaWeight = (float)v },
-                "neuralfb" => settings with { NeuralFeedbackWeight = (float)v },
-                "neuralfbdocs" => settings with { NeuralFeedbackDocs = (int)v },
-                "semfloor" => settings with { SemanticFloor = v },
-                "lsafloor" => settings with { LsaFloor = v },
-                "simneural" => settings with { SimilarNeuralWeight = (float)v },
-                "simterms" => settings with { SimilarTerms = (int)v },
-                "simsource" => settings with { SimilarSource = (int)v },
-                _ => settings,
-            };
+            var kv = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (kv.Length != 2 || !double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !Tunables.TryGetValue(kv[0].ToLowerInvariant(), out var tuned))
+                config.Fail("PAPERBOY_SEARCH_TUNE", pair, $"is not name=number (names: {string.Join(", ", Tunables.Keys)})");
+            else
+                settings = tuned(settings, v);
         }
         return settings;
     }
+
+    static readonly Dictionary<string, Func<SearchSettings, double, SearchSettings>> Tunables = new()
+    {
+        ["k1"] = (s, v) => s with { K1 = (float)v },
+        ["b"] = (s, v) => s with { B = (float)v },
+        ["title"] = (s, v) => s with { TitleBoost = (float)v },
+        ["author"] = (s, v) => s with { AuthorBoost = (float)v },
+        ["lsasample"] = (s, v) => s with { LsaSample = (int)v },
+        ["dims"] = (s, v) => s with { Dimensions = (int)v },
+        ["rm3"] = (s, v) => s with { Rm3 = v != 0 },
+        ["fbdocs"] = (s, v) => s with { FeedbackDocs = (int)v },
+        ["fbterms"] = (s, v) => s with { FeedbackTerms = (int)v },
+        ["origweight"] = (s, v) => s with { OriginalQueryWeight = (float)v },
+        ["densefbdocs"] = (s, v) => s with { DenseFeedbackDocs = (int)v },
+        ["densefb"] = (s, v) => s with { DenseFeedbackWeight = (float)v },
+        ["rrfk"] = (s, v) => s with { RrfK = (float)v },
+        ["dense"] = (s, v) => s with { DenseWeight = (float)v },
+        ["linear"] = (s, v) => s with { LinearFusion = v != 0 },
+        ["lambda"] = (s, v) => s with { LinearDenseWeight = (float)v },
+        ["neural"] = (s, v) => s with { NeuralWeight = (float)v },
+        ["lsa"] = (s, v) => s with { LsaWeight = (float)v },
+        ["neuralfb"] = (s, v) => s with { NeuralFeedbackWeight = (float)v },
+        ["neuralfbdocs"] = (s, v) => s with { NeuralFeedbackDocs = (int)v },
+        ["semfloor"] = (s, v) => s with { SemanticFloor = v },
+        ["lsafloor"] = (s, v) => s with { LsaFloor = v },
+        ["simneural"] = (s, v) => s with { SimilarNeuralWeight = (float)v },
+        ["simterms"] = (s, v) => s with { SimilarTerms = (int)v },
+        ["simsource"] = (s, v) => s with { SimilarSource = (int)v },
+    };
 }

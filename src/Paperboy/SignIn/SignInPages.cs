@@ -111,7 +111,7 @@ public static class SignInPages
         ? $"This site does not use passwords: members sign in with \"{settings.ButtonLabel}\" on the sign-in page, and a first sign-in creates the account."
         : "This site does not use passwords, and no other way of signing in is set up. Ask the site's administrator.";
 
-    static PageResult<MessagePage> Refused(SignInSettings settings, string? reason) => reason switch
+    static IResult Refused(SignInSettings settings, string? reason) => reason switch
     {
         SsoRefusal.Domain => Message("This address may not sign in here",
             "Your sign-in worked, but this site admits only email addresses of " + string.Join(", ", settings.AllowedDomains.Select(d => "@" + d)) +
@@ -131,20 +131,20 @@ public static class SignInPages
             "answering), so you are not signed in. Try again; if it keeps failing, tell the site's administrator.", StatusCodes.Status502BadGateway),
     };
 
-    static PageResult<MessagePage> NotConfigured() =>
+    static IResult NotConfigured() =>
         Message("Single sign-on is not set up", "This site has no single sign-on provider. Sign in with your email and password.", StatusCodes.Status404NotFound);
 
-    static PageResult<MessagePage> Message(string heading, string message, int status) => new(new Dictionary<string, object?>
+    static IResult Message(string heading, string message, int status) => new PageResult<MessagePage>(new Dictionary<string, object?>
     {
         [nameof(MessagePage.Heading)] = heading,
         [nameof(MessagePage.Message)] = message,
         [nameof(MessagePage.Back)] = "/login",
     }, status);
 
-    static RazorComponentResult<TokenPage> TokenPage(string title, string message, bool failed, string? button = null, string? action = null) =>
-        new(new { Title = title, Message = message, Failed = failed, ButtonLabel = button, Action = action });
+    static IResult TokenPage(string title, string message, bool failed, string? button = null, string? action = null) =>
+        new RazorComponentResult<TokenPage>(new { Title = title, Message = message, Failed = failed, ButtonLabel = button, Action = action });
 
-    static RazorComponentResult<TokenPage> BadLink() =>
-        new(new { Title = "Link not valid", Message = "This link is not valid or has expired. Ask for a new one from your settings.", Failed = true })
+    static IResult BadLink() =>
+        new RazorComponentResult<TokenPage>(new { Title = "Link not valid", Message = "This link is not valid or has expired. Ask for a new one from your settings.", Failed = true })
         { StatusCode = StatusCodes.Status404NotFound };
 }

@@ -1,3 +1,5 @@
+using Paperboy.Config;
+
 namespace Paperboy.SignIn;
 
 /// <summary>
@@ -41,35 +43,35 @@ public sealed class SignInSettings
         return at > 0 && domains.Contains(email[(at + 1)..].ToLowerInvariant());
     }
 
-    public static SignInSettings From(IConfiguration configuration)
+    public static SignInSettings Read(SettingsReader config)
     {
         var settings = new SignInSettings
         {
-            Authority = Env("PAPERBOY_OIDC_AUTHORITY"),
-            ClientId = Env("PAPERBOY_OIDC_CLIENT_ID"),
-            ClientSecret = Env("PAPERBOY_OIDC_CLIENT_SECRET"),
-            Domains = Env("PAPERBOY_OIDC_DOMAINS"),
-            Label = Env("PAPERBOY_OIDC_LABEL"),
-            PasswordSignIn = Env("PAPERBOY_PASSWORD_SIGNIN"),
+            Authority = config.Raw("PAPERBOY_OIDC_AUTHORITY"),
+            ClientId = config.Raw("PAPERBOY_OIDC_CLIENT_ID"),
+            ClientSecret = config.Raw("PAPERBOY_OIDC_CLIENT_SECRET"),
+            Domains = config.Raw("PAPERBOY_OIDC_DOMAINS"),
+            Label = config.Raw("PAPERBOY_OIDC_LABEL"),
+            // on (or unset) and off; a typo must not leave password sign-in on when the operator meant it off.
+            PasswordSignIn = config.Switch("PAPERBOY_PASSWORD_SIGNIN") == false ? "off" : null,
         };
-        configuration.GetSection("SignIn").Bind(settings);
-        settings.Validate();
+        config.Configuration.GetSection("SignIn").Bind(settings);
+        if (settings.Problem() is { } problem) config.Fail(problem);
         return settings;
     }
 
     /// <summary>A half-configured provider fails the start with the variable to fix, not the first sign-in.</summary>
-    void Validate()
+    string? Problem()
     {
-        if (string.IsNullOrWhiteSpace(Authority) && string.IsNullOrWhiteSpace(ClientId)) return;
+        if (string.IsNullOrWhiteSpace(Authority) && string.IsNullOrWhiteSpace(ClientId)) return null;
         if (string.IsNullOrWhiteSpace(Authority))
-            throw new InvalidOperationException("PAPERBOY_OIDC_CLIENT_ID is set but PAPERBOY_OIDC_AUTHORITY is not: set the provider's issuer URL (e.g. https://login.example.org/realms/lab).");
+            return "PAPERBOY_OIDC_CLIENT_ID is set but PAPERBOY_OIDC_AUTHORITY is not: set the provider's issuer URL (e.g. https://login.example.org/realms/lab).";
         if (string.IsNullOrWhiteSpace(ClientId))
-            throw new InvalidOperationException("PAPERBOY_OIDC_AUTHORITY is set but PAPERBOY_OIDC_CLIENT_ID is not: set the client id registered for Paperboy at the provider.");
+            return "PAPERBOY_OIDC_AUTHORITY is set but PAPERBOY_OIDC_CLIENT_ID is not: set the client id registered for Paperboy at the provider.";
         if (!Uri.TryCreate(Authority, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
-            throw new InvalidOperationException($"PAPERBOY_OIDC_AUTHORITY \"{Authority}\" must be an https:// URL (plain http only on this machine, for testing).");
+            return $"PAPERBOY_OIDC_AUTHORITY: \"{Authority}\" is not an https:// URL (plain http only on this machine, for testing).";
         if (string.IsNullOrWhiteSpace(ClientSecret))
-            throw new InvalidOperationException("PAPERBOY_OIDC_CLIENT_SECRET is not set: Paperboy is a confidential client and redeems codes with its secret.");
+            return "PAPERBOY_OIDC_CLIENT_SECRET is not set: Paperboy is a confidential client and redeems codes with its secret.";
+        return null;
     }
-
-    static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Paperboy.Config;
 using Paperboy.Members;
 using Paperboy.Syndication;
 using Paperboy.Web;
@@ -22,7 +23,7 @@ public static class SingleSignOn
 
     public static IServiceCollection AddSignIn(this IServiceCollection services)
     {
-        services.AddSingleton(sp => SignInSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSettings(SignInSettings.Read);
         services.AddSingleton<SsoAccounts>();
         services.AddSingleton<EmailConfirmations>();
         services.AddSingleton<IPageSection<SettingsPageContext>, EmailStatusSection>();

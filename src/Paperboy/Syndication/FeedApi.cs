@@ -82,7 +82,7 @@ public static class FeedApi
         // A feed reader wants what is new: without an explicit sort, the newest matches come first.
         if (!Search.SearchApi.TryBind(q, null, mode, sort ?? "newest", null, from, to, category, author, ListLimit, out var request, out var error))
             return BadPeriod(error);
-        if (!await search.Index.WaitReadyAsync(TimeSpan.FromSeconds(10), ct))
+        if (!await search.Index.WaitSearchableAsync(TimeSpan.FromSeconds(10), ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Search index is being built", detail: "Try again in a few seconds.");
         var baseUri = site.For(http.Request);
         var results = await search.SearchAsync(request, ct);

@@ -1,4 +1,4 @@
-using Paperboy.Feed;
+using Paperboy.Config;
 namespace Paperboy.Syndication;
 
 /// <summary>
@@ -12,14 +12,8 @@ public sealed class SiteUrl(Uri? configured)
 
     public Uri? Configured { get; } = configured is null ? null : WithSlash(configured);
 
-    public static SiteUrl FromEnvironment()
-    {
-        var text = Environment.GetEnvironmentVariable("PAPERBOY_PUBLIC_URL");
-        if (string.IsNullOrWhiteSpace(text)) return new SiteUrl(null);
-        if (SafeUrl.Http(text) is not { } url)
-            throw new NotSupportedException($"PAPERBOY_PUBLIC_URL must be an absolute http(s) URL, got '{text}'.");
-        return new SiteUrl(new Uri(url));
-    }
+    /// <summary>The one parser of <c>PAPERBOY_PUBLIC_URL</c>: unset, or an absolute http(s) URL.</summary>
+    public static SiteUrl Read(SettingsReader config) => new(config.HttpUrl("PAPERBOY_PUBLIC_URL"));
 
     /// <summary>The base for links in a response to this request.</summary>
     public Uri For(HttpRequest request) => Configured ?? new Uri($"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}/");

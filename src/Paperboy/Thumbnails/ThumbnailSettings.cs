@@ -1,4 +1,4 @@
-using System.Globalization;
+using Paperboy.Config;
 using Paperboy.Harvest;
 
 namespace Paperboy.Thumbnails;
@@ -30,43 +30,20 @@ public sealed record ThumbnailSettings
     /// <summary>Network failures are tried again this many times in all, an hour apart and doubling.</summary>
     public int Attempts { get; init; } = 3;
     public string UserAgent { get; init; } = new HarvestSettings().UserAgent;
-    public string? ConfigurationError { get; init; }
 
     public bool AllowsHost(string host) =>
         Hosts.Any(h => host.Equals(h, StringComparison.OrdinalIgnoreCase) || host.EndsWith("." + h, StringComparison.OrdinalIgnoreCase));
 
-    public static ThumbnailSettings FromEnvironment(HarvestSettings harvest) => FromLookup(Environment.GetEnvironmentVariable, harvest);
-
-    /// <summary>A typo turns thumbnails off with the reason logged; the site still starts.</summary>
-    public static ThumbnailSettings FromLookup(Func<string, string?> env, HarvestSettings harvest)
+    /// <summary>The one parser of <c>PAPERBOY_THUMBNAILS*</c>: off by default unless the harvest pulls from Hugging Face.</summary>
+    public static ThumbnailSettings Read(SettingsReader config, HarvestSettings harvest)
     {
-        string? Get(string name) => string.IsNullOrWhiteSpace(env(name)) ? null : env(name)!.Trim();
         var d = new ThumbnailSettings { UserAgent = harvest.UserAgent };
-        try
+        return d with
         {
-            return d with
-            {
-                Enabled = Switch("PAPERBOY_THUMBNAILS", Get("PAPERBOY_THUMBNAILS")) ?? harvest.Jobs().Contains(HfHarvester.Source),
-                Hosts = Get("PAPERBOY_THUMBNAILS_HOSTS") is { } hosts
-                    ? hosts.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(h => h.TrimStart('*', '.')).ToList()
-                    : d.Hosts,
-                AllowPrivate = Switch("PAPERBOY_THUMBNAILS_ALLOW_PRIVATE", Get("PAPERBOY_THUMBNAILS_ALLOW_PRIVATE")) ?? false,
-                Interval = Get("PAPERBOY_THUMBNAILS_INTERVAL") is not { } s ? d.Interval
-                    : double.TryParse(s, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && seconds >= 0 ? TimeSpan.FromSeconds(seconds)
-                    : throw new FormatException($"PAPERBOY_THUMBNAILS_INTERVAL must be seconds, 0 or more; got '{s}'"),
-            };
-        }
-        catch (FormatException ex)
-        {
-            return d with { Enabled = false, ConfigurationError = ex.Message };
-        }
+            Enabled = config.Switch("PAPERBOY_THUMBNAILS") ?? harvest.Jobs().Contains(HfHarvester.Source),
+            Hosts = config.List("PAPERBOY_THUMBNAILS_HOSTS")?.Select(h => h.TrimStart('*', '.')).ToList() ?? d.Hosts,
+            AllowPrivate = config.Switch("PAPERBOY_THUMBNAILS_ALLOW_PRIVATE") ?? false,
+            Interval = config.Seconds("PAPERBOY_THUMBNAILS_INTERVAL") ?? d.Interval,
+        };
     }
-
-    static bool? Switch(string name, string? value) => value?.ToLowerInvariant() switch
-    {
-        null => null,
-        "on" or "1" or "true" or "yes" => true,
-        "off" or "0" or "false" or "no" => false,
-        _ => throw new FormatException($"{name} must be on or off; got '{value}'"),
-    };
 }

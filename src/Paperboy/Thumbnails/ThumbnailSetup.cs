@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Paperboy.Config;
 using Paperboy.Harvest;
 
 namespace Paperboy.Thumbnails;
@@ -7,11 +9,18 @@ public static class ThumbnailSetup
 {
     public static IServiceCollection AddThumbnails(this IServiceCollection services)
     {
-        services.AddSingleton(sp => ThumbnailSettings.FromEnvironment(sp.GetRequiredService<HarvestSettings>()));
+        services.AddSettings((config, sp) => ThumbnailSettings.Read(config, HarvestOrDefault(sp)));
         services.AddSingleton<ThumbnailStore>();
         services.AddSingleton<ThumbnailIndex>();
         services.AddHostedService<ThumbnailWorker>();
         return services;
+    }
+
+    /// <summary>A bad harvest value is reported by the harvest's own settings; it must not hide the thumbnails' own.</summary>
+    static HarvestSettings HarvestOrDefault(IServiceProvider services)
+    {
+        try { return services.GetRequiredService<HarvestSettings>(); }
+        catch (OptionsValidationException) { return new HarvestSettings(); }
     }
 
     /// <summary>

@@ -14,7 +14,6 @@ public sealed class ThumbnailWorker(ThumbnailSettings settings, ThumbnailStore s
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        if (settings.ConfigurationError is { } error) logger.LogError("Thumbnails are off: {Error}", error);
         if (!settings.Enabled)
         {
             logger.LogInformation("Thumbnails are off; set PAPERBOY_THUMBNAILS=on to fetch papers' pictures from {Hosts}", string.Join(", ", settings.Hosts));

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Net;
+using Paperboy.Config;
 
 namespace Paperboy.Web;
 
@@ -48,22 +49,26 @@ public sealed class CommunityOptions
     public string? MetricsToken { get; set; }
     public bool PublicMetrics { get; set; }
 
-    public static CommunityOptions From(IConfiguration configuration)
+    public static CommunityOptions Read(SettingsReader config)
     {
         var options = new CommunityOptions();
-        options.SubmissionWindowDays = EnvInt("PAPERBOY_SUBMISSION_WINDOW_DAYS") ?? options.SubmissionWindowDays;
-        options.SubmissionsPerDay = EnvInt("PAPERBOY_SUBMISSIONS_PER_DAY") ?? options.SubmissionsPerDay;
-        options.PublicUrl = Env("PAPERBOY_PUBLIC_URL");
-        options.TrustedProxies = Env("PAPERBOY_TRUSTED_PROXIES");
-        options.MetricsToken = Env("PAPERBOY_METRICS_TOKEN");
-        options.PublicMetrics = string.Equals(Env("PAPERBOY_METRICS"), "public", StringComparison.OrdinalIgnoreCase);
+        options.SubmissionWindowDays = config.Int("PAPERBOY_SUBMISSION_WINDOW_DAYS") ?? options.SubmissionWindowDays;
+        options.SubmissionsPerDay = config.Int("PAPERBOY_SUBMISSIONS_PER_DAY") ?? options.SubmissionsPerDay;
+        options.PublicUrl = config.Text("PAPERBOY_PUBLIC_URL");
+        options.TrustedProxies = config.Text("PAPERBOY_TRUSTED_PROXIES");
+        options.MetricsToken = config.Raw("PAPERBOY_METRICS_TOKEN");
+        options.PublicMetrics = config.OneOf("PAPERBOY_METRICS", "public", "private") == "public";
         // Explicit configuration (tests, appsettings) wins over the environment.
-        configuration.GetSection("Community").Bind(options);
+        config.Configuration.GetSection("Community").Bind(options);
+        foreach (var entry in options.Proxies().Where(p => p.Address is null && p.Network is null))
+            config.Fail("PAPERBOY_TRUSTED_PROXIES", entry.Entry, "is neither an IP address nor a CIDR range (e.g. 127.0.0.1, 10.0.0.0/8)");
         return options;
     }
 
-    static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
-
-    static int? EnvInt(string name) =>
-        int.TryParse(Env(name), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+    /// <summary>Each entry of <see cref="TrustedProxies"/>: an address, a CIDR range, or (refused at start) neither.</summary>
+    public IEnumerable<(string Entry, IPAddress? Address, IPNetwork? Network)> Proxies() =>
+        (TrustedProxies ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(entry =>
+            entry.Contains('/', StringComparison.Ordinal) && IPNetwork.TryParse(entry, out var network) ? (entry, null, network)
+            : IPAddress.TryParse(entry, out var address) ? (entry, address, (IPNetwork?)null)
+            : (entry, (IPAddress?)null, (IPNetwork?)null));
 }

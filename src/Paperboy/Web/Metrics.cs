@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Paperboy.Papers;
+using Paperboy.Storage;
 
 namespace Paperboy.Web;
 
@@ -64,9 +64,9 @@ public sealed class Metrics(TimeProvider time)
         }
     }
 
-    public async Task<string> RenderAsync(PaperStore store, Search.PaperVectors vectors, PaperboyOptions options, CancellationToken ct)
+    public async Task<string> RenderAsync(Database database, Search.PaperVectors vectors, PaperboyOptions options, CancellationToken ct)
     {
-        var stats = await store.StatsAsync(ct);
+        var counts = await SiteCounts.CountAsync(database, ct);
         // SPEC §10: papers with a current vector of the built-in model (0 while it is off).
         var embedded = options.BuiltInEmbedder ? (await vectors.CountsAsync(Search.NeuralEmbedder.ConfiguredModelName, ct)).Embedded : 0;
         var sb = new StringBuilder();
@@ -90,11 +90,10 @@ public sealed class Metrics(TimeProvider time)
             sb.Append(inv, $"paperboy_http_request_duration_seconds_sum{{{labels}}} {TimeSpan.FromTicks(Interlocked.Read(ref s.SumTicks)).TotalSeconds}\n");
             sb.Append(inv, $"paperboy_http_request_duration_seconds_count{{{labels}}} {s.Count}\n");
         }
-        Gauge(sb, "paperboy_papers", "Papers in the catalog.", stats.Papers);
+        // Each feature's counts (SiteCounts), then the model's.
+        foreach (var count in counts)
+            if (count is { Number: { } number, Help: { } help }) Gauge(sb, "paperboy_" + count.Key, help, number);
         Gauge(sb, "paperboy_papers_embedded", "Papers with a vector of the built-in model.", embedded);
-        Gauge(sb, "paperboy_daily_entries", "Daily list entries.", stats.DailyEntries);
-        Gauge(sb, "paperboy_members", "Member accounts.", stats.Members);
-        Gauge(sb, "paperboy_subscribers", "Digest subscribers.", stats.Subscribers);
         Gauge(sb, "paperboy_uptime_seconds", "Seconds since this process started.", (long)(time.GetUtcNow() - _started).TotalSeconds);
         return sb.ToString();
     }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
+using Paperboy.Config;
 using Paperboy.Members;
 
 namespace Paperboy.Web;
@@ -29,7 +30,7 @@ public static class SiteAuth
     /// <summary>Who is asking and from where: authentication schemes, authorization policies, antiforgery, proxies.</summary>
     public static IServiceCollection AddSiteAuth(this IServiceCollection services)
     {
-        services.AddSingleton(sp => CommunityOptions.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSettings(CommunityOptions.Read);
         services.AddHttpContextAccessor();
 
         services.AddAuthentication(MemberScheme)
@@ -75,11 +76,11 @@ public static class SiteAuth
             // With no proxy named the headers are not read at all: empty lists would mean "believe anyone".
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
-            foreach (var entry in (community.TrustedProxies ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            // An entry that is neither was refused at start (CommunityOptions.Read).
+            foreach (var (_, address, network) in community.Proxies())
             {
-                if (entry.Contains('/', StringComparison.Ordinal) && System.Net.IPNetwork.TryParse(entry, out var network)) o.KnownIPNetworks.Add(network);
-                else if (System.Net.IPAddress.TryParse(entry, out var address)) o.KnownProxies.Add(address);
-                else throw new InvalidOperationException($"PAPERBOY_TRUSTED_PROXIES: \"{entry}\" is neither an IP address nor a CIDR range (e.g. 127.0.0.1, 10.0.0.0/8).");
+                if (network is { } n) o.KnownIPNetworks.Add(n);
+                else if (address is not null) o.KnownProxies.Add(address);
             }
             o.ForwardedHeaders = o.KnownProxies.Count + o.KnownIPNetworks.Count > 0
                 ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;

@@ -5,6 +5,7 @@ using Paperboy.Alerts;
 using Paperboy.Authors;
 using Paperboy.Club;
 using Paperboy.Comments;
+using Paperboy.Config;
 using Paperboy.Digests;
 using Paperboy.Feed;
 using Paperboy.Groups;
@@ -57,7 +58,7 @@ public static class WebApp
         // The one clock of the app; tests swap in a FakeTimeProvider to move time.
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Metrics>();
-        builder.Services.AddSingleton(SiteUrl.FromEnvironment());
+        builder.Services.AddSettings(SiteUrl.Read);
         builder.Services.AddRazorComponents();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
@@ -90,6 +91,8 @@ public static class WebApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // A bad PAPERBOY_* value stops the start here, before the database is touched.
+        app.Services.ValidateSettings();
         await database.MigrateAsync(ct);
         await DatabaseKeyRepository.InitializeAsync(database, options.DataDir, app.Services.GetRequiredService<TimeProvider>(),
             () => app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("paperboy.start").Protect([1]), ct);
@@ -117,9 +120,9 @@ public static class WebApp
                 return Results.Json(new { status = "unavailable", error = ex.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
-        app.MapGet("/metrics", async (HttpContext http, PaperStore store, PaperVectors vectors, CommunityOptions community, CancellationToken token) =>
+        app.MapGet("/metrics", async (HttpContext http, PaperVectors vectors, CommunityOptions community, CancellationToken token) =>
             await Metrics.MayReadAsync(http, community) is { } refused ? refused
-            : Results.Text(await metrics.RenderAsync(store, vectors, options, token), "text/plain; version=0.0.4; charset=utf-8"));
+            : Results.Text(await metrics.RenderAsync(database, vectors, options, token), "text/plain; version=0.0.4; charset=utf-8"));
         // Every feature maps its own routes, in the same order as above.
         app.MapPaperApi();
         app.MapHfParity();

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using Paperboy.Config;
 using Paperboy.Digests;
 using Paperboy.Web;
 
@@ -32,7 +33,7 @@ public static class WebhookApi
 {
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
-        services.AddSingleton(sp => WebhookSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSettings(WebhookSettings.Read);
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<Web.IPageSection<Members.SettingsPageContext>, WebhookSettingsSection>();
         services.AddSingleton<Members.IExportPart, WebhookExportPart>();

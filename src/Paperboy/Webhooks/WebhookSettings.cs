@@ -1,3 +1,5 @@
+using Paperboy.Config;
+
 namespace Paperboy.Webhooks;
 
 /// <summary>
@@ -33,13 +35,10 @@ public sealed class WebhookSettings
     /// <summary>Hooks one member may have (each is an outgoing request per event).</summary>
     public int MaxPerMember { get; set; } = 20;
 
-    public static WebhookSettings From(IConfiguration configuration)
+    public static WebhookSettings Read(SettingsReader config)
     {
-        var settings = new WebhookSettings
-        {
-            AllowPrivate = Environment.GetEnvironmentVariable("PAPERBOY_WEBHOOK_ALLOW_PRIVATE")?.Trim() is "1" or "true" or "yes",
-        };
-        configuration.GetSection("Webhooks").Bind(settings);
+        var settings = new WebhookSettings { AllowPrivate = config.Switch("PAPERBOY_WEBHOOK_ALLOW_PRIVATE") ?? false };
+        config.Configuration.GetSection("Webhooks").Bind(settings);
         return settings;
     }
 }

@@ -8,8 +8,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Paperboy.Harvest;
 using Paperboy.Tests.Infrastructure;
+using Paperboy.Tests.Operations;
 using Paperboy.Web;
 
 namespace Paperboy.Tests.Harvest;
@@ -100,30 +102,27 @@ public sealed class HarvestAdminTests
     [Fact]
     public void SettingsAreReadFromTheEnvironmentWithSafeDefaults()
     {
-        var none = HarvestSettings.FromLookup(_ => null);
+        var none = SettingsValues.Read(HarvestSettings.Read);
         Assert.Empty(none.Sources);
         Assert.Equal(["cs"], none.ArxivSets);
         Assert.Equal(TimeSpan.FromSeconds(3), none.ArxivInterval);
         Assert.Equal("Paperboy/1.0 (self-hosted; contact not configured)", none.UserAgent);
 
-        var env = new Dictionary<string, string>
-        {
-            ["PAPERBOY_HARVEST_SOURCES"] = "hf, arxiv",
-            ["PAPERBOY_HARVEST_ARXIV_SETS"] = "cs,physics:hep-th",
-            ["PAPERBOY_HARVEST_AT"] = "05:30",
-            ["PAPERBOY_CONTACT"] = "ops@example.org",
-            ["PAPERBOY_PUBLIC_URL"] = "https://papers.example.org",
-        };
-        var set = HarvestSettings.FromLookup(k => env.GetValueOrDefault(k));
+        var set = SettingsValues.Read(HarvestSettings.Read,
+            ("PAPERBOY_HARVEST_SOURCES", "hf, arxiv"),
+            ("PAPERBOY_HARVEST_ARXIV_SETS", "cs,physics:hep-th"),
+            ("PAPERBOY_HARVEST_AT", "05:30"),
+            ("PAPERBOY_CONTACT", "ops@example.org"),
+            ("PAPERBOY_PUBLIC_URL", "https://papers.example.org"));
         Assert.Equal(["hf", "arxiv"], set.Sources);
         Assert.Equal(["cs", "physics:hep-th"], set.ArxivSets);
         Assert.Equal(new TimeOnly(5, 30), set.At);
         Assert.Equal("Paperboy/1.0 (+https://papers.example.org; mailto:ops@example.org)", set.UserAgent);
-        Assert.Throws<FormatException>(() => HarvestSettings.FromLookup(k => k == "PAPERBOY_HARVEST_AT" ? "6am" : null));
-        Assert.Throws<FormatException>(() => HarvestSettings.FromLookup(k => k == "PAPERBOY_HARVEST_BACKOFF" ? "-1" : null));
-        var off = HarvestSettings.FromLookupOrOff(k => k == "PAPERBOY_HARVEST_SOURCES" ? "hf" : k == "PAPERBOY_HARVEST_AT" ? "6am" : null);
-        Assert.Empty(off.Jobs());
-        Assert.Contains("harvest configuration", off.ConfigurationError, StringComparison.Ordinal);
+        // A typo is an error naming each bad variable (serve then does not start), not a harvest quietly off.
+        var bad = Assert.Throws<OptionsValidationException>(() => SettingsValues.Read(HarvestSettings.Read,
+            ("PAPERBOY_HARVEST_SOURCES", "hf"), ("PAPERBOY_HARVEST_AT", "6am"), ("PAPERBOY_HARVEST_BACKOFF", "-1")));
+        Assert.Equal(["PAPERBOY_HARVEST_AT: \"6am\" is not a time of day HH:mm (e.g. 06:30)",
+            "PAPERBOY_HARVEST_BACKOFF: \"-1\" is not a number of seconds, 0 or more"], bad.Failures);
     }
 
     [Fact]

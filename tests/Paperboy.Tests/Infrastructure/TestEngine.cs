@@ -9,7 +9,8 @@ namespace Paperboy.Tests.Infrastructure;
 /// picks the engine of every test that does not choose one, so <c>.ci/run</c> runs the whole suite
 /// on each engine in turn. On PostgreSQL each data dir gets a fresh database of its own the first
 /// time it is used — by <see cref="Database(string)"/>, by the CLI runner, or by a test instance —
-/// and the database is dropped when the <see cref="TempDir"/> holding the data dir is disposed.
+/// and the database is dropped (in the background, <see cref="TestPostgres.DropLater"/>) when the
+/// <see cref="TempDir"/> holding the data dir is disposed.
 /// A test whose outcome cannot depend on this setting (it opens no database, or names its engines
 /// itself) says so with <c>[Trait("Engine", "independent")]</c>; <c>.ci/run</c> runs it on the first pass only.
 /// </summary>
@@ -32,7 +33,7 @@ public static class TestEngine
     {
         if (engine is not ("sqlite" or "postgres")) throw new ArgumentException($"unknown engine {engine}", nameof(engine));
         return Urls.GetOrAdd(Key(dataDir), _ => new Lazy<string?>(() =>
-            engine == "postgres" ? TestPostgres.CreateDatabase("pb_test_" + Guid.NewGuid().ToString("N")) : null)).Value;
+            engine == "postgres" ? TestPostgres.CreateDatabase(TestPostgres.NewTestDatabaseName()) : null)).Value;
     }
 
     /// <summary>Points a data dir at another data dir's database (a second instance); releasing it drops nothing.</summary>
@@ -54,7 +55,7 @@ public static class TestEngine
         foreach (var key in Urls.Keys.Where(k => k == prefix || k.StartsWith(prefix + "/", StringComparison.Ordinal)))
         {
             if (!Urls.TryRemove(key, out var url) || Shared.TryRemove(key, out _) || !url.IsValueCreated || url.Value is null) continue;
-            TestPostgres.DropDatabase(new NpgsqlConnectionStringBuilder(url.Value).Database!);
+            TestPostgres.DropLater(new NpgsqlConnectionStringBuilder(url.Value).Database!);
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Paperboy.Ingestion;
+using Paperboy.Search;
 using Paperboy.Storage;
 using Paperboy.Web;
 
@@ -109,6 +110,18 @@ public sealed class TestInstance : IAsyncDisposable
         return instance;
     }
 
+    /// <summary>
+    /// A site that is still building its first search index when this returns: <paramref name="watch"/> gets
+    /// the index before the site starts (e.g. to hold the build at a stage through <see cref="SearchIndex.Progress"/>).
+    /// </summary>
+    public static async Task<TestInstance> StartIndexingAsync(Action<SearchIndex> watch, params string[] importPaths)
+    {
+        var instance = new TestInstance(DefaultEngine);
+        if (importPaths.Length > 0) await instance.ImportAsync(importPaths);
+        await instance.StartServerAsync(null, services => watch(services.GetRequiredService<SearchIndex>()));
+        return instance;
+    }
+
     public async Task<ImportSummary> ImportAsync(params string[] paths)
     {
         var errors = new StringWriter();
@@ -117,7 +130,8 @@ public sealed class TestInstance : IAsyncDisposable
         return summary;
     }
 
-    async Task StartServerAsync(Action<WebApplicationBuilder>? configure)
+    /// <param name="watchIndex">Null: wait for the first index build. Otherwise called before the site starts, and nothing is waited for.</param>
+    async Task StartServerAsync(Action<WebApplicationBuilder>? configure, Action<IServiceProvider>? watchIndex = null)
     {
         _app = await WebApp.BuildAsync(Options, "http://127.0.0.1:0", builder =>
         {
@@ -127,9 +141,14 @@ public sealed class TestInstance : IAsyncDisposable
             else builder.Logging.AddFilter(_ => false);
             configure?.Invoke(builder);
         });
+        watchIndex?.Invoke(_app.Services);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        // A served site answers keyword search from its first second, while the first index build runs;
+        // tests start from the built index, as every later visitor sees it (ranking by meaning included).
+        if (watchIndex is null && !await _app.Services.GetRequiredService<SearchIndex>().WaitReadyAsync(TimeSpan.FromMinutes(3), CancellationToken.None))
+            throw new TimeoutException("the test site's search index was not built within 3 minutes");
         Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
     }
 

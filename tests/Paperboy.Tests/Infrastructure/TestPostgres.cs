@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Npgsql;
 using Paperboy.Storage;
 
@@ -41,6 +43,55 @@ public static class TestPostgres
         Admin($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
     }
 
+    /// <summary>A name for a test's database that says when it was made (<see cref="Reaper"/> sweeps old ones).</summary>
+    public static string NewTestDatabaseName() =>
+        $"{TestPrefix}{DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}_{Guid.NewGuid():N}";
+
+    const string TestPrefix = "pb_test_";
+
+    /// <summary>
+    /// Drops a test's database off the test's path: a drop waits for a checkpoint (0.5–2 s on a busy
+    /// machine), which every PostgreSQL test paid in its dispose. The test process drains the queue
+    /// before it exits.
+    /// </summary>
+    public static void DropLater(string name) => Reaper.Queue.Writer.TryWrite(name);
+
+    static class Reaper
+    {
+        public static readonly Channel<string> Queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+
+        static readonly Task Draining = Task.Run(async () =>
+        {
+            await foreach (var name in Queue.Reader.ReadAllAsync())
+            {
+                try { DropDatabase(name); }
+                catch (InvalidOperationException) { } // the server went away: the next run's sweep drops it
+            }
+        });
+
+        static Reaper() =>
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                Queue.Writer.TryComplete();
+                Draining.Wait(TimeSpan.FromMinutes(2));
+            };
+    }
+
+    /// <summary>Drops test databases left by a process that was killed: those made more than a day ago.</summary>
+    static void SweepLeftovers(NpgsqlConnection connection)
+    {
+        var cutoff = DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeSeconds();
+        using var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'pb\\_test\\_%'", connection);
+        using var reader = list.ExecuteReader();
+        while (reader.Read())
+        {
+            var name = reader.GetString(0);
+            var stamp = name[TestPrefix.Length..].Split('_')[0];
+            // Names without a time (pb_test_{guid}) may belong to another checkout's test run still going: kept.
+            if (long.TryParse(stamp, CultureInfo.InvariantCulture, out var made) && made < cutoff) DropLater(name);
+        }
+    }
+
     static string UrlOf(string name) => new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
 
     static readonly Lazy<string> Template = new(CreateTemplate);
@@ -56,6 +107,7 @@ public static class TestPostgres
         Execute(connection, "SELECT pg_advisory_lock(746570)");
         try
         {
+            SweepLeftovers(connection);
             using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", connection))
             {
                 exists.Parameters.AddWithValue("n", template);

@@ -53,7 +53,9 @@ public sealed class DailyApiTests
         var text = await app.Client.GetStringAsync("/metrics");
         Assert.Contains("paperboy_http_requests_total{method=\"GET\",code=\"2xx\"}", text, StringComparison.Ordinal);
         Assert.Contains("paperboy_http_requests_total{method=\"GET\",code=\"4xx\"} 1", text, StringComparison.Ordinal);
-        Assert.Contains("paperboy_papers 0", text, StringComparison.Ordinal);
+        // Each feature's counts are gauges.
+        foreach (var gauge in new[] { "paperboy_papers 0", "paperboy_daily_entries 0", "paperboy_members 0", "paperboy_subscribers 0", "paperboy_papers_embedded 0" })
+            Assert.Contains("\n" + gauge + "\n", text, StringComparison.Ordinal);
     }
 
     [Fact]

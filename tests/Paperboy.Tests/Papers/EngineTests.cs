@@ -30,5 +30,11 @@ public sealed class EngineTests
         using var json = JsonDocument.Parse(stats.Stdout);
         Assert.Equal(3204 + 8, json.RootElement.GetProperty("papers").GetInt32());
         Assert.Equal(8, json.RootElement.GetProperty("daily_entries").GetInt32());
+        Assert.Equal("2025-11-20", json.RootElement.GetProperty("latest_day").GetString());
+        // The table for people: one count a line, in the same order, numbers right-aligned.
+        var table = await PaperboyCli.RunAsync(app.DataDir, app.Options.DatabaseUrl is { } db ? ["stats", "--database", db] : ["stats"]);
+        Assert.Equal(["papers", "daily entries", "members", "subscribers", "latest day"],
+            table.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..15].TrimEnd()));
+        Assert.Contains("daily entries           8", table.Stdout, StringComparison.Ordinal);
     }
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Paperboy.Harvest;
 using Paperboy.Tests.Harvest;
 using Paperboy.Tests.Infrastructure;
+using Paperboy.Tests.Operations;
 using Paperboy.Thumbnails;
 using SkiaSharp;
 
@@ -10,20 +12,22 @@ namespace Paperboy.Tests.Thumbnails;
 /// <summary>When pictures are fetched at all, from where, and what a site without them shows.</summary>
 public sealed class ThumbnailSettingsTests
 {
-    static Func<string, string?> Env(params (string Name, string Value)[] values) =>
-        name => values.FirstOrDefault(v => v.Name == name).Value;
+    static HarvestSettings Harvest(params (string Name, string? Value)[] values) => SettingsValues.Read(HarvestSettings.Read, values);
+
+    static ThumbnailSettings Thumbnails(HarvestSettings harvest, params (string Name, string? Value)[] values) =>
+        SettingsValues.Read(c => ThumbnailSettings.Read(c, harvest), values);
 
     [Fact]
     [Trait("Engine", "independent")]
     public void PicturesFollowTheHuggingFaceHarvestUnlessTheOperatorSaysOnOrOff()
     {
-        var noHarvest = HarvestSettings.FromLookup(Env());
-        var hfHarvest = HarvestSettings.FromLookup(Env(("PAPERBOY_HARVEST_SOURCES", "hf,arxiv")));
-        var arxivOnly = HarvestSettings.FromLookup(Env(("PAPERBOY_HARVEST_SOURCES", "arxiv")));
+        var noHarvest = Harvest();
+        var hfHarvest = Harvest(("PAPERBOY_HARVEST_SOURCES", "hf,arxiv"));
+        var arxivOnly = Harvest(("PAPERBOY_HARVEST_SOURCES", "arxiv"));
 
-        Assert.False(ThumbnailSettings.FromLookup(Env(), noHarvest).Enabled);
-        Assert.False(ThumbnailSettings.FromLookup(Env(), arxivOnly).Enabled);
-        var byDefault = ThumbnailSettings.FromLookup(Env(), hfHarvest);
+        Assert.False(Thumbnails(noHarvest).Enabled);
+        Assert.False(Thumbnails(arxivOnly).Enabled);
+        var byDefault = Thumbnails(hfHarvest);
         Assert.True(byDefault.Enabled);
         Assert.Equal(["huggingface.co"], byDefault.Hosts);
         Assert.True(byDefault.AllowsHost("cdn-thumbnails.huggingface.co"));
@@ -31,14 +35,14 @@ public sealed class ThumbnailSettingsTests
         Assert.False(byDefault.AllowsHost("example.org"));
         Assert.False(byDefault.AllowPrivate);
 
-        Assert.False(ThumbnailSettings.FromLookup(Env(("PAPERBOY_THUMBNAILS", "off")), hfHarvest).Enabled);
-        var on = ThumbnailSettings.FromLookup(Env(("PAPERBOY_THUMBNAILS", "on"), ("PAPERBOY_THUMBNAILS_HOSTS", "*.example.org, mirror.lab")), noHarvest);
+        Assert.False(Thumbnails(hfHarvest, ("PAPERBOY_THUMBNAILS", "off")).Enabled);
+        var on = Thumbnails(noHarvest, ("PAPERBOY_THUMBNAILS", "on"), ("PAPERBOY_THUMBNAILS_HOSTS", "*.example.org, mirror.lab"));
         Assert.True(on.Enabled);
         Assert.Equal(["example.org", "mirror.lab"], on.Hosts);
 
-        var typo = ThumbnailSettings.FromLookup(Env(("PAPERBOY_THUMBNAILS", "yes please")), hfHarvest);
-        Assert.False(typo.Enabled);
-        Assert.Contains("PAPERBOY_THUMBNAILS must be on or off", typo.ConfigurationError);
+        // A typo no longer turns pictures off quietly: it is an error naming the variable, and serve does not start.
+        var typo = Assert.Throws<OptionsValidationException>(() => Thumbnails(hfHarvest, ("PAPERBOY_THUMBNAILS", "yes please")));
+        Assert.Equal(["PAPERBOY_THUMBNAILS: \"yes please\" is not a boolean (use 1/0, true/false, on/off)"], typo.Failures);
     }
 
     [Fact]
