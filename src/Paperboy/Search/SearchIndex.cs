@@ -175,9 +175,8 @@ public sealed class SearchIndex : IDisposable
     public string? Watermark => _generation?.Watermark;
 
     /// <summary>
-    /// While nothing is open yet, a first build publishes what it has read at its start, then at most this
-    /// often, and once more when every paper is read, so keyword search answers at once and is complete
-    /// while the embedder trains.
+    /// While nothing is open yet, a first build publishes what it has read this often, and once more when
+    /// every paper is read, so keyword search answers within moments and is complete while the embedder trains.
     /// </summary>
     static readonly TimeSpan PublishEvery = TimeSpan.FromSeconds(2);
 
@@ -226,7 +225,9 @@ public sealed class SearchIndex : IDisposable
                 Building = (ids.Count, total);
                 published.Restart();
             }
-            if (_generation is null) { Building = (0, total); Publish(); }
+            // An empty catalog is searchable at once; otherwise a search waits (a moment) for the first
+            // papers rather than being answered from nothing.
+            if (_generation is null) { Building = (0, total); if (total == 0) Publish(); }
             foreach (var p in c.Query<Paper>(SelectPapers + " WHERE hidden = FALSE", buffered: false))
             {
                 ct.ThrowIfCancellationRequested();
@@ -249,10 +250,10 @@ public sealed class SearchIndex : IDisposable
                 if (string.CompareOrdinal(p.UpdatedAt, watermark) > 0) watermark = p.UpdatedAt;
                 if (string.CompareOrdinal(p.UpdatedAt, settled) >= 0) recent.Add((p.Id, p.UpdatedAt));
                 if (ids.Count % 1000 == 0) Progress?.Invoke("reading papers", ids.Count);
-                if (building is not null && ids.Count % 500 == 0 && published.Elapsed >= PublishEvery) Publish();
+                if (Building is not null && ids.Count % 500 == 0 && published.Elapsed >= PublishEvery) Publish();
             }
             // Every paper is keyword-searchable while the embedder trains.
-            if (building is not null) Publish();
+            if (Building is not null) Publish();
         }
         Progress?.Invoke("training the embedder", ids.Count);
         var analysed = clock.Elapsed;
