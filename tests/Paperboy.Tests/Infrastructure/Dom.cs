@@ -39,6 +39,19 @@ public static class Dom
     /// <summary>The text of an element with runs of whitespace (Razor's line breaks and indentation) folded to one space.</summary>
     public static string CleanText(this INode node) => string.Join(' ', node.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
+    /// <summary>
+    /// The words set in strong inside the innermost element whose text (whitespace folded) contains the sentence:
+    /// "The <strong>daily</strong> digest goes to <strong>ada@example.org</strong>." is Emphasised("The daily digest goes to ada@example.org") = [daily, ada@example.org].
+    /// </summary>
+    public static IReadOnlyList<string> Emphasised(this IParentNode node, string sentence)
+    {
+        var holders = node.QuerySelectorAll("*")
+            .Where(e => e.CleanText().Contains(sentence, StringComparison.Ordinal) && !e.Children.Any(c => c.CleanText().Contains(sentence, StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(holders.Count == 1, $"expected one element saying '{sentence}', found {holders.Count}");
+        return holders[0].QuerySelectorAll("strong").Select(s => s.TextContent).ToList();
+    }
+
     /// <summary>The list card (li.card) whose title links to the paper.</summary>
     public static IElement Card(this IParentNode page, string paperId)
     {
