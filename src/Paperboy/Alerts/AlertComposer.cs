@@ -18,7 +18,7 @@ public sealed class AlertComposer(Database database, SavedSearches searches, Sit
 
     public async Task<int> ComposeAsync(DateOnly date, DateTimeOffset now, CancellationToken ct = default)
     {
-        var day = Clock.Day(date);
+        var day = StoredTime.FormatDay(date);
         List<Due> due;
         await using (var c = await database.OpenAsync(ct))
         {

@@ -47,7 +47,7 @@ public static class AlertPages
         return app;
     }
 
-    static async Task<IResult> SaveAsync(HttpContext http, SavedSearches searches,
+    static async Task<IResult> SaveAsync(HttpContext http, SavedSearches searches, TimeProvider time,
         [FromForm(Name = "q")] string? q, [FromForm(Name = "mode")] string? mode, [FromForm(Name = "sort")] string? sort,
         [FromForm(Name = "from")] string? from, [FromForm(Name = "to")] string? to, [FromForm(Name = "category")] string? category,
         [FromForm(Name = "author")] string? author, [FromForm(Name = "name")] string? name)
@@ -58,7 +58,7 @@ public static class AlertPages
             var back = criteria.AsView().Href();
             return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back));
         }
-        var (saved, error) = await searches.CreateAsync(user, criteria, name, DateTimeOffset.UtcNow, http.RequestAborted);
+        var (saved, error) = await searches.CreateAsync(user, criteria, name, time.GetUtcNow(), http.RequestAborted);
         return saved is null ? Bad(error!) : Results.Redirect($"/settings?searches=saved#saved-search-{saved.Id}");
     }
 

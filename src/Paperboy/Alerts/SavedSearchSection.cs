@@ -8,7 +8,7 @@ namespace Paperboy.Alerts;
 /// digest", the papers added since the last digest that match it. The watermark moves per digest
 /// (kind and period), the key of the outbox row it goes out in.
 /// </summary>
-public sealed class SavedSearchSection(SavedSearches searches) : IPersonalDigestSection
+public sealed class SavedSearchSection(SavedSearches searches, TimeProvider time) : IPersonalDigestSection
 {
     /// <summary>Per search: a digest is a summary; the search itself has the rest.</summary>
     const int PerSearch = 10;
@@ -23,7 +23,7 @@ public sealed class SavedSearchSection(SavedSearches searches) : IPersonalDigest
         var matched = new List<SavedSearch>();
         foreach (var saved in mine)
         {
-            var (papers, _) = await searches.NewMatchesAsync(saved, key, DateTimeOffset.UtcNow, PerSearch, ct);
+            var (papers, _) = await searches.NewMatchesAsync(saved, key, time.GetUtcNow(), PerSearch, ct);
             if (papers.Count > 0) matched.Add(saved);
             foreach (var paper in papers)
             {

@@ -50,7 +50,7 @@ public sealed record SearchCriteria(string? Query, string? Mode, string? Sort, s
 /// Saved searches and the new papers that match them. Every read and write is scoped to the
 /// member: another member's id is simply not found.
 /// </summary>
-public sealed class SavedSearches(Database database, PaperSearch search, Digests.DigestSettings settings)
+public sealed class SavedSearches(Database database, PaperSearch search, Digests.DigestSettings settings, PaperStore papers)
 {
     public static readonly string[] Deliveries = ["digest", "email", "none"];
     public const int MaxNameLength = 80;
@@ -68,7 +68,7 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
         if (query.Length > ParsedQuery.MaxChars) return (null, $"The query is longer than {ParsedQuery.MaxChars} characters.");
         name = string.IsNullOrWhiteSpace(name) ? query : name.Trim();
         if (name.Length > MaxNameLength) name = name[..MaxNameLength].TrimEnd() + "…";
-        var at = Clock.Timestamp(now);
+        var at = StoredTime.Format(now);
         await using var c = await database.OpenAsync(ct);
         if (await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM saved_searches WHERE user_id = @Id", new { user.Id }, cancellationToken: ct)) >= MaxPerMember)
             return (null, $"You can keep up to {MaxPerMember} saved searches; delete one in your settings first.");
@@ -179,14 +179,14 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
             .Where(r => added.Contains(r.Id)).Select(r => r.Id).ToList();
         if (matched.Count == 0) return ([], 0);
         var shown = matched.Take(limit).ToList();
-        var rows = await new PaperStore(database).VisibleByIdAsync(shown, ct);
+        var rows = await papers.VisibleByIdAsync(shown, ct);
         return (shown.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), matched.Count);
     }
 
     async Task<(string From, string Until)> WindowAsync(SavedSearch saved, string windowKey, DateTimeOffset now, CancellationToken ct)
     {
         if (saved.WindowKey == windowKey && saved.WindowFrom is not null) return (saved.WindowFrom, saved.AlertedUntil);
-        var until = Clock.Timestamp(now - settings.AlertSettleTime);
+        var until = StoredTime.Format(now - settings.AlertSettleTime);
         // Papers the search index has not applied yet cannot match: they wait for the next window instead of being skipped.
         if (search.Index.Watermark is { Length: > 0 } indexed && string.CompareOrdinal(indexed, until) < 0) until = indexed;
         if (string.CompareOrdinal(until, saved.AlertedUntil) < 0) until = saved.AlertedUntil;
@@ -206,14 +206,17 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
         return row.WindowKey == windowKey && row.WindowFrom is not null ? (row.WindowFrom, row.AlertedUntil) : (row.AlertedUntil, row.AlertedUntil);
     }
 
-    DateTimeOffset _caughtUp = DateTimeOffset.MinValue;
+    long? _caughtUp; // Environment.TickCount64 at the last catch-up
 
-    /// <summary>Papers imported since the indexer's last poll must be searchable before they are matched; once every few seconds is enough.</summary>
+    /// <summary>
+    /// Papers imported since the indexer's last poll must be searchable before they are matched; once every few seconds is enough.
+    /// A throttle on real work, so it runs on the machine's elapsed time, not the app's (possibly faked) clock.
+    /// </summary>
     async Task EnsureIndexCurrentAsync(CancellationToken ct)
     {
-        if (DateTimeOffset.UtcNow - _caughtUp < TimeSpan.FromSeconds(5)) return;
+        if (_caughtUp is { } last && Environment.TickCount64 - last < 5_000) return;
         await search.Index.EnsureReadyAsync(ct);
-        _caughtUp = DateTimeOffset.UtcNow;
+        _caughtUp = Environment.TickCount64;
     }
 
     static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

@@ -38,7 +38,7 @@ public sealed record ClaimOutcome(AuthorClaim? Claim, string? Error, bool Confli
 /// transaction as the change, so the log never misses one. One name has at most one approved member
 /// (a partial unique index), so a second member's claim waits for an admin to revoke the first.
 /// </summary>
-public sealed class AuthorClaims(Database database, AuthorSettings settings)
+public sealed class AuthorClaims(Database database, AuthorSettings settings, TimeProvider time)
 {
     public const string Automatic = "automatic";
 
@@ -67,7 +67,7 @@ public sealed class AuthorClaims(Database database, AuthorSettings settings)
             return new(null, $"“{spelled}” is already claimed by another member. If that is wrong, ask an admin to revoke their claim.", Conflict: true);
 
         var domain = settings.TrustedDomainOf(member);
-        var now = Clock.Timestamp();
+        var now = StoredTime.Format(time.GetUtcNow());
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO author_claims (user_id, name, name_key, status, created_at, decided_at, decided_by)
             VALUES (@userId, @spelled, @key, @status, @now, @decidedAt, @decidedBy) RETURNING id
@@ -114,7 +114,7 @@ public sealed class AuthorClaims(Database database, AuthorSettings settings)
         {
             var changed = await c.ExecuteAsync(new CommandDefinition(
                 "UPDATE author_claims SET status = @to, decided_at = @now, decided_by = @Name WHERE id = @id AND status = @from",
-                new { to, from, id, now = Clock.Timestamp(), admin.Name }, tx, cancellationToken: ct));
+                new { to, from, id, now = StoredTime.Format(time.GetUtcNow()), admin.Name }, tx, cancellationToken: ct));
             if (changed == 0) return "The claim changed meanwhile; look again.";
             await AuditAsync(c, tx, admin.Id, admin.Name, action, claim.Name, $"claim {id} by {claim.MemberName}", ct);
             await tx.CommitAsync(ct);
@@ -172,10 +172,10 @@ public sealed class AuthorClaims(Database database, AuthorSettings settings)
             """, new { userId, limit }, cancellationToken: ct))).AsList();
     }
 
-    static Task AuditAsync(DbConnection c, DbTransaction tx, long? actorId, string actorName, string action, string target, string? detail, CancellationToken ct) =>
+    Task AuditAsync(DbConnection c, DbTransaction tx, long? actorId, string actorName, string action, string target, string? detail, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO audit_log (actor_id, actor_name, action, target, detail, created_at) VALUES (@actorId, @actorName, @action, @target, @detail, @now)
-            """, new { actorId, actorName, action, target, detail, now = Clock.Timestamp() }, tx, cancellationToken: ct));
+            """, new { actorId, actorName, action, target, detail, now = StoredTime.Format(time.GetUtcNow()) }, tx, cancellationToken: ct));
 
     static string Clip(string text) => text.Length <= 80 ? text : text[..80] + "…";
 }

@@ -30,7 +30,7 @@ static class ExportCommand
             if (toStdout)
             {
                 await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
-                counts = await InstanceExport.ExportAsync(database, stdout, null, ct);
+                counts = await InstanceExport.ExportAsync(database, stdout, TimeProvider.System.GetUtcNow(), null, ct);
             }
             else
             {
@@ -42,7 +42,7 @@ static class ExportCommand
                     await using (var stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
                         ? new GZipStream(file, CompressionLevel.Fastest) : (Stream)file)
                     {
-                        counts = await InstanceExport.ExportAsync(database, stream,
+                        counts = await InstanceExport.ExportAsync(database, stream, TimeProvider.System.GetUtcNow(),
                             (table, rows) => progress.Report(string.Create(CultureInfo.InvariantCulture, $"{table}: {rows:N0} rows…")), ct);
                     }
                     File.Move(partial, path, overwrite: true);

@@ -18,7 +18,7 @@ static class GroupsCommands
         create.SetAction(async (result, ct) =>
         {
             var database = await OpenAsync(result, ct);
-            var (group, error) = await new GroupStore(database).CreateAsync(result.GetValue(slug)!, result.GetValue(name)!, null, ct);
+            var (group, error) = await new GroupStore(database, TimeProvider.System).CreateAsync(result.GetValue(slug)!, result.GetValue(name)!, null, ct);
             if (group is null) throw new UsageException(error!);
             Console.WriteLine($"created group {group.Name} (/groups/{group.Slug})");
             return ExitCodes.Ok;
@@ -30,8 +30,8 @@ static class GroupsCommands
         add.SetAction(async (result, ct) =>
         {
             var database = await OpenAsync(result, ct);
-            var members = new MemberStore(database, Config.SettingsSetup.FromEnvironment(CommunityOptions.Read));
-            var (message, error) = await GroupPages.AddMemberAsync(new GroupStore(database), members, result.GetValue(addSlug)!, result.GetValue(email)!, ct);
+            var members = new MemberStore(database, Config.SettingsSetup.FromEnvironment(CommunityOptions.Read), TimeProvider.System);
+            var (message, error) = await GroupPages.AddMemberAsync(new GroupStore(database, TimeProvider.System), members, result.GetValue(addSlug)!, result.GetValue(email)!, ct);
             if (error is not null) throw new UsageException(error);
             Console.WriteLine(message);
             return ExitCodes.Ok;

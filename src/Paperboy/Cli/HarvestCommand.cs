@@ -33,7 +33,7 @@ static class HarvestCommand
             var settings = HarvestSettingsOrUsage();
             if (result.GetValue(baseUrl) is { } url) settings = settings with { HfBaseUrl = Url(url) };
             using var harvesters = Create(result, settings);
-            Action<DateOnly>? progress = Console.IsOutputRedirected ? null : day => Console.Write($"\rhf {Clock.Day(day)}…   ");
+            Action<DateOnly>? progress = Console.IsOutputRedirected ? null : day => Console.Write($"\rhf {StoredTime.FormatDay(day)}…   ");
             return Finish(await RunAsync(() => harvesters.Hf.RunAsync(first, last, progress, ct)));
         });
         return command;

@@ -69,6 +69,6 @@ static class MembersCommands
     {
         var database = Database.FromOptions(CliApp.Options(result));
         await database.MigrateAsync(ct);
-        return new MemberStore(database, Config.SettingsSetup.FromEnvironment(CommunityOptions.Read));
+        return new MemberStore(database, Config.SettingsSetup.FromEnvironment(CommunityOptions.Read), TimeProvider.System);
     }
 }

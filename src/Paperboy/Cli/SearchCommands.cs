@@ -84,7 +84,7 @@ static class SearchCommands
     /// </summary>
     static async Task<int> EmbedAsync(Database database, TerminalProgress progress, CancellationToken ct)
     {
-        var store = new PaperVectors(database);
+        var store = new PaperVectors(database, TimeProvider.System);
         using var embedder = NeuralEmbedder.FromEnvironment();
         var embedding = new PaperEmbedding(store, embedder);
         var owner = PaperVectors.Owner("reindex");

@@ -114,6 +114,6 @@ public static class ClubApi
     static SessionRequest AsRequest(SessionJson? b) =>
         new(b?.PaperId, b?.Date, b?.Time, b?.Presenter, b?.Location, b?.NotesUrl, b?.SlidesUrl, b?.DurationMinutes);
 
-    static SessionDto AsDto(ClubSession s) => new(s.Id, s.PaperId, s.PaperTitle, s.StartsAt, Storage.Clock.Timestamp(s.End), s.Presenter,
+    static SessionDto AsDto(ClubSession s) => new(s.Id, s.PaperId, s.PaperTitle, s.StartsAt, Storage.StoredTime.Format(s.End), s.Presenter,
         s.Location, s.NotesUrl, s.SlidesUrl, $"/club#session-{s.Id}");
 }

@@ -75,13 +75,13 @@ public sealed class ClubStore(Database database, PaperStore papers, TimeProvider
         var local = date.ToDateTime(time, DateTimeKind.Unspecified);
         if (zone.IsInvalidTime(local)) return (null, "That time does not exist on that day (the clocks change); pick another.");
         var start = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, zone), TimeSpan.Zero);
-        var now = Clock.Timestamp(clock.GetUtcNow());
+        var now = StoredTime.Format(clock.GetUtcNow());
         await using var c = await database.OpenAsync(ct);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO club_sessions (paper_id, starts_at, duration_minutes, presenter, location, notes_url, slides_url, created_by, created_at, updated_at)
             VALUES (@PaperId, @StartsAt, @Minutes, @Presenter, @Location, @Notes, @Slides, @UserId, @Now, @Now)
             RETURNING id
-            """, new { PaperId = paper.Id, StartsAt = Clock.Timestamp(start), Minutes = minutes, Presenter = presenter, Location = location, Notes = notes, Slides = slides, UserId = member.Id, Now = now }, cancellationToken: ct));
+            """, new { PaperId = paper.Id, StartsAt = StoredTime.Format(start), Minutes = minutes, Presenter = presenter, Location = location, Notes = notes, Slides = slides, UserId = member.Id, Now = now }, cancellationToken: ct));
         return (await GetAsync(id, ct), null);
     }
 
@@ -105,7 +105,7 @@ public sealed class ClubStore(Database database, PaperStore papers, TimeProvider
     {
         await using var c = await database.OpenAsync(ct);
         return await c.QueryFirstOrDefaultAsync<ClubSession>(new CommandDefinition(
-            Select + " WHERE s.starts_at > @now ORDER BY s.starts_at, s.id", new { now = Clock.Timestamp(clock.GetUtcNow()) }, cancellationToken: ct));
+            Select + " WHERE s.starts_at > @now ORDER BY s.starts_at, s.id", new { now = StoredTime.Format(clock.GetUtcNow()) }, cancellationToken: ct));
     }
 
     /// <summary>The creator or an admin removes a session; anyone else is refused (false) and nothing changes.</summary>

@@ -4,7 +4,7 @@ using Paperboy.Web;
 namespace Paperboy.Comments;
 
 /// <summary>The discussion under a paper (<see cref="CommentSection"/>), in the order the reader chose (?comments=oldest).</summary>
-public sealed class CommentSectionLoader(CommentStore comments) : IPageSection<PaperPageContext>
+public sealed class CommentSectionLoader(CommentStore comments, TimeProvider time) : IPageSection<PaperPageContext>
 {
     public string Slot => PaperPageContext.Discussion;
     public int Order => 10;
@@ -17,6 +17,7 @@ public sealed class CommentSectionLoader(CommentStore comments) : IPageSection<P
             [nameof(CommentSection.Paper)] = page.Paper,
             [nameof(CommentSection.Member)] = await http.CurrentMemberAsync(),
             [nameof(CommentSection.Order)] = order,
+            [nameof(CommentSection.Now)] = time.GetUtcNow(),
             [nameof(CommentSection.Thread)] = await comments.ThreadAsync(page.Paper.Id, order, ct),
         });
     }

@@ -30,7 +30,7 @@ public enum CommentChange { Ok, NotFound, Forbidden }
 /// hidden, kept exact by moving it in the same transaction as every change of visibility, and only
 /// when the row's visibility really changed (a second delete of the same comment moves nothing).
 /// </summary>
-public sealed class CommentStore(Database database)
+public sealed class CommentStore(Database database, TimeProvider time)
 {
     public const int MaxLength = 10_000;
 
@@ -55,7 +55,7 @@ public sealed class CommentStore(Database database)
             INSERT INTO comments (paper_id, user_id, parent_id, body, created_at, deleted, hidden)
             VALUES (@id, @UserId, @parentId, @body, @now, FALSE, FALSE)
             RETURNING id
-            """, new { id, UserId = user.Id, parentId, body, now = Clock.Timestamp() }, tx, cancellationToken: ct));
+            """, new { id, UserId = user.Id, parentId, body, now = StoredTime.Format(time.GetUtcNow()) }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return await GetAsync(commentId, ct);
     }
@@ -105,7 +105,7 @@ public sealed class CommentStore(Database database)
         var changed = await c.ExecuteAsync(new CommandDefinition("""
             UPDATE comments SET body = @body, edited_at = @now
             WHERE id = @commentId AND user_id = @UserId AND deleted = FALSE AND hidden = FALSE
-            """, new { body, now = Clock.Timestamp(), commentId, UserId = user.Id }, cancellationToken: ct));
+            """, new { body, now = StoredTime.Format(time.GetUtcNow()), commentId, UserId = user.Id }, cancellationToken: ct));
         if (changed > 0) return (CommentChange.Ok, await GetAsync(commentId, ct));
         return (await ExistsVisibleAsync(commentId, ct) ? CommentChange.Forbidden : CommentChange.NotFound, null);
     }

@@ -38,8 +38,8 @@ public sealed class DigestComposer(Database database, PaperStore papers, SiteUrl
         var result = new List<ComposedDigest>();
         await using (var c = await database.OpenAsync(ct))
         {
-            var day = Clock.ParseDay(await c.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT MAX(day) FROM daily_entries WHERE day <= @date", new { date = Clock.Day(date) }, cancellationToken: ct)));
+            var day = StoredTime.ParseDay(await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT MAX(day) FROM daily_entries WHERE day <= @date", new { date = StoredTime.FormatDay(date) }, cancellationToken: ct)));
             if (day is { } d) result.Add(await ComposeAsync(DigestKind.Daily, Period.Day(d), now, ct));
         }
         var sunday = date.AddDays(-(int)date.DayOfWeek);
@@ -100,7 +100,7 @@ public sealed class DigestComposer(Database database, PaperStore papers, SiteUrl
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO digest_runs (kind, period, ran_at, composed) VALUES (@kindName, @period, @at, @added)
             ON CONFLICT (kind, period) DO UPDATE SET ran_at = excluded.ran_at, composed = digest_runs.composed + excluded.composed
-            """, new { kindName, period = period.Key, at = Clock.Timestamp(now), added }, cancellationToken: ct));
+            """, new { kindName, period = period.Key, at = StoredTime.Format(now), added }, cancellationToken: ct));
         return new ComposedDigest(kind, period.Key, total, added);
     }
 

@@ -8,7 +8,7 @@ namespace Paperboy.Digests;
 public sealed record DigestRunReport(IReadOnlyList<ComposedDigest> Composed, int Alerts, DeliveryReport Delivery, int Elsewhere = 0);
 
 /// <summary>One run of the digest job, shared by <c>paperboy digest send</c> and the scheduler in serve: compose digests and alerts, then deliver.</summary>
-public sealed class DigestRun(DigestComposer composer, Alerts.AlertComposer alerts, OutboxSender sender, DigestSettings settings, Database database,
+public sealed class DigestRun(DigestComposer composer, Alerts.AlertComposer alerts, OutboxSender sender, DigestSettings settings, Database database, TimeProvider time,
     IEnumerable<IDigestOutlet>? outlets = null)
 {
     /// <summary>The day a run at <paramref name="now"/> is for: yesterday in the configured time zone, the last whole day.</summary>
@@ -17,7 +17,7 @@ public sealed class DigestRun(DigestComposer composer, Alerts.AlertComposer aler
 
     public async Task<DigestRunReport> RunAsync(DateOnly? date, CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var day = date ?? DefaultDate(now);
         var composed = await composer.ComposeAsync(day, now, ct);
         var alerted = await alerts.ComposeAsync(day, now, ct);
@@ -53,7 +53,7 @@ public sealed class DigestRun(DigestComposer composer, Alerts.AlertComposer aler
         await using var c = await database.OpenAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO digest_runs (kind, period, ran_at, composed) VALUES ('schedule', @period, @at, 0) ON CONFLICT (kind, period) DO NOTHING",
-            new { period = Clock.Day(scheduled), at = Clock.Timestamp(now) }, cancellationToken: ct)) > 0;
+            new { period = StoredTime.FormatDay(scheduled), at = StoredTime.Format(now) }, cancellationToken: ct)) > 0;
     }
 
     /// <summary>Forgets a scheduled run that failed, so the next poll tries it again instead of skipping a day.</summary>
@@ -61,6 +61,6 @@ public sealed class DigestRun(DigestComposer composer, Alerts.AlertComposer aler
     {
         await using var c = await database.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("DELETE FROM digest_runs WHERE kind = 'schedule' AND period = @period",
-            new { period = Clock.Day(scheduled) }, cancellationToken: ct));
+            new { period = StoredTime.FormatDay(scheduled) }, cancellationToken: ct));
     }
 }

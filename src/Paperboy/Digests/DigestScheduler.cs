@@ -9,7 +9,7 @@ namespace Paperboy.Digests;
 /// A run missed while the server was down happens once at start — only the latest one, and only
 /// if no instance recorded it — instead of once per missed day.
 /// </summary>
-public sealed class DigestScheduler(DigestRun run, OutboxSender sender, OutboxSignal signal, DigestSettings settings, ILogger<DigestScheduler> logger,
+public sealed class DigestScheduler(DigestRun run, OutboxSender sender, OutboxSignal signal, DigestSettings settings, ILogger<DigestScheduler> logger, TimeProvider time,
     Syndication.SiteUrl? site = null)
     : BackgroundService
 {
@@ -23,20 +23,20 @@ public sealed class DigestScheduler(DigestRun run, OutboxSender sender, OutboxSi
         else if (site?.Configured is null)
             logger.LogWarning("PAPERBOY_PUBLIC_URL is not set: links in email point to {Fallback}", Syndication.SiteUrl.Fallback);
         // A run that fails (database down) is retried at the next poll; one that succeeds moves on to tomorrow.
-        var next = await RunScheduledAsync(run.LatestScheduledDate(DateTimeOffset.UtcNow), stoppingToken)
-            ? run.NextScheduledAt(DateTimeOffset.UtcNow) : DateTimeOffset.UtcNow;
+        var next = await RunScheduledAsync(run.LatestScheduledDate(time.GetUtcNow()), stoppingToken)
+            ? run.NextScheduledAt(time.GetUtcNow()) : time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var wait = next - DateTimeOffset.UtcNow;
+                var wait = next - time.GetUtcNow();
                 if (wait > settings.PollInterval) wait = settings.PollInterval;
                 if (wait > TimeSpan.Zero) await signal.WaitAsync(wait, stoppingToken);
                 else await Task.Delay(settings.PollInterval, stoppingToken);
-                if (DateTimeOffset.UtcNow >= next)
+                if (time.GetUtcNow() >= next)
                 {
-                    if (await RunScheduledAsync(run.LatestScheduledDate(DateTimeOffset.UtcNow), stoppingToken))
-                        next = run.NextScheduledAt(DateTimeOffset.UtcNow);
+                    if (await RunScheduledAsync(run.LatestScheduledDate(time.GetUtcNow()), stoppingToken))
+                        next = run.NextScheduledAt(time.GetUtcNow());
                 }
                 else if (settings.SmtpConfigured)
                 {
@@ -61,7 +61,7 @@ public sealed class DigestScheduler(DigestRun run, OutboxSender sender, OutboxSi
         var started = false;
         try
         {
-            started = await run.TryStartScheduledAsync(scheduled, DateTimeOffset.UtcNow, ct);
+            started = await run.TryStartScheduledAsync(scheduled, time.GetUtcNow(), ct);
             if (!started)
             {
                 if (settings.SmtpConfigured) await sender.DeliverAsync(ct);

@@ -17,7 +17,7 @@ public static class MailedLinks
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO subscription_tokens (token_hash, subscription_id, purpose, saved_search_id, created_at)
             VALUES (@hash, @subscriptionId, @purpose, @savedSearchId, @at)
-            """, new { hash = Tokens.Hash(token), subscriptionId, purpose, savedSearchId, at = Clock.Timestamp(now) }, tx, cancellationToken: ct));
+            """, new { hash = Tokens.Hash(token), subscriptionId, purpose, savedSearchId, at = StoredTime.Format(now) }, tx, cancellationToken: ct));
 
     /// <summary>The saved search a mailed token of this purpose stops, or null for a token we never mailed.</summary>
     public static async Task<long?> SavedSearchOfAsync(DbConnection c, DbTransaction? tx, string? token, string purpose, CancellationToken ct)

@@ -38,7 +38,7 @@ public sealed class Outbox(Database database)
     /// <summary>Adds a message unless one with the same key exists. Returns whether it was added.</summary>
     public static async Task<bool> InsertAsync(DbConnection c, DbTransaction tx, OutboxInsert row, DateTimeOffset now, CancellationToken ct)
     {
-        var at = Clock.Timestamp(now);
+        var at = StoredTime.Format(now);
         return await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO outbox (subscription_id, kind, period, recipient, subject, html, text, unsubscribe_url, status, attempts, next_attempt_at, created_at)
             VALUES (@SubscriptionId, @Kind, @Period, @Recipient, @Subject, @Html, @Text, @UnsubscribeUrl, 'pending', 0, @at, @at)
@@ -71,7 +71,7 @@ public sealed class Outbox(Database database)
     /// </summary>
     public async Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset until, int limit, CancellationToken ct)
     {
-        var args = new { owner, now = Clock.Timestamp(now), until = Clock.Timestamp(until), limit };
+        var args = new { owner, now = StoredTime.Format(now), until = StoredTime.Format(until), limit };
         await using var c = await database.OpenAsync(ct);
         await LeasedRows.ClaimAsync(c, "outbox", "1 = 1", owner, now, until, limit, ct);
         var rows = await c.QueryAsync<OutboxRow>(new CommandDefinition(
@@ -87,7 +87,7 @@ public sealed class Outbox(Database database)
             UPDATE outbox SET status = 'sent', sent_at = @now, attempts = attempts + 1, html = NULL, text = NULL,
                 claimed_by = NULL, claimed_until = NULL, last_error = NULL
             WHERE id = @Id AND claimed_by = @owner
-            """, new { row.Id, owner, now = Clock.Timestamp(now) }, cancellationToken: ct)) > 0;
+            """, new { row.Id, owner, now = StoredTime.Format(now) }, cancellationToken: ct)) > 0;
     }
 
     /// <summary>Counts a failed attempt and schedules the next one, doubling the wait each time.</summary>
@@ -101,7 +101,7 @@ public sealed class Outbox(Database database)
             UPDATE outbox SET attempts = @attempts, next_attempt_at = @next, last_error = @error, status = @status,
                 claimed_by = NULL, claimed_until = NULL
             WHERE id = @Id AND claimed_by = @owner
-            """, new { row.Id, owner, attempts, next = Clock.Timestamp(now + delay), error = error.Length > 500 ? error[..500] : error, status },
+            """, new { row.Id, owner, attempts, next = StoredTime.Format(now + delay), error = error.Length > 500 ? error[..500] : error, status },
             cancellationToken: ct));
     }
 

@@ -15,11 +15,11 @@ public sealed record DeliveryReport(bool SmtpConfigured, int Sent, int Failed, l
 /// another sender sends it again, with the same Message-ID (derived from the row id) so mail
 /// systems can drop the copy.
 /// </summary>
-public sealed class OutboxSender(Outbox outbox, DigestSettings settings, SiteUrl site, ILogger<OutboxSender> logger)
+public sealed class OutboxSender(Outbox outbox, DigestSettings settings, SiteUrl site, ILogger<OutboxSender> logger, TimeProvider time)
 {
     static readonly TimeSpan SmtpTimeout = TimeSpan.FromSeconds(30);
 
-    public async Task<DeliveryReport> DeliverAsync(CancellationToken ct = default) => await DeliverAsync(() => DateTimeOffset.UtcNow, ct);
+    public async Task<DeliveryReport> DeliverAsync(CancellationToken ct = default) => await DeliverAsync(time.GetUtcNow, ct);
 
     /// <param name="clock">Now, asked before each step; tests move it forward to make retries due.</param>
     public async Task<DeliveryReport> DeliverAsync(Func<DateTimeOffset> clock, CancellationToken ct = default)

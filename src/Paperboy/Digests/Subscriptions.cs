@@ -40,7 +40,7 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
     /// </summary>
     public async Task<bool> SubscribeAsync(string email, string frequency, DateTimeOffset now, Members.User? member = null, CancellationToken ct = default)
     {
-        var at = Clock.Timestamp(now);
+        var at = StoredTime.Format(now);
         var userId = member?.Id;
         await using (var c = await database.OpenAsync(ct))
         {
@@ -64,7 +64,7 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
             }
             var recent = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM outbox WHERE subscription_id = @id AND kind = 'confirm' AND created_at > @since",
-                new { id, since = Clock.Timestamp(now - settings.ConfirmationCooldown) }, tx, cancellationToken: ct));
+                new { id, since = StoredTime.Format(now - settings.ConfirmationCooldown) }, tx, cancellationToken: ct));
             if (recent > 0)
             {
                 await tx.CommitAsync(ct);
@@ -75,7 +75,7 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
             await c.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO subscription_tokens (token_hash, subscription_id, purpose, frequency, user_id, created_at, expires_at)
                 VALUES (@hash, @id, 'confirm', @frequency, @userId, @at, @expires)
-                """, new { hash, id, frequency, userId, at, expires = Clock.Timestamp(now + ConfirmLifetime) }, tx, cancellationToken: ct));
+                """, new { hash, id, frequency, userId, at, expires = StoredTime.Format(now + ConfirmLifetime) }, tx, cancellationToken: ct));
             var mail = DigestEmail.Confirmation(frequency, new Uri(site.ForEmail, "subscribe/confirm?token=" + token), site.ForEmail, member?.Name);
             await Outbox.InsertAsync(c, tx, new OutboxInsert(id, "confirm", hash[..16], email, mail, null), now, ct);
             await tx.CommitAsync(ct);
@@ -99,7 +99,7 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
     public async Task<TokenState> ConfirmAsync(string? token, DateTimeOffset now, CancellationToken ct = default)
     {
         if (!Tokens.LooksValid(token)) return TokenState.Invalid;
-        var at = Clock.Timestamp(now);
+        var at = StoredTime.Format(now);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         // Marking the token used first takes the write lock and settles a double click: only one wins.
@@ -141,7 +141,7 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
     public async Task<bool> UnsubscribeAsync(string? token, DateTimeOffset now, CancellationToken ct = default)
     {
         if (!Tokens.LooksValid(token)) return false;
-        var at = Clock.Timestamp(now);
+        var at = StoredTime.Format(now);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var changed = await c.ExecuteAsync(new CommandDefinition("""
@@ -190,7 +190,7 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
         await using var tx = await c.BeginTransactionAsync(ct);
         var changed = await c.ExecuteAsync(new CommandDefinition(
             "UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = @at WHERE user_id = @userId AND status <> 'unsubscribed'",
-            new { userId, at = Clock.Timestamp(now) }, tx, cancellationToken: ct));
+            new { userId, at = StoredTime.Format(now) }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition($"""
             UPDATE outbox SET status = 'cancelled', html = NULL, text = NULL
             WHERE status = 'pending' AND kind IN {DigestKinds} AND subscription_id IN (SELECT id FROM subscriptions WHERE user_id = @userId)
@@ -204,7 +204,7 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
         if (row is null) return TokenState.Invalid;
         // Confirm tokens work once; unsubscribe tokens keep working (mail clients retry the one-click POST).
         if (purpose == "confirm" && row.UsedAt is not null) return TokenState.Used;
-        if (row.ExpiresAt is not null && string.CompareOrdinal(row.ExpiresAt, Clock.Timestamp(now)) <= 0) return TokenState.Invalid;
+        if (row.ExpiresAt is not null && string.CompareOrdinal(row.ExpiresAt, StoredTime.Format(now)) <= 0) return TokenState.Invalid;
         return TokenState.Valid;
     }
 

@@ -42,12 +42,12 @@ public static class FeedPages
             Period.TryParseMonth(month, out var period)
                 ? PeriodAsync(period, p, store, cache, http, ct)
                 : Task.FromResult(BadRequest("That is not a month", $"“{Clip(month)}” is not a month. Months look like 2025-11.")));
-        app.MapGet("/papers/trending", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
-            TrendingAsync(p, store, cache, http, ct));
+        app.MapGet("/papers/trending", (string? p, PaperStore store, HttpContext http, TimeProvider time, CancellationToken ct) =>
+            TrendingAsync(p, store, cache, http, time, ct));
         app.MapGet("/papers/{id}", PaperAsync);
         // Old-style arXiv ids carry a slash: /papers/hep-th/9901001.
-        app.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, Search.PaperSearch search, ILoggerFactory log, HttpContext http, CancellationToken ct) =>
-            PaperAsync($"{archive}/{number}", store, search, log, http, ct));
+        app.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, Search.PaperSearch search, ILoggerFactory log, HttpContext http, TimeProvider time, CancellationToken ct) =>
+            PaperAsync($"{archive}/{number}", store, search, log, http, time, ct));
         app.MapGet("/authors/{name}", AuthorAsync);
         return app;
     }
@@ -55,7 +55,7 @@ public static class FeedPages
     /// <summary>"/" is the latest day with papers (and /papers/week the latest week...), rendered in place so the URL stays.</summary>
     static async Task<IResult> LatestAsync(PeriodKind kind, string? p, PaperStore store, PageCache cache, HttpContext http, CancellationToken ct)
     {
-        var latest = Clock.ParseDay(await store.LatestDayAsync(ct));
+        var latest = StoredTime.ParseDay(await store.LatestDayAsync(ct));
         if (latest is null) return Render(EmptySiteView(kind));
         return await PeriodAsync(Period.Of(kind, latest.Value), p, store, cache, http, ct);
     }
@@ -74,12 +74,12 @@ public static class FeedPages
         var stamp = $"{await store.ListVersionAsync(period, ct)}|{previousDay}|{nextDay}|{now.Ticks / TimeSpan.TicksPerMinute}";
         if (cache.Get(key, stamp) is { } cached) return cached;
 
-        var result = await BuildPeriodAsync(period, page, previousDay, nextDay, store, ct);
+        var result = await BuildPeriodAsync(period, page, previousDay, nextDay, now, store, ct);
         if (result is not PageResult<FeedPage> fresh) return result;
         return cache.Set(key, stamp, await fresh.RenderAsync(http.RequestServices), fresh.StatusCode);
     }
 
-    static async Task<IResult> BuildPeriodAsync(Period period, int page, DateOnly? previousDay, DateOnly? nextDay, PaperStore store, CancellationToken ct)
+    static async Task<IResult> BuildPeriodAsync(Period period, int page, DateOnly? previousDay, DateOnly? nextDay, DateTimeOffset now, PaperStore store, CancellationToken ct)
     {
         var offset = (page - 1) * PageSize;
         // One row more than a page tells whether there is a next page without counting.
@@ -90,7 +90,7 @@ public static class FeedPages
         var total = page == 1 && items.Count <= PageSize ? items.Count : await store.CountAsync(period, ct);
         var anchor = period.Kind == PeriodKind.Day || items.Count == 0
             ? period.From
-            : Clock.ParseDay(items.Max(i => i.Day)) ?? period.From;
+            : StoredTime.ParseDay(items.Max(i => i.Day)) ?? period.From;
         var (tab, kicker) = period.Kind switch
         {
             PeriodKind.Week => (FeedTab.Weekly, "Weekly papers"),
@@ -99,6 +99,7 @@ public static class FeedPages
         };
         return Render(new FeedView
         {
+            Now = now,
             Tab = tab,
             Kicker = kicker,
             Heading = period.Title,
@@ -123,12 +124,12 @@ public static class FeedPages
     /// Trending ranks by age, so it changes with the clock as well as the data: the rendered page
     /// is reused within the same minute while the window's papers are unchanged.
     /// </summary>
-    static async Task<IResult> TrendingAsync(string? p, PaperStore store, PageCache cache, HttpContext http, CancellationToken ct)
+    static async Task<IResult> TrendingAsync(string? p, PaperStore store, PageCache cache, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         if (!TryParsePage(p, out var page)) return BadPage(p);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var minute = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
-        var latest = Clock.ParseDay(await store.LatestDayAsync(ct));
+        var latest = StoredTime.ParseDay(await store.LatestDayAsync(ct));
         if (latest is null) return Render(EmptySiteView(PeriodKind.Day, FeedTab.Trending));
         // The same window PaperStore.TrendingAsync ranks: the week up to the reference day.
         var to = DateOnly.FromDateTime(Trending.ReferenceTime(latest, minute).UtcDateTime);
@@ -149,6 +150,7 @@ public static class FeedPages
         if (items.Count == 0 && page > 1) return NotFound("No such page", $"Trending has fewer than {page} pages of papers.", "/papers/trending");
         return Render(new FeedView
         {
+            Now = now,
             Tab = FeedTab.Trending,
             Kicker = "Trending",
             Heading = "Trending this week",
@@ -164,7 +166,7 @@ public static class FeedPages
         });
     }
 
-    static async Task<IResult> PaperAsync(string id, PaperStore store, Search.PaperSearch search, ILoggerFactory log, HttpContext http, CancellationToken ct)
+    static async Task<IResult> PaperAsync(string id, PaperStore store, Search.PaperSearch search, ILoggerFactory log, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var paper = await store.GetAsync(id, ct);
         if (paper is null) return NotFound("Paper not found", $"There is no paper “{Clip(id)}” here (yet).", null);
@@ -173,6 +175,7 @@ public static class FeedPages
         {
             [nameof(PaperPage.Paper)] = paper,
             [nameof(PaperPage.Features)] = features,
+            [nameof(PaperPage.Now)] = time.GetUtcNow(),
             [nameof(PaperPage.Similar)] = await SimilarAsync(paper, search, log.CreateLogger("Paperboy.Feed.PaperPage"), ct),
             [nameof(PaperPage.Sections)] = await Web.PageSections.LoadAsync(new PaperPageContext(paper), http),
         });

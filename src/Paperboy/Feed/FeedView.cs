@@ -22,6 +22,8 @@ public sealed record TabLinks(string Daily, string Weekly, string Monthly)
 /// <summary>Everything a list page (a day, week, month or trending) shows, computed by the handler.</summary>
 public sealed class FeedView
 {
+    /// <summary>The app's now when the page was built: what the cards' "2 h ago" count from.</summary>
+    public DateTimeOffset Now { get; init; }
     public required FeedTab Tab { get; init; }
     public required string Kicker { get; init; }
     public required string Heading { get; init; }

@@ -58,7 +58,7 @@ public sealed class GroupInvitations(Database database, GroupStore groups, Diges
             await c.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO group_invitations (group_id, email, token_hash, invited_by_name, created_at, expires_at)
                 VALUES (@groupId, @email, @hash, @Name, @now, @expires)
-                """, new { groupId = group.Id, email, hash, inviter.Name, now = Clock.Timestamp(now), expires = Clock.Timestamp(now + Lifetime) },
+                """, new { groupId = group.Id, email, hash, inviter.Name, now = StoredTime.Format(now), expires = StoredTime.Format(now + Lifetime) },
                 tx, cancellationToken: ct));
             var link = new Uri(site.ForEmail, "invitation?token=" + token).AbsoluteUri;
             // Account-like mail: no subscription; the token's hash prefix makes each invitation a row of its own.
@@ -81,7 +81,7 @@ public sealed class GroupInvitations(Database database, GroupStore groups, Diges
             "SELECT * FROM groups WHERE id = @GroupId", invitation, cancellationToken: ct));
         var state = invitation.AcceptedAt is not null ? InvitationState.Used
             : invitation.RevokedAt is not null ? InvitationState.Revoked
-            : string.CompareOrdinal(invitation.ExpiresAt, Clock.Timestamp(time.GetUtcNow())) <= 0 ? InvitationState.Expired
+            : string.CompareOrdinal(invitation.ExpiresAt, StoredTime.Format(time.GetUtcNow())) <= 0 ? InvitationState.Expired
             : InvitationState.Valid;
         return new(state, invitation, group);
     }
@@ -92,7 +92,7 @@ public sealed class GroupInvitations(Database database, GroupStore groups, Diges
         var lookup = await CheckAsync(token, ct);
         if (lookup is not { State: InvitationState.Valid, Invitation: { } invitation, Group: { } group }) return false;
         if (!string.Equals(invitation.Email, MemberStore.NormalizeEmail(member.Email), StringComparison.Ordinal)) return false;
-        var now = Clock.Timestamp(time.GetUtcNow());
+        var now = StoredTime.Format(time.GetUtcNow());
         await using (var c = await database.OpenAsync(ct))
         {
             // Marking it used is one conditional statement, so two clicks cannot both pass.
@@ -112,7 +112,7 @@ public sealed class GroupInvitations(Database database, GroupStore groups, Diges
         await using var c = await database.OpenAsync(ct);
         return (await c.QueryAsync<GroupInvitation>(new CommandDefinition("""
             SELECT * FROM group_invitations WHERE group_id = @Id AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > @now ORDER BY id DESC
-            """, new { group.Id, now = Clock.Timestamp(time.GetUtcNow()) }, cancellationToken: ct))).AsList();
+            """, new { group.Id, now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct))).AsList();
     }
 
     public async Task<bool> RevokeAsync(Group group, long id, CancellationToken ct = default)
@@ -120,7 +120,7 @@ public sealed class GroupInvitations(Database database, GroupStore groups, Diges
         await using var c = await database.OpenAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(
             "UPDATE group_invitations SET revoked_at = @now WHERE id = @id AND group_id = @groupId AND accepted_at IS NULL AND revoked_at IS NULL",
-            new { id, groupId = group.Id, now = Clock.Timestamp(time.GetUtcNow()) }, cancellationToken: ct)) > 0;
+            new { id, groupId = group.Id, now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct)) > 0;
     }
 
     static EmailContent Compose(string link, Group group, string inviter)

@@ -23,8 +23,8 @@ public static class GroupPicks
     /// <param name="groupId">One group; null: every group <paramref name="viewer"/> belongs to.</param>
     public static async Task<IReadOnlyList<GroupPick>> OfAsync(DbConnection c, Period period, long viewer, long? groupId, int limit, CancellationToken ct)
     {
-        var from = Clock.Day(period.From) + "T00:00:00";
-        var to = Clock.Day(period.To.AddDays(1)) + "T00:00:00";
+        var from = StoredTime.FormatDay(period.From) + "T00:00:00";
+        var to = StoredTime.FormatDay(period.To.AddDays(1)) + "T00:00:00";
         var groups = groupId is null ? "SELECT group_id FROM group_members WHERE user_id = @viewer" : "SELECT @groupId AS group_id";
         // Each row: a paper, the group, what happened and who did it; the reader's own actions are no news to them.
         var rows = (await c.QueryAsync<Activity>(new CommandDefinition($"""

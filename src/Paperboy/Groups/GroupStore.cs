@@ -23,7 +23,7 @@ public sealed class GroupMember
 }
 
 /// <summary>Groups (a lab, a reading group, a team) and who belongs to them; tables of migration 0030.</summary>
-public sealed partial class GroupStore(Database database)
+public sealed partial class GroupStore(Database database, TimeProvider time)
 {
     public static string? CheckSlug(string? slug) =>
         slug is null || !SlugPattern().IsMatch(slug) ? "A group's slug is 2 to 40 characters: lower-case letters, digits and hyphens, starting with a letter." : null;
@@ -37,7 +37,7 @@ public sealed partial class GroupStore(Database database)
         await using var c = await database.OpenAsync(ct);
         var inserted = await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO groups (slug, name, description, created_at) VALUES (@slug, @name, @description, @now) ON CONFLICT (slug) DO NOTHING",
-            new { slug, name = name.Trim(), description = string.IsNullOrWhiteSpace(description) ? null : description.Trim(), now = Clock.Timestamp() }, cancellationToken: ct));
+            new { slug, name = name.Trim(), description = string.IsNullOrWhiteSpace(description) ? null : description.Trim(), now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct));
         if (inserted == 0) return (null, $"A group with the slug '{slug}' already exists.");
         return (await GetAsync(slug, ct), null);
     }
@@ -70,7 +70,7 @@ public sealed partial class GroupStore(Database database)
         await using var c = await database.OpenAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO group_members (group_id, user_id, added_at) VALUES (@groupId, @userId, @now) ON CONFLICT DO NOTHING",
-            new { groupId = group.Id, userId = user.Id, now = Clock.Timestamp() }, cancellationToken: ct)) > 0;
+            new { groupId = group.Id, userId = user.Id, now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct)) > 0;
     }
 
     public async Task<bool> RemoveAsync(Group group, long userId, CancellationToken ct = default)

@@ -31,10 +31,10 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
         var source = SourceFor(set);
         var state = await store.GetAsync(source, ct);
         var todayDate = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var today = Clock.Day(todayDate);
+        var today = StoredTime.FormatDay(todayDate);
         var saved = ReadRun(state?.Resume);
-        var runFrom = from is { } f ? Clock.Day(f) : state?.Cursor ?? Clock.Day(todayDate.AddDays(-7));
-        var runUntil = until is { } u ? Clock.Day(u) : null;
+        var runFrom = from is { } f ? StoredTime.FormatDay(f) : state?.Cursor ?? StoredTime.FormatDay(todayDate.AddDays(-7));
+        var runUntil = until is { } u ? StoredTime.FormatDay(u) : null;
 
         // Resume an interrupted run when asked for the same thing (or nothing in particular).
         OaiRun? run = saved is not null && (from is null || saved.From == runFrom) && (until is null || saved.Until == runUntil) ? saved : null;
@@ -92,7 +92,7 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
             await using (var tx = await connection.BeginTransactionAsync(ct))
             {
                 foreach (var paper in papers)
-                    report.Count(await CatalogWriter.UpsertAsync(connection, tx, paper, "harvest"));
+                    report.Count(await CatalogWriter.UpsertAsync(connection, tx, paper, "harvest", time.GetUtcNow()));
                 foreach (var deleted in envelope.Headers.Where(h => h.Deleted))
                 {
                     if (await WithdrawAsync(connection, tx, deleted.Identifier)) report.Updated++;
@@ -100,7 +100,7 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
                 var next = envelope.ResumptionToken is { } t ? JsonSerializer.Serialize(new OaiRun(t, runFrom, runUntil, started, page + 1)) : null;
                 // When the list is complete, the next run starts from the day this one started: OAI dates
                 // are inclusive days, so records changed today are fetched again rather than missed.
-                await HarvestStore.SaveRunAsync(connection, tx, source, next, next is null ? started : null, owner);
+                await store.SaveRunAsync(connection, tx, source, next, next is null ? started : null, owner);
                 await tx.CommitAsync(ct);
             }
             report.Units++;
@@ -150,7 +150,7 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
             await using (var tx = await connection.BeginTransactionAsync(ct))
             {
                 foreach (var paper in papers)
-                    report.Count(await CatalogWriter.UpsertAsync(connection, tx, paper, "harvest"));
+                    report.Count(await CatalogWriter.UpsertAsync(connection, tx, paper, "harvest", time.GetUtcNow()));
                 await tx.CommitAsync(ct);
             }
             report.Units++;
@@ -213,14 +213,14 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
             ? paper with { Withdrawn = true }
             : paper;
 
-    static async Task<bool> WithdrawAsync(DbConnection connection, DbTransaction tx, string identifier)
+    async Task<bool> WithdrawAsync(DbConnection connection, DbTransaction tx, string identifier)
     {
         // oai:arXiv.org:2405.21060 → 2405.21060
         var raw = identifier.StartsWith("oai:arXiv.org:", StringComparison.OrdinalIgnoreCase) ? identifier["oai:arXiv.org:".Length..] : identifier;
         var id = ArxivId.Normalize(raw);
         return await connection.ExecuteAsync(
             "UPDATE papers SET withdrawn = TRUE, updated_at = @now WHERE id = @id AND withdrawn = FALSE",
-            new { id, now = Clock.Timestamp() }, tx) > 0;
+            new { id, now = StoredTime.Format(time.GetUtcNow()) }, tx) > 0;
     }
 
     static string? ValidateAtom(byte[] body)

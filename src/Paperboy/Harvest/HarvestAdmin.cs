@@ -69,7 +69,7 @@ public static class HarvestAdmin
         var settings = harvesters.Settings;
         var jobs = settings.Jobs();
         var states = (await harvesters.Store.AllAsync(ct)).ToDictionary(s => s.Source);
-        var now = DateTimeOffset.UtcNow;
+        var now = harvesters.Time.GetUtcNow();
         var views = jobs.Union(states.Keys).Order(StringComparer.Ordinal).Select(source =>
         {
             var s = states.GetValueOrDefault(source) ?? new HarvestState { Source = source };
@@ -80,7 +80,7 @@ public static class HarvestAdmin
         var schedule = jobs.Count == 0
             ? "off (set PAPERBOY_HARVEST_SOURCES=hf,arxiv)"
             : $"{string.Join(", ", jobs)} daily at {settings.At:HH\\:mm} UTC";
-        var next = jobs.Count == 0 ? null : Paperboy.Storage.Clock.Timestamp(HarvestScheduler.NextScheduled(now, settings.At));
+        var next = jobs.Count == 0 ? null : Paperboy.Storage.StoredTime.Format(HarvestScheduler.NextScheduled(now, settings.At));
         return new HarvestOverview(schedule, next, settings.UserAgent, views);
     }
 }

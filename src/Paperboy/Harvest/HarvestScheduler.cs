@@ -8,7 +8,7 @@ namespace Paperboy.Harvest;
 /// down at 06:00 catches up when it starts, and the harvesters' own checkpoints backfill the days
 /// in between. A failed run is tried again an hour later; the site keeps serving meanwhile.
 /// </summary>
-public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestScheduler> logger) : BackgroundService
+public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestScheduler> logger, TimeProvider time) : BackgroundService
 {
     static readonly TimeSpan RetryFailedAfter = TimeSpan.FromHours(1);
 
@@ -33,7 +33,7 @@ public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestSched
                 if (ct.IsCancellationRequested) break;
                 anyFailed |= !await RunIfDueAsync(job, ct);
             }
-            var now = DateTimeOffset.UtcNow;
+            var now = time.GetUtcNow();
             var next = NextScheduled(now, Settings.At);
             if (anyFailed && now + RetryFailedAfter < next) next = now + RetryFailedAfter;
             try { await Task.Delay(next - now, ct); }
@@ -45,7 +45,7 @@ public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestSched
     {
         var state = await harvesters.Store.GetAsync(job, ct);
         return state?.LastSuccessAt is null
-            || string.CompareOrdinal(state.LastSuccessAt, Clock.Timestamp(LastScheduled(now, Settings.At))) < 0;
+            || string.CompareOrdinal(state.LastSuccessAt, StoredTime.Format(LastScheduled(now, Settings.At))) < 0;
     }
 
     /// <summary>Runs one job if it is due; false when it failed. Nothing a source (or the database) does may stop the site.</summary>
@@ -53,7 +53,7 @@ public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestSched
     {
         try
         {
-            if (!await IsDueAsync(job, DateTimeOffset.UtcNow, ct)) return true;
+            if (!await IsDueAsync(job, time.GetUtcNow(), ct)) return true;
             var report = await RunAsync(harvesters, job, ct);
             return report.Error is null;
         }

@@ -26,7 +26,7 @@ public sealed class HarvestState
     /// <summary>never | running | ok | partial | unreachable | failed — what the admin page shows.</summary>
     public string Status(DateTimeOffset now)
     {
-        if (LeaseUntil is not null && string.CompareOrdinal(LeaseUntil, Clock.Timestamp(now)) > 0) return "running";
+        if (LeaseUntil is not null && string.CompareOrdinal(LeaseUntil, StoredTime.Format(now)) > 0) return "running";
         if (LastAttemptAt is null) return "never";
         // The error only counts if nothing succeeded since.
         if (LastErrorAt is not null && (LastSuccessAt is null || string.CompareOrdinal(LastErrorAt, LastSuccessAt) >= 0))
@@ -39,7 +39,7 @@ public sealed class HarvestState
 /// Reads and writes <c>harvest_state</c>. The cursor is only ever written inside the transaction
 /// that stores the papers it covers (<see cref="SaveCheckpointAsync"/>); everything else here is bookkeeping.
 /// </summary>
-public sealed class HarvestStore(Database database)
+public sealed class HarvestStore(Database database, TimeProvider time)
 {
     /// <summary>A lease outlives a heartbeat many times over, and a crashed holder blocks others for at most this long.</summary>
     public static readonly TimeSpan LeaseLength = TimeSpan.FromMinutes(2);
@@ -69,13 +69,13 @@ public sealed class HarvestStore(Database database)
     public async Task<(bool Acquired, string? Holder)> TryAcquireLeaseAsync(string source, string owner, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO harvest_state (source) VALUES (@source) ON CONFLICT (source) DO NOTHING", new { source }, cancellationToken: ct));
         var taken = await c.ExecuteAsync(new CommandDefinition("""
             UPDATE harvest_state SET lease_owner = @owner, lease_until = @until, last_attempt_at = @now
             WHERE source = @source AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < @now OR lease_owner = @owner)
-            """, new { source, owner, until = Clock.Timestamp(now + LeaseLength), now = Clock.Timestamp(now) }, cancellationToken: ct));
+            """, new { source, owner, until = StoredTime.Format(now + LeaseLength), now = StoredTime.Format(now) }, cancellationToken: ct));
         if (taken == 1) return (true, null);
 
         var holder = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
@@ -85,7 +85,7 @@ public sealed class HarvestStore(Database database)
             taken = await c.ExecuteAsync(new CommandDefinition("""
                 UPDATE harvest_state SET lease_owner = @owner, lease_until = @until, last_attempt_at = @now
                 WHERE source = @source AND lease_owner = @holder
-                """, new { source, owner, holder, until = Clock.Timestamp(now + LeaseLength), now = Clock.Timestamp(now) }, cancellationToken: ct));
+                """, new { source, owner, holder, until = StoredTime.Format(now + LeaseLength), now = StoredTime.Format(now) }, cancellationToken: ct));
             if (taken == 1) return (true, null);
         }
         return (false, holder);
@@ -96,14 +96,14 @@ public sealed class HarvestStore(Database database)
         await using var c = await database.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE harvest_state SET lease_until = @until WHERE source = @source AND lease_owner = @owner",
-            new { source, owner, until = Clock.Timestamp(DateTimeOffset.UtcNow + LeaseLength) }, cancellationToken: ct));
+            new { source, owner, until = StoredTime.Format(time.GetUtcNow() + LeaseLength) }, cancellationToken: ct));
     }
 
     /// <summary>Records how the run ended and gives the lease back.</summary>
     public async Task FinishAsync(string source, string owner, HarvestReport report)
     {
         await using var c = await database.OpenAsync();
-        var now = Clock.Timestamp();
+        var now = StoredTime.Format(time.GetUtcNow());
         if (report.Error is null)
         {
             await c.ExecuteAsync("""
@@ -130,24 +130,24 @@ public sealed class HarvestStore(Database database)
     /// Moves a source's checkpoint inside the caller's transaction, the one that stores the papers it covers.
     /// A day cursor never moves back and never jumps over a day that was not harvested.
     /// </summary>
-    public static async Task SaveDayAsync(DbConnection c, DbTransaction tx, string source, DateOnly day, string owner)
+    public async Task SaveDayAsync(DbConnection c, DbTransaction tx, string source, DateOnly day, string owner)
     {
-        var previous = Clock.Day(day.AddDays(-1));
+        var previous = StoredTime.FormatDay(day.AddDays(-1));
         await c.ExecuteAsync("""
             UPDATE harvest_state SET cursor = @day
             WHERE source = @source AND (cursor IS NULL OR (cursor < @day AND cursor >= @previous))
-            """, new { source, day = Clock.Day(day), previous }, tx);
+            """, new { source, day = StoredTime.FormatDay(day), previous }, tx);
         await c.ExecuteAsync("UPDATE harvest_state SET lease_until = @until WHERE source = @source AND lease_owner = @owner",
-            new { source, owner, until = Clock.Timestamp(DateTimeOffset.UtcNow + LeaseLength) }, tx);
+            new { source, owner, until = StoredTime.Format(time.GetUtcNow() + LeaseLength) }, tx);
     }
 
     /// <summary>Saves an OAI run's position (resume JSON, or null when the run completed and <paramref name="cursor"/> is the next `from`).</summary>
-    public static async Task SaveRunAsync(DbConnection c, DbTransaction tx, string source, string? resume, string? cursor, string owner)
+    public async Task SaveRunAsync(DbConnection c, DbTransaction tx, string source, string? resume, string? cursor, string owner)
     {
         await c.ExecuteAsync("""
             UPDATE harvest_state SET resume = @resume, cursor = COALESCE(@cursor, cursor), lease_until = @until
             WHERE source = @source AND (lease_owner = @owner OR lease_owner IS NULL)
-            """, new { source, resume, cursor, owner, until = Clock.Timestamp(DateTimeOffset.UtcNow + LeaseLength) }, tx);
+            """, new { source, resume, cursor, owner, until = StoredTime.Format(time.GetUtcNow() + LeaseLength) }, tx);
     }
 
     static bool IsDeadLocalProcess(string holder)

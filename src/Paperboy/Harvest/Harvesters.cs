@@ -15,20 +15,21 @@ public sealed class Harvesters : IDisposable
     public Harvesters(Database database, HarvestSettings settings, ILoggerFactory loggers, TimeProvider? time = null)
     {
         Settings = settings;
-        Store = new HarvestStore(database);
+        // "Today" decides default ranges, and leases and cursors are stamped: tests move it, production uses the system clock.
+        Time = time ?? TimeProvider.System;
+        Store = new HarvestStore(database, Time);
         var logger = loggers.CreateLogger("Paperboy.Harvest");
-        _hfHttp = new PoliteHttp(Policy(settings, settings.HfInterval), settings.UserAgent, settings.Contact, logger);
+        _hfHttp = new PoliteHttp(Policy(settings, settings.HfInterval), settings.UserAgent, settings.Contact, logger, time: Time);
         // OAI-PMH and the Atom API are two hosts of one operator: one gate, the stricter interval.
         var arxivInterval = Max(HarvestSettings.PoliteInterval(settings.ArxivOaiUrl, settings.ArxivInterval),
             HarvestSettings.PoliteInterval(settings.ArxivApiUrl, settings.ArxivInterval));
-        _arxivHttp = new PoliteHttp(Policy(settings, arxivInterval), settings.UserAgent, settings.Contact, logger);
-        // "Today" decides default ranges; tests move it, production uses the system clock.
-        time ??= TimeProvider.System;
-        Hf = new HfHarvester(Store, _hfHttp, settings, logger, time);
-        Arxiv = new ArxivHarvester(Store, _arxivHttp, settings, logger, time);
+        _arxivHttp = new PoliteHttp(Policy(settings, arxivInterval), settings.UserAgent, settings.Contact, logger, time: Time);
+        Hf = new HfHarvester(Store, _hfHttp, settings, logger, Time);
+        Arxiv = new ArxivHarvester(Store, _arxivHttp, settings, logger, Time);
     }
 
     public HarvestSettings Settings { get; }
+    public TimeProvider Time { get; }
     public HarvestStore Store { get; }
     public HfHarvester Hf { get; }
     public ArxivHarvester Arxiv { get; }

@@ -28,7 +28,7 @@ public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSett
     public static DateOnly DefaultFrom(string? cursor, DateOnly today)
     {
         var refresh = today.AddDays(-RefreshDays);
-        return Clock.ParseDay(cursor) is { } last
+        return StoredTime.ParseDay(cursor) is { } last
             ? (last.AddDays(1) < refresh ? last.AddDays(1) : refresh)
             : today.AddDays(-7);
     }
@@ -52,7 +52,7 @@ public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSett
             // A page that brings no new paper ends the day too, should a server ignore p.
             for (var page = 0; page < MaxPagesPerDay; page++)
             {
-                var url = new Uri($"{settings.HfBaseUrl.ToString().TrimEnd('/')}/api/daily_papers?date={Clock.Day(day)}" + (page == 0 ? "" : $"&p={page}"));
+                var url = new Uri($"{settings.HfBaseUrl.ToString().TrimEnd('/')}/api/daily_papers?date={StoredTime.FormatDay(day)}" + (page == 0 ? "" : $"&p={page}"));
                 byte[] body;
                 try
                 {
@@ -86,21 +86,21 @@ public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSett
             }
             if (notFound)
             {
-                missing.Add(Clock.Day(day));
+                missing.Add(StoredTime.FormatDay(day));
                 continue;
             }
             if (skipped is not null)
             {
                 report.Rejections.Add(skipped);
-                logger.LogWarning("Hugging Face day {Day} skipped: {Error}", Clock.Day(day), skipped);
+                logger.LogWarning("Hugging Face day {Day} skipped: {Error}", StoredTime.FormatDay(day), skipped);
                 continue;
             }
 
             await using var connection = await store.Database.OpenAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             foreach (var paper in papers)
-                report.Count(await CatalogWriter.UpsertAsync(connection, tx, paper, "harvest"));
-            await HarvestStore.SaveDayAsync(connection, tx, Source, day, owner);
+                report.Count(await CatalogWriter.UpsertAsync(connection, tx, paper, "harvest", time.GetUtcNow()));
+            await store.SaveDayAsync(connection, tx, Source, day, owner);
             await tx.CommitAsync(ct);
             report.Units++;
         }

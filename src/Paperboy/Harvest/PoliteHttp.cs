@@ -41,11 +41,14 @@ public sealed class PoliteHttp : IDisposable
     readonly SemaphoreSlim _gate = new(1, 1);
     readonly ILogger _logger;
     readonly FetchPolicy _policy;
+    readonly TimeProvider _time;
     long _nextAllowed; // Stopwatch ticks; guarded by _gate
 
-    public PoliteHttp(FetchPolicy policy, string userAgent, string? contact, ILogger logger, HttpMessageHandler? handler = null)
+    public PoliteHttp(FetchPolicy policy, string userAgent, string? contact, ILogger logger, HttpMessageHandler? handler = null,
+        TimeProvider? time = null)
     {
         _policy = policy;
+        _time = time ?? TimeProvider.System;
         _logger = logger;
         handler ??= new SocketsHttpHandler
         {
@@ -171,13 +174,13 @@ public sealed class PoliteHttp : IDisposable
         }
     }
 
-    static TimeSpan? RetryAfter(HttpResponseMessage response)
+    TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         var header = response.Headers.RetryAfter;
         if (header?.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
         if (header?.Date is { } date)
         {
-            var wait = date - DateTimeOffset.UtcNow;
+            var wait = date - _time.GetUtcNow();
             return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         }
         // A 503 without Retry-After is still a "slow down": back off as for any other failure.

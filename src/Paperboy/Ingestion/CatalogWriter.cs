@@ -26,7 +26,7 @@ public static class CatalogWriter
     /// merges one record at a time through <see cref="UpsertAsync"/>, so the outcome is the same as
     /// writing the records one by one.
     /// </summary>
-    public static async Task<IReadOnlyList<WriteOutcome>> UpsertBatchAsync(DbConnection connection, DbTransaction tx, ISqlDialect dialect, IReadOnlyList<ImportedPaper> batch, string source)
+    public static async Task<IReadOnlyList<WriteOutcome>> UpsertBatchAsync(DbConnection connection, DbTransaction tx, ISqlDialect dialect, IReadOnlyList<ImportedPaper> batch, string source, DateTimeOffset writtenAt)
     {
         var outcomes = new WriteOutcome[batch.Count];
         var settled = new bool[batch.Count];
@@ -40,7 +40,7 @@ public static class CatalogWriter
         for (var i = 0; i < batch.Count; i++) settled[i] = seen.Contains((batch[i].Id, prints[i]));
         var once = batch.GroupBy(p => p.Id).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet();
 
-        var now = Clock.Timestamp();
+        var now = StoredTime.Format(writtenAt);
         List<object?[]> papers = [], authors = [], daily = [], fingerprints = [], media = [];
         for (var i = 0; i < batch.Count; i++)
         {
@@ -54,7 +54,7 @@ public static class CatalogWriter
             var position = 0;
             foreach (var name in p.AuthorList) authors.Add([p.Id, position++, name, AuthorKey.Of(name)]);
             if (incoming.Daily is { } d)
-                daily.Add([Clock.Day(d.Day), p.Id, source, d.SubmittedByUser, d.SubmittedByName, d.FeaturedAt is { } at ? Clock.Timestamp(at) : null, now]);
+                daily.Add([StoredTime.FormatDay(d.Day), p.Id, source, d.SubmittedByUser, d.SubmittedByName, d.FeaturedAt is { } at ? StoredTime.Format(at) : null, now]);
             fingerprints.Add([p.Id, prints[i]]);
             if (incoming.Media is { } m) media.Add(MediaWriter.Row(p.Id, m));
             outcomes[i] = WriteOutcome.New;
@@ -69,12 +69,12 @@ public static class CatalogWriter
 
         for (var i = 0; i < batch.Count; i++)
         {
-            if (!settled[i]) outcomes[i] = await UpsertAsync(connection, tx, batch[i], source);
+            if (!settled[i]) outcomes[i] = await UpsertAsync(connection, tx, batch[i], source, writtenAt);
         }
         return outcomes;
     }
 
-    public static async Task<WriteOutcome> UpsertAsync(DbConnection connection, DbTransaction tx, ImportedPaper incoming, string source)
+    public static async Task<WriteOutcome> UpsertAsync(DbConnection connection, DbTransaction tx, ImportedPaper incoming, string source, DateTimeOffset writtenAt)
     {
         var id = incoming.Id;
         // A record applied before is skipped: two sources that disagree on a field would otherwise
@@ -86,7 +86,7 @@ public static class CatalogWriter
 
         var existing = await connection.QuerySingleOrDefaultAsync<Paper>(
             "SELECT * FROM papers WHERE id = @id", new { id }, tx);
-        var now = Clock.Timestamp();
+        var now = StoredTime.Format(writtenAt);
         var merged = Merge(existing, incoming, now);
         WriteOutcome outcome;
         if (existing is null)
@@ -144,12 +144,12 @@ public static class CatalogWriter
             """,
             new
             {
-                Day = Clock.Day(daily.Day),
+                Day = StoredTime.FormatDay(daily.Day),
                 PaperId = paperId,
                 Source = source,
                 User = daily.SubmittedByUser,
                 Name = daily.SubmittedByName,
-                FeaturedAt = daily.FeaturedAt is { } at ? Clock.Timestamp(at) : null,
+                FeaturedAt = daily.FeaturedAt is { } at ? StoredTime.Format(at) : null,
                 Now = now,
             }, tx);
         return changed > 0;
@@ -170,8 +170,8 @@ public static class CatalogWriter
             Abstract = Text(p.Abstract) ?? old?.Abstract,
             Authors = List(p.Authors) ?? old?.Authors ?? "[]",
             // A record without a date gets the month of its arXiv id (SPEC §4), but never over a real date.
-            Published = p.Published is { } pub ? Clock.Day(pub) : old?.Published ?? (ArxivId.MonthOf(p.Id) is { } month ? Clock.Day(month) : null),
-            Updated = p.Updated is { } upd ? Clock.Day(upd) : old?.Updated,
+            Published = p.Published is { } pub ? StoredTime.FormatDay(pub) : old?.Published ?? (ArxivId.MonthOf(p.Id) is { } month ? StoredTime.FormatDay(month) : null),
+            Updated = p.Updated is { } upd ? StoredTime.FormatDay(upd) : old?.Updated,
             Categories = p.Categories is { Count: > 0 } c ? string.Join(' ', c) : old?.Categories,
             AbsUrl = Text(p.AbsUrl) ?? old?.AbsUrl,
             PdfUrl = Text(p.PdfUrl) ?? old?.PdfUrl,

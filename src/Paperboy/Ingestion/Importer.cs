@@ -14,7 +14,8 @@ public sealed record ImportSummary(int New, int Updated, int Rejected, TimeSpan 
 /// Streams files into the catalog in batches, one transaction a batch: a killed import leaves
 /// whole batches behind, and since writes are idempotent merges the next run completes it.
 /// </summary>
-public sealed class Importer(Database database)
+/// <remarks>Papers are stamped with <paramref name="time"/>'s now: the machine's clock for a command, the app's for a server.</remarks>
+public sealed class Importer(Database database, TimeProvider? time = null)
 {
     const int BatchSize = 1000;
 
@@ -83,7 +84,7 @@ public sealed class Importer(Database database)
         {
             if (batch.Count == 0) return;
             await using var tx = await connection.BeginTransactionAsync(ct);
-            foreach (var outcome in await CatalogWriter.UpsertBatchAsync(connection, tx, database.Dialect, batch, source))
+            foreach (var outcome in await CatalogWriter.UpsertBatchAsync(connection, tx, database.Dialect, batch, source, (time ?? TimeProvider.System).GetUtcNow()))
             {
                 switch (outcome)
                 {

@@ -23,7 +23,7 @@ public sealed class CollectionRow
 /// A member's library (papers they saved) and their named collections, each private or public.
 /// A private collection is invisible to everyone else: asking for it answers exactly like asking for one that does not exist.
 /// </summary>
-public sealed class LibraryStore(Database database)
+public sealed class LibraryStore(Database database, TimeProvider time)
 {
     public const int MaxNameLength = 80;
 
@@ -40,7 +40,7 @@ public sealed class LibraryStore(Database database)
         await c.ExecuteAsync(new CommandDefinition(saved
             ? "INSERT INTO library_items (user_id, paper_id, created_at) VALUES (@UserId, @id, @now) ON CONFLICT DO NOTHING"
             : "DELETE FROM library_items WHERE user_id = @UserId AND paper_id = @id",
-            new { UserId = user.Id, id, now = Clock.Timestamp() }, cancellationToken: ct));
+            new { UserId = user.Id, id, now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct));
         return true;
     }
 
@@ -67,7 +67,7 @@ public sealed class LibraryStore(Database database)
         var id = await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
             INSERT INTO collections (user_id, name, is_public, created_at) VALUES (@UserId, @name, @isPublic, @now)
             ON CONFLICT DO NOTHING RETURNING id
-            """, new { UserId = user.Id, name = name!.Trim(), isPublic, now = Clock.Timestamp() }, cancellationToken: ct));
+            """, new { UserId = user.Id, name = name!.Trim(), isPublic, now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct));
         return id is null ? (null, "You already have a collection with that name.") : (await GetAsync(id.Value, user, ct), null);
     }
 
@@ -109,7 +109,7 @@ public sealed class LibraryStore(Database database)
         await c.ExecuteAsync(new CommandDefinition(present
             ? "INSERT INTO collection_items (collection_id, paper_id, created_at) VALUES (@collectionId, @id, @now) ON CONFLICT DO NOTHING"
             : "DELETE FROM collection_items WHERE collection_id = @collectionId AND paper_id = @id",
-            new { collectionId, id, now = Clock.Timestamp() }, cancellationToken: ct));
+            new { collectionId, id, now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct));
         return true;
     }
 

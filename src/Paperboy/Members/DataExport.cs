@@ -17,20 +17,20 @@ public static class DataExport
 {
     public static IEndpointRouteBuilder MapDataExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/settings/export.json", async (HttpContext http, SiteUrl site, IEnumerable<IExportPart> parts) =>
+        app.MapGet("/settings/export.json", async (HttpContext http, SiteUrl site, IEnumerable<IExportPart> parts, TimeProvider time) =>
         {
             if (await http.CurrentMemberAsync() is not { Blocked: false } user) return SignIn();
             var json = new Dictionary<string, object?>
             {
                 ["format"] = "paperboy-export/1",
-                ["exported_at"] = Clock.Timestamp(),
+                ["exported_at"] = StoredTime.Format(time.GetUtcNow()),
                 ["account"] = new { user.Name, user.Email, user.CreatedAt },
             };
             foreach (var (part, exported) in await ReadAsync(parts, user, site.For(http.Request), http.RequestAborted)) json[part.Name] = exported.Json;
             var body = JsonSerializer.SerializeToUtf8Bytes(json, JsonOptions);
             return Download(http, body, "application/json", $"paperboy-{Slug(user.Name)}.json");
         });
-        app.MapGet("/settings/export.bib", async (HttpContext http, SiteUrl site, IEnumerable<IExportPart> parts) =>
+        app.MapGet("/settings/export.bib", async (HttpContext http, SiteUrl site, IEnumerable<IExportPart> parts, TimeProvider time) =>
         {
             if (await http.CurrentMemberAsync() is not { Blocked: false } user) return SignIn();
             var baseUri = site.For(http.Request);

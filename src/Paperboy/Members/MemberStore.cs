@@ -43,7 +43,7 @@ public enum SignInResult { Ok, Failed, Blocked }
 /// (PBKDF2-HMAC-SHA512, 100k iterations, per-password salt); tokens are random 256-bit strings
 /// of which only the SHA-256 is stored, so a leaked database leaks no usable credential.
 /// </summary>
-public sealed partial class MemberStore(Database database, CommunityOptions options)
+public sealed partial class MemberStore(Database database, CommunityOptions options, TimeProvider time)
 {
     public const int MinPasswordLength = 10;
     public const int MaxPasswordLength = 256;
@@ -131,7 +131,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
             VALUES (@email, @name, @hash, @stamp, @admin, FALSE, 0, @now)
             ON CONFLICT DO NOTHING
             RETURNING id
-            """, new { email, name, hash, stamp = NewStamp(), admin, now = Clock.Timestamp() }, tx, cancellationToken: ct));
+            """, new { email, name, hash, stamp = NewStamp(), admin, now = StoredTime.Format(time.GetUtcNow()) }, tx, cancellationToken: ct));
         if (id is null) return (null, "That email or name is already registered.");
         await tx.CommitAsync(ct);
         return (await GetAsync(id.Value, ct), null);
@@ -185,8 +185,8 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
             Hasher.VerifyHashedPassword(new User(), DummyHash, password);
             return (SignInResult.Failed, null);
         }
-        var now = DateTimeOffset.UtcNow;
-        var locked = user.LockedUntil is not null && string.CompareOrdinal(user.LockedUntil, Clock.Timestamp(now)) > 0;
+        var now = time.GetUtcNow();
+        var locked = user.LockedUntil is not null && string.CompareOrdinal(user.LockedUntil, StoredTime.Format(now)) > 0;
         var verdict = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         await using var c = await database.OpenAsync(ct);
         if (locked || verdict == PasswordVerificationResult.Failed)
@@ -199,7 +199,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
                         locked_until = CASE WHEN failed_logins + 1 >= @max THEN @until ELSE locked_until END,
                         failed_logins = CASE WHEN failed_logins + 1 >= @max THEN 0 ELSE failed_logins + 1 END
                     WHERE id = @id
-                    """, new { id = user.Id, max = options.LockoutFailures, until = Clock.Timestamp(now.AddMinutes(options.LockoutMinutes)) },
+                    """, new { id = user.Id, max = options.LockoutFailures, until = StoredTime.Format(now.AddMinutes(options.LockoutMinutes)) },
                     cancellationToken: ct));
             }
             return (SignInResult.Failed, null);
@@ -242,7 +242,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         await using var c = await database.OpenAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET email_verified_at = COALESCE(email_verified_at, @now) WHERE id = @userId AND email = @email",
-            new { userId, email = NormalizeEmail(email), now = Clock.Timestamp() }, cancellationToken: ct)) > 0;
+            new { userId, email = NormalizeEmail(email), now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct)) > 0;
     }
 
     public static bool VerifyPassword(User user, string? password) =>
@@ -268,7 +268,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         var user = await FindByEmailAsync(email!, ct);
         if (user is null || user.Blocked) return null;
         var token = Tokens.New();
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         await using var c = await database.OpenAsync(ct);
         // expires_at - lifetime is when a reset was made: one made after now - cooldown blocks this one.
         var made = await c.ExecuteAsync(new CommandDefinition("""
@@ -279,8 +279,8 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         {
             hash = Tokens.Hash(token),
             user.Id,
-            expires = Clock.Timestamp(now + ResetLifetime),
-            recent = Clock.Timestamp(now + ResetLifetime - ResetCooldown),
+            expires = StoredTime.Format(now + ResetLifetime),
+            recent = StoredTime.Format(now + ResetLifetime - ResetCooldown),
         }, cancellationToken: ct));
         return made > 0 ? (user, token) : null;
     }
@@ -293,7 +293,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
     {
         if (string.IsNullOrEmpty(token) || token.Length > 100) return (null, null);
         await using var c = await database.OpenAsync(ct);
-        var now = Clock.Timestamp();
+        var now = StoredTime.Format(time.GetUtcNow());
         var owner = await c.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
             "SELECT u.* FROM password_resets r JOIN users u ON u.id = r.user_id WHERE r.token_hash = @hash AND r.used_at IS NULL AND r.expires_at > @now",
             new { hash = Tokens.Hash(token), now }, cancellationToken: ct));
@@ -324,7 +324,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
             Name = string.IsNullOrWhiteSpace(name) ? "token" : name.Trim()[..Math.Min(name.Trim().Length, 60)],
             Hash = Tokens.Hash(token),
             Prefix = token[..9],
-            Now = Clock.Timestamp()
+            Now = StoredTime.Format(time.GetUtcNow())
         }, cancellationToken: ct));
         return token;
     }
@@ -355,10 +355,10 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
             """, new { hash }, cancellationToken: ct));
         if (user is null) return null;
         // Only touch the row once a minute: a busy script must not turn every read into a write.
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE api_tokens SET last_used_at = @now WHERE token_hash = @hash AND (last_used_at IS NULL OR last_used_at < @before)",
-            new { hash, now = Clock.Timestamp(now), before = Clock.Timestamp(now.AddMinutes(-1)) }, cancellationToken: ct));
+            new { hash, now = StoredTime.Format(now), before = StoredTime.Format(now.AddMinutes(-1)) }, cancellationToken: ct));
         return user;
     }
 

@@ -13,7 +13,7 @@ namespace Paperboy.Members;
 /// <see cref="EndAllAsync"/> ends a member's sessions everywhere (password change, block, "sign out
 /// everywhere"). Shared by every instance on the database, like the key ring.
 /// </summary>
-public sealed class SessionStore(Database database) : ITicketStore
+public sealed class SessionStore(Database database, TimeProvider time) : ITicketStore
 {
     static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(30);
 
@@ -21,13 +21,13 @@ public sealed class SessionStore(Database database) : ITicketStore
     {
         var key = Tokens.New();
         var userId = ticket.Principal.MemberId() ?? throw new InvalidOperationException("a session needs a member");
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         await using var c = await database.OpenAsync();
         // Expired rows are swept as new sessions start: no job to schedule, and the table stays the size of the live sessions.
-        await c.ExecuteAsync("DELETE FROM sessions WHERE expires_at < @now", new { now = Clock.Timestamp(now) });
+        await c.ExecuteAsync("DELETE FROM sessions WHERE expires_at < @now", new { now = StoredTime.Format(now) });
         await c.ExecuteAsync("""
             INSERT INTO sessions (key_hash, user_id, ticket, expires_at, created_at) VALUES (@hash, @userId, @ticket, @expires, @now)
-            """, new { hash = Tokens.Hash(key), userId, ticket = Serialize(ticket), expires = Expiry(ticket, now), now = Clock.Timestamp(now) });
+            """, new { hash = Tokens.Hash(key), userId, ticket = Serialize(ticket), expires = Expiry(ticket, now), now = StoredTime.Format(now) });
         return key;
     }
 
@@ -41,14 +41,14 @@ public sealed class SessionStore(Database database) : ITicketStore
     public async Task RenewAsync(string key, AuthenticationTicket ticket)
     {
         var userId = ticket.Principal.MemberId() ?? throw new InvalidOperationException("a session needs a member");
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var row = new
         {
             hash = Tokens.Hash(key),
             userId,
             ticket = Serialize(ticket),
             expires = Expiry(ticket, now),
-            now = Clock.Timestamp(now),
+            now = StoredTime.Format(now),
             stamp = ticket.Principal.FindFirst(SiteAuth.StampClaim)?.Value ?? "",
         };
         await using var c = await database.OpenAsync();
@@ -64,7 +64,7 @@ public sealed class SessionStore(Database database) : ITicketStore
     {
         await using var c = await database.OpenAsync();
         var ticket = await c.QuerySingleOrDefaultAsync<string>("SELECT ticket FROM sessions WHERE key_hash = @hash AND expires_at > @now",
-            new { hash = Tokens.Hash(key), now = Clock.Timestamp() });
+            new { hash = Tokens.Hash(key), now = StoredTime.Format(time.GetUtcNow()) });
         return ticket is null ? null : TicketSerializer.Default.Deserialize(Convert.FromBase64String(ticket));
     }
 
@@ -85,11 +85,11 @@ public sealed class SessionStore(Database database) : ITicketStore
     {
         await using var c = await database.OpenAsync(ct);
         return await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM sessions WHERE user_id = @userId AND expires_at > @now", new { userId, now = Clock.Timestamp() }, cancellationToken: ct));
+            "SELECT COUNT(*) FROM sessions WHERE user_id = @userId AND expires_at > @now", new { userId, now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct));
     }
 
     static string Serialize(AuthenticationTicket ticket) => Convert.ToBase64String(TicketSerializer.Default.Serialize(ticket));
 
-    static string Expiry(AuthenticationTicket ticket, DateTimeOffset now) => Clock.Timestamp(ticket.Properties.ExpiresUtc ?? now + DefaultLifetime);
+    static string Expiry(AuthenticationTicket ticket, DateTimeOffset now) => StoredTime.Format(ticket.Properties.ExpiresUtc ?? now + DefaultLifetime);
 
 }

@@ -100,8 +100,9 @@ public static class ModerationApi
         http.Response.Headers.CacheControl = "no-store";
         var log = await mod.AuditLogAsync(200, http.RequestAborted);
         var queue = await mod.QueueAsync(QueueLength, http.RequestAborted);
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         var embedding = http.RequestServices.GetRequiredService<PaperboyOptions>().BuiltInEmbedder ? await http.RequestServices.GetRequiredService<Search.PaperEmbedding>().StatusAsync(http.RequestAborted) : null;
-        return SitePages.Page<AdminPage>(http, new { Log = log, Queue = queue, Message = message, Error = error, Undo = undo, Embedding = embedding }, status);
+        return SitePages.Page<AdminPage>(http, new { Log = log, Queue = queue, Message = message, Error = error, Undo = undo, Embedding = embedding, Now = now }, status);
     }
 
     /// <summary>How many recent comments and submissions /admin lists for review.</summary>

@@ -24,7 +24,7 @@ public sealed record PaperLinks(string? AbsUrl, string? PdfUrl, string? CodeUrl,
 /// What admins do, each action written to the audit log in the same transaction as the change itself,
 /// so the log can never miss an action that happened (nor record one that did not).
 /// </summary>
-public sealed class ModerationStore(Database database, CommentStore comments)
+public sealed class ModerationStore(Database database, CommentStore comments, TimeProvider time)
 {
     public async Task<bool> SetPaperHiddenAsync(User admin, string paperId, bool hidden, CancellationToken ct = default)
     {
@@ -34,7 +34,7 @@ public sealed class ModerationStore(Database database, CommentStore comments)
             var changed = await c.ExecuteAsync(new CommandDefinition(
                 // A private paper's hidden flag is its privacy, not a moderator's: never changed here.
                 "UPDATE papers SET hidden = @hidden, updated_at = @now WHERE id = @id AND hidden = @was AND id NOT IN (SELECT paper_id FROM private_papers)",
-                new { id, hidden, was = !hidden, now = Clock.Timestamp() }, tx, cancellationToken: ct));
+                new { id, hidden, was = !hidden, now = StoredTime.Format(time.GetUtcNow()) }, tx, cancellationToken: ct));
             if (changed > 0) await AuditAsync(c, tx, admin, hidden ? "hide-paper" : "show-paper", id, null, ct);
             return changed > 0;
         }, ct);
@@ -103,7 +103,7 @@ public sealed class ModerationStore(Database database, CommentStore comments)
             if (before is null) return false;
             await c.ExecuteAsync(new CommandDefinition("""
                 UPDATE papers SET abs_url = @Abs, pdf_url = @Pdf, code_url = @Code, project_url = @Project, updated_at = @now WHERE id = @id
-                """, new { id, Abs = Value(links.AbsUrl), Pdf = Value(links.PdfUrl), Code = Value(links.CodeUrl), Project = Value(links.ProjectUrl), now = Clock.Timestamp() },
+                """, new { id, Abs = Value(links.AbsUrl), Pdf = Value(links.PdfUrl), Code = Value(links.CodeUrl), Project = Value(links.ProjectUrl), now = StoredTime.Format(time.GetUtcNow()) },
                 tx, cancellationToken: ct));
             var detail = $"code: {before.CodeUrl ?? "-"} → {Value(links.CodeUrl) ?? "-"}; project: {before.ProjectUrl ?? "-"} → {Value(links.ProjectUrl) ?? "-"}; " +
                          $"abs: {before.AbsUrl ?? "-"} → {Value(links.AbsUrl) ?? "-"}; pdf: {before.PdfUrl ?? "-"} → {Value(links.PdfUrl) ?? "-"}";
@@ -150,10 +150,10 @@ public sealed class ModerationStore(Database database, CommentStore comments)
         return done;
     }
 
-    static Task AuditAsync(DbConnection c, DbTransaction tx, User admin, string action, string target, string? detail, CancellationToken ct) =>
+    Task AuditAsync(DbConnection c, DbTransaction tx, User admin, string action, string target, string? detail, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO audit_log (actor_id, actor_name, action, target, detail, created_at) VALUES (@Id, @Name, @action, @target, @detail, @now)
-            """, new { admin.Id, admin.Name, action, target, detail, now = Clock.Timestamp() }, tx, cancellationToken: ct));
+            """, new { admin.Id, admin.Name, action, target, detail, now = StoredTime.Format(time.GetUtcNow()) }, tx, cancellationToken: ct));
 
     static string Excerpt(string body) => body.Length <= 200 ? body : body[..200] + "…";
 }

@@ -77,7 +77,7 @@ public static class HfParityApi
             if (bar < 0 || bar == text.Length - 1) return null;
             var published = text[..bar];
             // The date part is a stored day (or empty for papers without one); anything else was not made here.
-            if (published.Length > 0 && Clock.ParseDay(published) is null) return null;
+            if (published.Length > 0 && StoredTime.ParseDay(published) is null) return null;
             return (published, text[(bar + 1)..]);
         }
         catch (FormatException) { return null; }

@@ -39,7 +39,7 @@ public sealed class Paper
     public IReadOnlyList<string> CategoryList =>
         string.IsNullOrWhiteSpace(Categories) ? [] : Categories.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    public DateOnly? PublishedDate => Storage.Clock.ParseDay(Published);
+    public DateOnly? PublishedDate => Storage.StoredTime.ParseDay(Published);
 
     /// <summary>
     /// The comments a reader can open here (num_comments also counts the source's, which it does not send):

@@ -21,8 +21,8 @@ public static class PaperApi
         // Serialized answers by request; an answer is at most ~200 KB at limit=100.
         var cache = new StampedCache<byte[]>(maxEntries: 512);
         api.MapGet("/daily_papers", (string? date, string? week, string? month, string? sort, string? p, string? limit, string? submitter,
-                PaperStore store, IOptions<JsonOptions> json, CancellationToken ct) =>
-            DailyPapersAsync(date, week, month, sort, p, limit, submitter, store, cache, json.Value.SerializerOptions, ct));
+                PaperStore store, IOptions<JsonOptions> json, TimeProvider time, CancellationToken ct) =>
+            DailyPapersAsync(date, week, month, sort, p, limit, submitter, store, cache, json.Value.SerializerOptions, time.GetUtcNow(), ct));
         api.MapGet("/papers/{id}", PaperAsync);
         // Old-style arXiv ids carry a slash: /api/papers/hep-th/9901001.
         api.MapGet("/papers/{archive}/{number}", (string archive, string number, PaperStore store, HfOrigins origins, CancellationToken ct) =>
@@ -32,7 +32,7 @@ public static class PaperApi
 
     static async Task<Results<Ok<List<HfDailyItem>>, FileContentHttpResult, ProblemHttpResult>> DailyPapersAsync(
         string? date, string? week, string? month, string? sort, string? p, string? limit, string? submitter, PaperStore store, StampedCache<byte[]> cache,
-        JsonSerializerOptions json, CancellationToken ct)
+        JsonSerializerOptions json, DateTimeOffset now, CancellationToken ct)
     {
         if (new[] { date, week, month }.Count(v => v is not null) > 1)
             return Problem("Give at most one of date, week or month.");
@@ -59,7 +59,7 @@ public static class PaperApi
         else
         {
             // Like huggingface.co: no period means the latest day that has papers.
-            var latest = Storage.Clock.ParseDay(await store.LatestDayAsync(ct));
+            var latest = Storage.StoredTime.ParseDay(await store.LatestDayAsync(ct));
             if (latest is null) return TypedResults.Ok(new List<HfDailyItem>());
             period = Period.Day(latest.Value);
         }
@@ -69,7 +69,7 @@ public static class PaperApi
         // The answer is reused while the period's papers are unchanged (a one-row aggregate says so);
         // trending also moves with the clock, so its answers live one minute at most.
         var stamp = await store.ListVersionAsync(period, ct);
-        if (order == DailySort.Trending) stamp += "|" + DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
+        if (order == DailySort.Trending) stamp += "|" + now.ToUnixTimeSeconds() / 60;
         var key = $"{period.Kind}:{period.From}..{period.To}|{order}|{offset}|{take}|{submitter}";
         if (cache.Get(key, stamp) is not { } body)
         {

@@ -6,7 +6,7 @@ namespace Paperboy.Papers;
 public enum DailySort { Upvotes, PublishedAt, Trending }
 
 /// <summary>Read queries over the catalog, shared by pages, the JSON API and feeds.</summary>
-public sealed class PaperStore(Database database)
+public sealed class PaperStore(Database database, TimeProvider time)
 {
     const string DailyColumns = "p.*, d.day, d.source, d.submitted_by_user, d.submitted_by_name, d.featured_at";
 
@@ -63,9 +63,9 @@ public sealed class PaperStore(Database database)
             ORDER BY {order}
             {paging}
             """;
-        var items = await QueryDailyAsync(sql, new { From = Clock.Day(period.From), To = Clock.Day(period.To), Limit = limit, Offset = offset, Submitter = submitter }, ct);
+        var items = await QueryDailyAsync(sql, new { From = StoredTime.FormatDay(period.From), To = StoredTime.FormatDay(period.To), Limit = limit, Offset = offset, Submitter = submitter }, ct);
         if (sort != DailySort.Trending) return items;
-        var reference = Trending.ReferenceTime(period.To, DateTimeOffset.UtcNow);
+        var reference = Trending.ReferenceTime(period.To, time.GetUtcNow());
         return RankTrending(items, reference).Skip(offset).Take(limit).ToList();
     }
 
@@ -75,7 +75,7 @@ public sealed class PaperStore(Database database)
         return await c.ExecuteScalarAsync<int>(new CommandDefinition("""
             SELECT COUNT(DISTINCT d.paper_id) FROM daily_entries d JOIN papers p ON p.id = d.paper_id
             WHERE d.day >= @From AND d.day <= @To AND p.hidden = FALSE
-            """, new { From = Clock.Day(period.From), To = Clock.Day(period.To) }, cancellationToken: ct));
+            """, new { From = StoredTime.FormatDay(period.From), To = StoredTime.FormatDay(period.To) }, cancellationToken: ct));
     }
 
     /// <summary>
@@ -90,7 +90,7 @@ public sealed class PaperStore(Database database)
             SELECT COUNT(*), MAX(p.updated_at), COALESCE(SUM(p.upvotes), 0), COALESCE(SUM(p.num_comments), 0)
             FROM daily_entries d JOIN papers p ON p.id = d.paper_id
             WHERE d.day >= @From AND d.day <= @To AND p.hidden = FALSE
-            """, new { From = Clock.Day(period.From), To = Clock.Day(period.To) }, cancellationToken: ct));
+            """, new { From = StoredTime.FormatDay(period.From), To = StoredTime.FormatDay(period.To) }, cancellationToken: ct));
         return $"{row.Count}/{row.Updated}/{row.Upvotes}/{row.Comments}";
     }
 
@@ -98,16 +98,16 @@ public sealed class PaperStore(Database database)
     public async Task<(DateOnly? Previous, DateOnly? Next)> NeighboursAsync(Period period, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var args = new { From = Clock.Day(period.From), To = Clock.Day(period.To) };
+        var args = new { From = StoredTime.FormatDay(period.From), To = StoredTime.FormatDay(period.To) };
         var prev = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MAX(day) FROM daily_entries WHERE day < @From", args, cancellationToken: ct));
         var next = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MIN(day) FROM daily_entries WHERE day > @To", args, cancellationToken: ct));
-        return (Clock.ParseDay(prev), Clock.ParseDay(next));
+        return (StoredTime.ParseDay(prev), StoredTime.ParseDay(next));
     }
 
     /// <summary>Trending now: papers featured in the last <see cref="Trending.WindowDays"/> days before the reference time, by score.</summary>
     public async Task<IReadOnlyList<DailyItem>> TrendingAsync(int offset, int limit, DateTimeOffset now, CancellationToken ct = default)
     {
-        var latest = Clock.ParseDay(await LatestDayAsync(ct));
+        var latest = StoredTime.ParseDay(await LatestDayAsync(ct));
         if (latest is null) return [];
         var reference = Trending.ReferenceTime(latest, now);
         var to = DateOnly.FromDateTime(reference.UtcDateTime);
@@ -116,7 +116,7 @@ public sealed class PaperStore(Database database)
             SELECT {DailyColumns}
             FROM daily_entries d JOIN papers p ON p.id = d.paper_id
             WHERE d.day >= @From AND d.day <= @To AND p.hidden = FALSE
-            """, new { From = Clock.Day(period.From), To = Clock.Day(period.To) }, ct);
+            """, new { From = StoredTime.FormatDay(period.From), To = StoredTime.FormatDay(period.To) }, ct);
         // A paper featured twice in the window counts once, from its latest feature.
         var latestPerPaper = items.GroupBy(i => i.Paper.Id).Select(g => g.MaxBy(i => i.Day)!);
         return RankTrending(latestPerPaper, reference).Skip(offset).Take(limit).ToList();

@@ -31,7 +31,7 @@ public sealed class PrivateInfo
 /// them out without knowing about them) plus a <c>private_papers</c> row saying who may see them.
 /// Every read here takes the viewer and answers as if the paper did not exist for anyone else.
 /// </summary>
-public sealed class PrivatePaperStore(Database database)
+public sealed class PrivatePaperStore(Database database, TimeProvider time)
 {
     /// <summary>Local ids start with this; an arXiv id never does (they start with digits or an archive name and a slash).</summary>
     public const string IdPrefix = "local-";
@@ -53,14 +53,14 @@ public sealed class PrivatePaperStore(Database database)
     public async Task<Paper> CreateAsync(User owner, PrivateDraft draft, long? groupId, PdfUpload? pdf, CancellationToken ct = default)
     {
         var id = IdPrefix + NewCode();
-        var now = Clock.Timestamp();
+        var now = StoredTime.Format(time.GetUtcNow());
         var paper = new Paper
         {
             Id = id,
             Title = draft.Title,
             Abstract = draft.Abstract,
             Authors = JsonSerializer.Serialize(draft.Authors),
-            Published = Clock.Day(DateOnly.FromDateTime(DateTime.UtcNow)),
+            Published = StoredTime.FormatDay(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)),
             AbsUrl = draft.Url,
             CodeUrl = draft.CodeUrl,
             PdfUrl = pdf is null ? null : $"/papers/{id}/pdf",
@@ -165,7 +165,7 @@ public sealed class PrivatePaperStore(Database database)
         var exists = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM papers WHERE id = @target AND hidden = FALSE", new { target }, tx, cancellationToken: ct));
         if (exists == 0) return $"arXiv:{target} is not in the catalog yet: submit it first, then link.";
-        var args = new { id, target, now = Clock.Timestamp() };
+        var args = new { id, target, now = StoredTime.Format(time.GetUtcNow()) };
         var votes = await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO votes (user_id, paper_id, created_at) SELECT user_id, @target, created_at FROM votes WHERE paper_id = @id ON CONFLICT DO NOTHING",
             args, tx, cancellationToken: ct));

@@ -162,10 +162,10 @@ public static class RecommendationApi
         var recommendations = await recommender.ForMemberAsync(userId, FeedLimit, http.RequestAborted);
         var entries = recommendations.Picks.Select(p =>
         {
-            var entry = FeedEntry.From(p.Paper, null, null, baseUri);
+            var entry = ChannelItem.From(p.Paper, null, null, baseUri);
             return entry with { Lead = "Why: " + SafeText.Clean(p.Why) };
         }).ToList();
-        var feed = new Syndication.Feed("Paperboy: picked for you", "Recent papers picked for one member from their upvotes and library, each with why.",
+        var feed = new Syndication.Channel("Paperboy: picked for you", "Recent papers picked for one member from their upvotes and library, each with why.",
             new Uri(baseUri, $"feeds/for-you/{token}.{ext}"), new Uri(baseUri, "for-you"), FeedApi.Newest(entries, DateTimeOffset.UnixEpoch), entries);
         return FeedApi.Respond(http, feed, format, isPrivate: true);
     }

@@ -18,7 +18,7 @@ public sealed record RecommendationSettings(int PersonalPercent, string? ResetAt
 }
 
 /// <summary>Reads and writes of what recommendations learn from and what members set: one SQL per operation.</summary>
-public sealed class RecommendationStore(Database database)
+public sealed class RecommendationStore(Database database, PaperStore papers, TimeProvider time)
 {
     /// <summary>Everything the member did to papers, newest first: upvotes, library, collections and dismissals.</summary>
     public async Task<IReadOnlyList<Signal>> SignalsAsync(long userId, CancellationToken ct = default)
@@ -70,7 +70,7 @@ public sealed class RecommendationStore(Database database)
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO recommendation_settings (user_id, personal_percent, reset_at) VALUES (@userId, @percent, @now)
             ON CONFLICT (user_id) DO UPDATE SET reset_at = excluded.reset_at
-            """, new { userId, percent = RecommendationSettings.DefaultPersonalPercent, now = Clock.Timestamp() }, tx, cancellationToken: ct));
+            """, new { userId, percent = RecommendationSettings.DefaultPersonalPercent, now = StoredTime.Format(time.GetUtcNow()) }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
 
@@ -85,7 +85,7 @@ public sealed class RecommendationStore(Database database)
         await c.ExecuteAsync(new CommandDefinition(dismissed
             ? "INSERT INTO not_interested (user_id, paper_id, created_at) VALUES (@userId, @id, @now) ON CONFLICT (user_id, paper_id) DO NOTHING"
             : "DELETE FROM not_interested WHERE user_id = @userId AND paper_id = @id",
-            new { userId, id, now = Clock.Timestamp() }, cancellationToken: ct));
+            new { userId, id, now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct));
         return true;
     }
 
@@ -105,7 +105,7 @@ public sealed class RecommendationStore(Database database)
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO recommendation_settings (user_id, personal_percent, feed_token_hash, feed_token_created) VALUES (@userId, @percent, @hash, @now)
             ON CONFLICT (user_id) DO UPDATE SET feed_token_hash = excluded.feed_token_hash, feed_token_created = excluded.feed_token_created
-            """, new { userId, percent = RecommendationSettings.DefaultPersonalPercent, hash = Tokens.Hash(token), now = Clock.Timestamp() }, cancellationToken: ct));
+            """, new { userId, percent = RecommendationSettings.DefaultPersonalPercent, hash = Tokens.Hash(token), now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct));
         return token;
     }
 
@@ -130,5 +130,5 @@ public sealed class RecommendationStore(Database database)
 
     /// <summary>Visible papers by id, for showing picks and the papers they were close to.</summary>
     public Task<Dictionary<string, Paper>> PapersAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default) =>
-        new PaperStore(database).VisibleByIdAsync(ids, ct);
+        papers.VisibleByIdAsync(ids, ct);
 }

@@ -31,7 +31,7 @@ public sealed record Recommendations(IReadOnlyList<Recommendation> Picks, bool P
 /// Models are derived state: cached in memory per member, keyed by the index snapshot and a hash of
 /// the member's signals, so each instance retrains only when those change and never serves a stale model.
 /// </summary>
-public sealed class Recommender(SearchIndex index, RecommendationStore store, Database database)
+public sealed class Recommender(SearchIndex index, RecommendationStore store, Database database, TimeProvider time)
 {
     /// <summary>"Recent": papers published within this many days of the newest paper in the index.</summary>
     public const int CandidateDays = 30;
@@ -168,14 +168,14 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
         return model;
     }
 
-    static Recent RecentFor(DenseIndex dense) => RecentRows.GetValue(dense, d =>
+    Recent RecentFor(DenseIndex dense) => RecentRows.GetValue(dense, d =>
     {
         var newest = d.Facts.Length == 0 ? 0 : d.Facts.Max(f => f.Day);
-        var newestDay = newest == 0 ? DateOnly.FromDateTime(DateTime.UtcNow) : new DateOnly(newest / 10000, newest / 100 % 100, newest % 100);
+        var newestDay = newest == 0 ? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime) : new DateOnly(newest / 10000, newest / 100 % 100, newest % 100);
         var since = newestDay.AddDays(-CandidateDays);
         var sinceNumber = since.Year * 10000 + since.Month * 100 + since.Day;
         var rows = Enumerable.Range(0, d.Count).Where(r => d.Facts[r].Day >= sinceNumber).ToArray();
-        return new Recent(rows, Trending.ReferenceTime(newestDay, DateTimeOffset.UtcNow), Clock.Day(since));
+        return new Recent(rows, Trending.ReferenceTime(newestDay, time.GetUtcNow()), StoredTime.FormatDay(since));
     });
 
     /// <summary>Trending scores of the recent papers with upvotes, from the database (the index's counts lag votes).</summary>
@@ -188,7 +188,7 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (id, upvotes, published) in rows)
         {
-            var day = Clock.ParseDay(published);
+            var day = StoredTime.ParseDay(published);
             var age = day is null ? 0 : (recent.Reference - new DateTimeOffset(day.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)).TotalHours;
             scores[id] = Trending.Score(upvotes, age);
         }

@@ -6,7 +6,7 @@ public readonly record struct PaperFacts(int Day, long Upvotes)
 {
     /// <summary>yyyymmdd as a number (0 when unknown), so dates compare and sort as integers.</summary>
     public static int DayNumber(string? published) =>
-        Storage.Clock.ParseDay(published) is { } d ? d.Year * 10000 + d.Month * 100 + d.Day : 0;
+        Storage.StoredTime.ParseDay(published) is { } d ? d.Year * 10000 + d.Month * 100 + d.Day : 0;
 }
 
 /// <summary>

@@ -54,13 +54,16 @@ public sealed class ExternalEmbeddings : IDisposable
     readonly ILogger _logger;
     readonly string _path;
     readonly object _gate = new();
-    DateTime _downUntil = DateTime.MinValue;
+    readonly TimeProvider _time;
+    DateTimeOffset _downUntil = DateTimeOffset.MinValue;
     bool _downLogged;
     Store _store;
 
-    public ExternalEmbeddings(EmbeddingEndpoint endpoint, PaperboyOptions options, ILogger<ExternalEmbeddings>? logger = null)
+    public ExternalEmbeddings(EmbeddingEndpoint endpoint, PaperboyOptions options, ILogger<ExternalEmbeddings>? logger = null,
+        TimeProvider? time = null)
     {
         _endpoint = endpoint;
+        _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _path = Path.Combine(options.DataDir, "search", "external.bin");
         _store = Store.Empty(Key);
@@ -91,7 +94,7 @@ public sealed class ExternalEmbeddings : IDisposable
     /// <summary>The query's vector, or null when not configured, down, or too slow.</summary>
     public async Task<float[]?> EmbedQueryAsync(string text, CancellationToken ct)
     {
-        if (_generator is null || string.IsNullOrWhiteSpace(text) || DateTime.UtcNow < _downUntil) return null;
+        if (_generator is null || string.IsNullOrWhiteSpace(text) || _time.GetUtcNow() < _downUntil) return null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(QueryTimeout);
         try
@@ -112,7 +115,7 @@ public sealed class ExternalEmbeddings : IDisposable
     /// <summary>Embeds papers that have no vector yet (or whose text changed) and drops removed ones. Called by the indexer.</summary>
     public async Task<int> SyncAsync(SearchIndex index, Storage.Database database, CancellationToken ct)
     {
-        if (_generator is null || DateTime.UtcNow < _downUntil) return 0;
+        if (_generator is null || _time.GetUtcNow() < _downUntil) return 0;
         HashSet<string> live;
         using (var s = index.Acquire()) live = s.Dense.Ids.ToHashSet(StringComparer.Ordinal);
         var store = _store;
@@ -170,7 +173,7 @@ public sealed class ExternalEmbeddings : IDisposable
     {
         lock (_gate)
         {
-            _downUntil = DateTime.UtcNow + RetryAfter;
+            _downUntil = _time.GetUtcNow() + RetryAfter;
             if (_downLogged) return;
             _downLogged = true;
         }

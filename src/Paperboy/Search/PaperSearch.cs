@@ -38,12 +38,13 @@ public sealed record SearchResults(IReadOnlyList<SearchHit> Hits, int Total, str
 /// The search service pages, the JSON API and the command line call: parse, rank over a snapshot
 /// of the index, fetch the papers, mark the matches.
 /// </summary>
-public sealed class PaperSearch(SearchIndex index, Database database, ExternalEmbeddings? external = null, NeuralEmbedder? embedder = null)
+public sealed class PaperSearch(SearchIndex index, Database database, ExternalEmbeddings? external = null, NeuralEmbedder? embedder = null,
+    TimeProvider? time = null)
 {
     public const int MaxLimit = 1000;
     readonly Ranking _ranking = new(index.Settings);
-    readonly PaperStore _papers = new(database);
-    readonly Private.PrivatePaperStore _private = new(database);
+    readonly PaperStore _papers = new(database, time ?? TimeProvider.System);
+    readonly Private.PrivatePaperStore _private = new(database, time ?? TimeProvider.System);
     readonly ConditionalWeakTable<Lucene.Net.Index.DirectoryReader, ConcurrentDictionary<(string, int, bool), List<RankedPaper>>> _similarCache = new();
 
     public SearchIndex Index => index;

@@ -10,7 +10,7 @@ public sealed record PendingPaper(string Id, string Title, string? Abstract, str
 /// <c>paper_vectors</c>: every paper's vector of the built-in model, stored once for the whole
 /// installation. The search index of each instance follows it by <c>embedded_at</c>.
 /// </summary>
-public sealed class PaperVectors(Database database)
+public sealed class PaperVectors(Database database, TimeProvider time)
 {
     public Database Database => database;
 
@@ -44,7 +44,7 @@ public sealed class PaperVectors(Database database)
     public async Task SaveAsync(string model, IReadOnlyList<(PendingPaper Paper, string Hash, float[]? Vector)> results, CancellationToken ct = default)
     {
         if (results.Count == 0) return;
-        var now = Clock.Timestamp();
+        var now = StoredTime.Format(time.GetUtcNow());
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         foreach (var (paper, hash, vector) in results)
@@ -85,20 +85,20 @@ public sealed class PaperVectors(Database database)
     /// </summary>
     public async Task<bool> TryLeaseAsync(string name, string owner, TimeSpan length, CancellationToken ct = default)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         await using var c = await database.OpenAsync(ct);
         var taken = await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO work_leases (name, owner, until) VALUES (@name, @owner, @until)
             ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
             WHERE work_leases.owner = excluded.owner OR work_leases.until < @now
-            """, new { name, owner, until = Clock.Timestamp(now + length), now = Clock.Timestamp(now) }, cancellationToken: ct));
+            """, new { name, owner, until = StoredTime.Format(now + length), now = StoredTime.Format(now) }, cancellationToken: ct));
         if (taken == 1) return true;
         // A holder on this machine whose process is gone (killed) gives way at once, not after expiry.
         var holder = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT owner FROM work_leases WHERE name = @name", new { name }, cancellationToken: ct));
         if (holder is null || !IsDeadLocalOwner(holder)) return false;
         return await c.ExecuteAsync(new CommandDefinition(
             "UPDATE work_leases SET owner = @owner, until = @until WHERE name = @name AND owner = @holder",
-            new { name, owner, holder, until = Clock.Timestamp(now + length) }, cancellationToken: ct)) == 1;
+            new { name, owner, holder, until = StoredTime.Format(now + length) }, cancellationToken: ct)) == 1;
     }
 
     /// <summary>An owner name for leases: host, process id and a tag, so a dead local holder can be recognised.</summary>

@@ -403,7 +403,7 @@ public sealed class Ranking(SearchSettings settings)
         if (f.From is not null || f.To is not null)
         {
             must.Add(TermRangeQuery.NewStringRange(Documents.Published,
-                f.From is { } from ? Storage.Clock.Day(from) : null, f.To is { } to ? Storage.Clock.Day(to) : null, true, true), Occur.MUST);
+                f.From is { } from ? Storage.StoredTime.FormatDay(from) : null, f.To is { } to ? Storage.StoredTime.FormatDay(to) : null, true, true), Occur.MUST);
         }
         return must.Clauses.Count == 0 ? null : must;
     }

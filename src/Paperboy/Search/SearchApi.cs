@@ -58,8 +58,8 @@ public static class SearchApi
         if (!string.IsNullOrEmpty(page) && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out p) || p > 1000))
         { error = "p must be a page number from 0 to 1000."; return false; }
         DateOnly? fromDay = null, toDay = null;
-        if (!string.IsNullOrEmpty(from)) { if (Storage.Clock.ParseDay(from) is { } d) fromDay = d; else { error = "from must be YYYY-MM-DD."; return false; } }
-        if (!string.IsNullOrEmpty(to)) { if (Storage.Clock.ParseDay(to) is { } d) toDay = d; else { error = "to must be YYYY-MM-DD."; return false; } }
+        if (!string.IsNullOrEmpty(from)) { if (Storage.StoredTime.ParseDay(from) is { } d) fromDay = d; else { error = "from must be YYYY-MM-DD."; return false; } }
+        if (!string.IsNullOrEmpty(to)) { if (Storage.StoredTime.ParseDay(to) is { } d) toDay = d; else { error = "to must be YYYY-MM-DD."; return false; } }
         request = new SearchRequest(q, searchMode, new SearchFilters(fromDay, toDay, NullIfBlank(category), NullIfBlank(author)), order, p * take, take);
         return true;
     }

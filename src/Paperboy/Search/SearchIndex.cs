@@ -29,6 +29,7 @@ public sealed class SearchIndex : IDisposable
     const string WatermarkKey = "paperboy.watermark";
 
     readonly Database _database;
+    readonly TimeProvider _time;
     readonly ILogger _logger;
     readonly SemaphoreSlim _writeLock = new(1, 1);
     Generation? _generation;
@@ -66,9 +67,12 @@ public sealed class SearchIndex : IDisposable
     public Action<string, int>? Progress { get; set; }
     public SearchSettings Settings { get; }
 
-    public SearchIndex(Database database, PaperboyOptions options, SearchSettings? settings = null, ILogger<SearchIndex>? logger = null)
+    public SearchIndex(Database database, PaperboyOptions options, SearchSettings? settings = null, ILogger<SearchIndex>? logger = null,
+        TimeProvider? time = null)
     {
         _database = database;
+        // Papers are stamped with the app's clock, so the settle window (below) is measured on it too.
+        _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Root = Path.Combine(options.DataDir, "search");
         NeuralModel = options.BuiltInEmbedder ? NeuralEmbedder.ConfiguredModelName : null;
@@ -84,7 +88,7 @@ public sealed class SearchIndex : IDisposable
     public async Task EnsureReadyAsync(CancellationToken ct = default)
     {
         await OpenOrBuildAsync(ct);
-        if (NeuralModel is not null) await FollowVectorsAsync(new PaperVectors(_database), NeuralModel, ct);
+        if (NeuralModel is not null) await FollowVectorsAsync(new PaperVectors(_database, _time), NeuralModel, ct);
     }
 
     async Task OpenOrBuildAsync(CancellationToken ct)
@@ -147,7 +151,7 @@ public sealed class SearchIndex : IDisposable
 
     async Task<int> FollowLockedAsync(PaperVectors store, string model, CancellationToken ct)
     {
-        var settled = Clock.Timestamp(DateTimeOffset.UtcNow - Settle);
+        var settled = StoredTime.Format(_time.GetUtcNow() - Settle);
         var from = string.CompareOrdinal(Neural.Watermark, settled) < 0 ? Neural.Watermark : settled;
         var read = 0;
         var newest = Neural.Watermark;
@@ -185,6 +189,7 @@ public sealed class SearchIndex : IDisposable
         var clock = Stopwatch.StartNew();
         await _database.MigrateAsync(ct);
         Directory.CreateDirectory(Root);
+        // A name unique on this machine, not a time the app reasons about: a faked clock could repeat it.
         var name = "g" + DateTime.UtcNow.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var dir = Path.Combine(Root, name);
         Directory.CreateDirectory(dir);
@@ -204,7 +209,7 @@ public sealed class SearchIndex : IDisposable
         var intern = new Dictionary<string, string>(StringComparer.Ordinal);
         var watermark = "";
         // Rows within the settle window are remembered as applied, so the first poll does not redo them.
-        var settled = Clock.Timestamp(DateTimeOffset.UtcNow - Settle);
+        var settled = StoredTime.Format(_time.GetUtcNow() - Settle);
         var recent = new List<(string Id, string UpdatedAt)>();
         // Nothing to serve yet (first start): publish the papers read so far as they come.
         Generation? building = null;
@@ -350,7 +355,7 @@ public sealed class SearchIndex : IDisposable
 
     async Task<int> ApplyChangesAsync(Generation g, CancellationToken ct)
     {
-        var settled = Clock.Timestamp(DateTimeOffset.UtcNow - Settle);
+        var settled = StoredTime.Format(_time.GetUtcNow() - Settle);
         var from = string.CompareOrdinal(g.Watermark, settled) < 0 ? g.Watermark : settled;
         foreach (var stale in g.Applied.Where(a => string.CompareOrdinal(a.Value, from) < 0).Select(a => a.Key).ToList()) g.Applied.Remove(stale);
         List<Paper> changed;

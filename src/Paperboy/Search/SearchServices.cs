@@ -17,7 +17,8 @@ public static class SearchServices
         services.AddSingleton<PaperVectors>();
         services.AddSingleton<PaperEmbedding>();
         services.AddSingleton(sp => new PaperSearch(sp.GetRequiredService<SearchIndex>(), sp.GetRequiredService<Storage.Database>(),
-            sp.GetRequiredService<ExternalEmbeddings>(), sp.GetRequiredService<PaperboyOptions>().BuiltInEmbedder ? sp.GetRequiredService<NeuralEmbedder>() : null));
+            sp.GetRequiredService<ExternalEmbeddings>(), sp.GetRequiredService<PaperboyOptions>().BuiltInEmbedder ? sp.GetRequiredService<NeuralEmbedder>() : null,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<SearchIndexer>();
         services.AddHostedService<EmbeddingWorker>();
         return services;

@@ -47,9 +47,9 @@ public sealed class EmailConfirmations(Database database, MemberStore members, D
                 hash,
                 user.Id,
                 user.Email,
-                now = Clock.Timestamp(now),
-                expires = Clock.Timestamp(now + Lifetime),
-                recent = Clock.Timestamp(now - Cooldown),
+                now = StoredTime.Format(now),
+                expires = StoredTime.Format(now + Lifetime),
+                recent = StoredTime.Format(now - Cooldown),
             }, tx, cancellationToken: ct));
             if (made == 0) return false;
             // Account mail, like a reset: no subscription, and the token's hash prefix makes each mail a row of its own.
@@ -69,7 +69,7 @@ public sealed class EmailConfirmations(Database database, MemberStore members, D
             "SELECT user_id, email, used_at, expires_at FROM email_confirmations WHERE token_hash = @hash", new { hash = Tokens.Hash(token) }, cancellationToken: ct));
         if (row is null) return ConfirmationState.Invalid;
         if (row.UsedAt is not null) return ConfirmationState.Used;
-        return string.CompareOrdinal(row.ExpiresAt, Clock.Timestamp(time.GetUtcNow())) > 0 ? ConfirmationState.Valid : ConfirmationState.Invalid;
+        return string.CompareOrdinal(row.ExpiresAt, StoredTime.Format(time.GetUtcNow())) > 0 ? ConfirmationState.Valid : ConfirmationState.Invalid;
     }
 
     /// <summary>Uses a link once: the address it was mailed to becomes verified, if it is still the member's.</summary>
@@ -77,7 +77,7 @@ public sealed class EmailConfirmations(Database database, MemberStore members, D
     {
         var state = await CheckAsync(token, ct);
         if (state != ConfirmationState.Valid) return state;
-        var now = Clock.Timestamp(time.GetUtcNow());
+        var now = StoredTime.Format(time.GetUtcNow());
         Confirmation? used;
         await using (var c = await database.OpenAsync(ct))
         {

@@ -89,5 +89,5 @@ public sealed class SsoAccounts(Database database, MemberStore members, SignInSe
         return await members.GetAsync(user.Id, ct);
     }
 
-    string Now() => Clock.Timestamp(time.GetUtcNow());
+    string Now() => StoredTime.Format(time.GetUtcNow());
 }

@@ -78,10 +78,11 @@ public sealed class Database(ISqlDialect dialect)
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
             await connection.ExecuteAsync(migration.Sql, transaction: tx);
-            // ON CONFLICT DO NOTHING: a second process that migrated concurrently is not an error.
+            // ON CONFLICT DO NOTHING: a second process that migrated concurrently is not an error. Migrations run
+            // before any service exists (and from every command), so they are stamped with the machine's clock.
             await connection.ExecuteAsync(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At) ON CONFLICT DO NOTHING",
-                new { migration.Version, migration.Name, At = Clock.Timestamp() }, tx);
+                new { migration.Version, migration.Name, At = StoredTime.Format(TimeProvider.System.GetUtcNow()) }, tx);
             await tx.CommitAsync(ct);
             done.Add(migration);
         }

@@ -51,7 +51,7 @@ public static class InstanceExport
     static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes the whole database to <paramref name="output"/> from one consistent snapshot; returns rows per table.</summary>
-    public static async Task<IReadOnlyDictionary<string, long>> ExportAsync(Database database, Stream output, Action<string, long>? progress = null, CancellationToken ct = default)
+    public static async Task<IReadOnlyDictionary<string, long>> ExportAsync(Database database, Stream output, DateTimeOffset exportedAt, Action<string, long>? progress = null, CancellationToken ct = default)
     {
         await database.MigrateAsync(ct);
         await using var connection = await database.OpenAsync(ct);
@@ -67,7 +67,7 @@ public static class InstanceExport
         json.WriteStartObject();
         json.WriteNumber("paperboy_export", FormatVersion);
         json.WriteNumber("schema", schema);
-        json.WriteString("exported_at", Clock.Timestamp());
+        json.WriteString("exported_at", StoredTime.Format(exportedAt));
         json.WriteEndObject();
         await EndLineAsync(json, output, ct);
 

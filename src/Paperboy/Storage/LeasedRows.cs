@@ -33,7 +33,7 @@ public static class LeasedRows
             UPDATE {table} SET claimed_by = @owner, claimed_until = @until
             WHERE id IN (SELECT id FROM {table} WHERE next_attempt_at <= @now AND {due} ORDER BY id LIMIT @limit)
               AND {due}
-            """, new { owner, now = Clock.Timestamp(now), until = Clock.Timestamp(until), limit }, cancellationToken: ct));
+            """, new { owner, now = StoredTime.Format(now), until = StoredTime.Format(until), limit }, cancellationToken: ct));
     }
 
     /// <summary>Gives back rows <paramref name="owner"/> claimed but did not try, so others need not wait for the lease.</summary>

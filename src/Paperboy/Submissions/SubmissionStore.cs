@@ -18,7 +18,7 @@ public sealed record SubmitResult(SubmitOutcome Outcome, string Message, string?
 /// Metadata comes from the catalog, else from arXiv; the paper, the day's entry and the submission are
 /// written in one transaction after every check, so a failure anywhere leaves nothing half-made.
 /// </summary>
-public sealed class SubmissionStore(Database database, Harvesters harvesters, CommunityOptions options)
+public sealed class SubmissionStore(Database database, Harvesters harvesters, CommunityOptions options, TimeProvider time)
 {
     public async Task<SubmitResult> SubmitAsync(User user, string? input, CancellationToken ct = default)
     {
@@ -26,8 +26,8 @@ public sealed class SubmissionStore(Database database, Harvesters harvesters, Co
         if (parsed is null)
             return new(SubmitOutcome.NotArxiv, "Give an arXiv id (like 2405.21060 or hep-th/9901001) or an arXiv URL (https://arxiv.org/abs/…).");
         var id = parsed.Value.Id;
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var day = Clock.Day(today);
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var day = StoredTime.FormatDay(today);
 
         // The cheap checks come first, so a doomed submission never costs a request to arXiv.
         Paper? existing;
@@ -64,29 +64,29 @@ public sealed class SubmissionStore(Database database, Harvesters harvesters, Co
         {
             return new(SubmitOutcome.TooOld,
                 $"Only papers first published on arXiv in the last {options.SubmissionWindowDays} days can be submitted; " +
-                $"this one was published {(published is null ? "on an unknown date" : Clock.Day(published.Value))}.", id);
+                $"this one was published {(published is null ? "on an unknown date" : StoredTime.FormatDay(published.Value))}.", id);
         }
 
         await using var connection = await database.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         // Checked again inside the transaction: another submission may have landed while arXiv answered.
         if (await RuleBrokenAsync(connection, tx, user, id, day, ct) is { } late) return late;
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         if (fetched is not null)
         {
-            await CatalogWriter.UpsertAsync(connection, tx, fetched with { Daily = new DailyFeature(today, user.Name, user.Name, now) }, "member");
+            await CatalogWriter.UpsertAsync(connection, tx, fetched with { Daily = new DailyFeature(today, user.Name, user.Name, now) }, "member", now);
         }
         else
         {
             await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO daily_entries (day, paper_id, source, submitted_by_user, submitted_by_name, featured_at, created_at)
                 VALUES (@day, @id, 'member', @Name, @Name, @now, @now)
-                """, new { day, id, user.Name, now = Clock.Timestamp(now) }, tx, cancellationToken: ct));
+                """, new { day, id, user.Name, now = StoredTime.Format(now) }, tx, cancellationToken: ct));
         }
         // The (day, paper_id) key is the last word on duplicates when two members race.
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO submissions (day, paper_id, user_id, created_at) VALUES (@day, @id, @UserId, @now) ON CONFLICT DO NOTHING
-            """, new { day, id, UserId = user.Id, now = Clock.Timestamp(now) }, tx, cancellationToken: ct));
+            """, new { day, id, UserId = user.Id, now = StoredTime.Format(now) }, tx, cancellationToken: ct));
         if (inserted == 0) return Duplicate(id);
         await tx.CommitAsync(ct);
         return new(SubmitOutcome.Ok, "Submitted to today's papers.", id, day);

@@ -14,10 +14,10 @@ public static class FeedApi
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder app)
     {
         var feeds = app.MapGroup("/feeds");
-        feeds.MapGet("/daily.{ext}", async (string ext, HttpContext http, PaperStore store, SiteUrl site, CancellationToken ct) =>
+        feeds.MapGet("/daily.{ext}", async (string ext, HttpContext http, PaperStore store, SiteUrl site, TimeProvider time, CancellationToken ct) =>
         {
-            var latest = Storage.Clock.ParseDay(await store.LatestDayAsync(ct));
-            var period = Period.Day(latest ?? DateOnly.FromDateTime(DateTime.UtcNow));
+            var latest = Storage.StoredTime.ParseDay(await store.LatestDayAsync(ct));
+            var period = Period.Day(latest ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
             return await PeriodFeedAsync(ext, period, "/feeds/daily", http, store, site, ct);
         });
         feeds.MapGet("/date/{day}.{ext}", (string day, string ext, HttpContext http, PaperStore store, SiteUrl site, CancellationToken ct) =>
@@ -39,9 +39,9 @@ public static class FeedApi
         var baseUri = site.For(http.Request);
         var sort = period.Kind == PeriodKind.Day ? DailySort.Trending : DailySort.Upvotes;
         var items = await store.ListAsync(period, sort, 0, period.Kind == PeriodKind.Day ? DayLimit : ListLimit, ct);
-        var entries = items.Select(i => FeedEntry.From(i.Paper, i.Day, i.FeaturedAt, baseUri)).ToList();
+        var entries = items.Select(i => ChannelItem.From(i.Paper, i.Day, i.FeaturedAt, baseUri)).ToList();
         var what = period.Kind switch { PeriodKind.Week => "week", PeriodKind.Month => "month", _ => "day" };
-        var feed = new Feed($"Paperboy: papers of {period.Title}",
+        var feed = new Channel($"Paperboy: papers of {period.Title}",
             $"The papers featured on Paperboy for the {what} {period.Key}, best first.",
             new Uri(baseUri, (selfPath ?? FeedLinks.PeriodPath(period)).TrimStart('/') + "." + ext),
             new Uri(baseUri, period.Path.TrimStart('/')),
@@ -49,13 +49,13 @@ public static class FeedApi
         return Respond(http, feed, format);
     }
 
-    static async Task<IResult> TrendingAsync(string ext, HttpContext http, PaperStore store, SiteUrl site, CancellationToken ct)
+    static async Task<IResult> TrendingAsync(string ext, HttpContext http, PaperStore store, SiteUrl site, TimeProvider time, CancellationToken ct)
     {
         if (!FeedWriter.TryParseFormat(ext, out var format)) return TypedResults.NotFound();
         var baseUri = site.For(http.Request);
-        var items = await store.TrendingAsync(0, ListLimit, DateTimeOffset.UtcNow, ct);
-        var entries = items.Select(i => FeedEntry.From(i.Paper, i.Day, i.FeaturedAt, baseUri)).ToList();
-        var feed = new Feed("Paperboy: trending papers", "The papers with the most upvotes for their age, over the last week.",
+        var items = await store.TrendingAsync(0, ListLimit, time.GetUtcNow(), ct);
+        var entries = items.Select(i => ChannelItem.From(i.Paper, i.Day, i.FeaturedAt, baseUri)).ToList();
+        var feed = new Channel("Paperboy: trending papers", "The papers with the most upvotes for their age, over the last week.",
             new Uri(baseUri, "feeds/trending." + ext), new Uri(baseUri, "papers/trending"), Newest(entries, DateTimeOffset.UnixEpoch), entries);
         return Respond(http, feed, format);
     }
@@ -67,9 +67,9 @@ public static class FeedApi
         if (name.Length is 0 or > 200 || AuthorKey.Of(name).Length == 0) return BadPeriod("name must be an author's name.");
         var baseUri = site.For(http.Request);
         var papers = await store.ByAuthorAsync(name, 0, ListLimit, ct);
-        var entries = papers.Select(p => FeedEntry.From(p, null, null, baseUri)).ToList();
+        var entries = papers.Select(p => ChannelItem.From(p, null, null, baseUri)).ToList();
         var escaped = Uri.EscapeDataString(name);
-        var feed = new Feed($"Paperboy: papers by {name}", $"The newest papers on Paperboy with {name} among the authors.",
+        var feed = new Channel($"Paperboy: papers by {name}", $"The newest papers on Paperboy with {name} among the authors.",
             new Uri(baseUri, $"feeds/authors/{escaped}.{ext}"), new Uri(baseUri, $"authors/{escaped}"), Newest(entries, DateTimeOffset.UnixEpoch), entries);
         return Respond(http, feed, format);
     }
@@ -86,10 +86,10 @@ public static class FeedApi
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Search index is being built", detail: "Try again in a few seconds.");
         var baseUri = site.For(http.Request);
         var results = await search.SearchAsync(request, ct);
-        var entries = results.Hits.Select(h => FeedEntry.From(h.Paper, null, null, baseUri)).ToList();
+        var entries = results.Hits.Select(h => ChannelItem.From(h.Paper, null, null, baseUri)).ToList();
         var view = new Search.SearchView { Query = q!.Trim(), Mode = mode, Sort = sort, From = from, To = to, Category = category, Author = author };
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", view.Parameters(null, keepFilters: true));
-        var feed = new Feed($"Paperboy: search “{SafeText.Clean(view.Query)}”", $"Papers on Paperboy matching the search “{SafeText.Clean(view.Query)}”.",
+        var feed = new Channel($"Paperboy: search “{SafeText.Clean(view.Query)}”", $"Papers on Paperboy matching the search “{SafeText.Clean(view.Query)}”.",
             new Uri(baseUri, $"feeds/search.{ext}{query}"), new Uri(baseUri, view.Href().TrimStart('/')), Newest(entries, DateTimeOffset.UnixEpoch), entries);
         return Respond(http, feed, format);
     }
@@ -101,14 +101,14 @@ public static class FeedApi
         if (await library.GetAsync(id, null, ct) is not { } collection) return TypedResults.NotFound();
         var baseUri = site.For(http.Request);
         var papers = await library.PapersAsync(collection, null, ct); // feed readers carry no session: public papers only
-        var entries = papers.Take(ListLimit).Select(p => FeedEntry.From(p, null, null, baseUri)).ToList();
+        var entries = papers.Take(ListLimit).Select(p => ChannelItem.From(p, null, null, baseUri)).ToList();
         var name = SafeText.Clean(collection.Name);
-        var feed = new Feed($"Paperboy: {name}", $"The collection “{name}” by {SafeText.Clean(collection.OwnerName)} on Paperboy.",
+        var feed = new Channel($"Paperboy: {name}", $"The collection “{name}” by {SafeText.Clean(collection.OwnerName)} on Paperboy.",
             new Uri(baseUri, $"feeds/collections/{id}.{ext}"), new Uri(baseUri, $"collections/{id}"), Newest(entries, DateTimeOffset.UnixEpoch), entries);
         return Respond(http, feed, format);
     }
 
-    public static DateTimeOffset Newest(IReadOnlyList<FeedEntry> entries, DateTimeOffset whenEmpty) =>
+    public static DateTimeOffset Newest(IReadOnlyList<ChannelItem> entries, DateTimeOffset whenEmpty) =>
         entries.Count == 0 ? whenEmpty : entries.Max(e => e.Updated);
 
     /// <summary>
@@ -116,7 +116,7 @@ public static class FeedApi
     /// answering 304 when the reader already has it: feed readers poll often, most polls change nothing.
     /// A private feed (one member's, behind a token in its URL) must not sit in shared caches.
     /// </summary>
-    public static IResult Respond(HttpContext http, Feed feed, FeedFormat format, bool isPrivate = false)
+    public static IResult Respond(HttpContext http, Channel feed, FeedFormat format, bool isPrivate = false)
     {
         var body = FeedWriter.Write(feed, format);
         var etag = new EntityTagHeaderValue("\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16)) + "\"");

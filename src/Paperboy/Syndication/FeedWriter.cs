@@ -34,7 +34,7 @@ public static class FeedWriter
         _ => "application/feed+json; charset=utf-8",
     };
 
-    public static byte[] Write(Feed feed, FeedFormat format) => format switch
+    public static byte[] Write(Channel feed, FeedFormat format) => format switch
     {
         FeedFormat.Rss => Xml(w => WriteRss(w, feed)),
         FeedFormat.Atom => Xml(w => WriteAtom(w, feed)),
@@ -55,7 +55,7 @@ public static class FeedWriter
         return stream.ToArray();
     }
 
-    static void WriteRss(XmlWriter w, Feed feed)
+    static void WriteRss(XmlWriter w, Channel feed)
     {
         const string AtomNs = "http://www.w3.org/2005/Atom";
         w.WriteStartDocument();
@@ -95,7 +95,7 @@ public static class FeedWriter
         w.WriteEndDocument();
     }
 
-    static void WriteAtom(XmlWriter w, Feed feed)
+    static void WriteAtom(XmlWriter w, Channel feed)
     {
         const string Ns = "http://www.w3.org/2005/Atom";
         w.WriteStartDocument();
@@ -158,7 +158,7 @@ public static class FeedWriter
         }
     }
 
-    static byte[] WriteJson(Feed feed)
+    static byte[] WriteJson(Channel feed)
     {
         using var stream = new MemoryStream();
         // The default encoder escapes <, > and & too, so a feed opened in a browser cannot become markup.

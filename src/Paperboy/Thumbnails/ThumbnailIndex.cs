@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
+
 namespace Paperboy.Thumbnails;
 
 /// <summary>
 /// Which papers have a stored picture, kept in memory so a page of cards asks the database once, not once
-/// per card. Reloaded when older than <see cref="MaxAge"/> (so pictures another instance stored show up)
-/// and at once when this instance's worker stores one.
+/// per card. Reloaded when older than <see cref="MaxAge"/> (so pictures another instance stored show up,
+/// and hidden papers' go); a picture this instance's worker stores is added in place (<see cref="Remember"/>),
+/// not by reloading every row, which during a first harvest would read the table once per picture.
 /// </summary>
 public sealed class ThumbnailIndex(ThumbnailStore store, TimeProvider time) : IDisposable
 {
@@ -11,7 +14,7 @@ public sealed class ThumbnailIndex(ThumbnailStore store, TimeProvider time) : ID
     readonly SemaphoreSlim _loading = new(1, 1);
     volatile Snapshot? _snapshot;
 
-    sealed record Snapshot(Dictionary<string, ThumbnailEntry> Entries, DateTimeOffset LoadedAt);
+    sealed record Snapshot(ConcurrentDictionary<string, ThumbnailEntry> Entries, DateTimeOffset LoadedAt);
 
     public async Task<ThumbnailEntry?> FindAsync(string paperId, CancellationToken ct = default)
     {
@@ -23,14 +26,15 @@ public sealed class ThumbnailIndex(ThumbnailStore store, TimeProvider time) : ID
             {
                 snapshot = _snapshot;
                 if (snapshot is null || time.GetUtcNow() - snapshot.LoadedAt > MaxAge)
-                    _snapshot = snapshot = new Snapshot(await store.IndexAsync(ct), time.GetUtcNow());
+                    _snapshot = snapshot = new Snapshot(new(await store.IndexAsync(ct), StringComparer.Ordinal), time.GetUtcNow());
             }
             finally { _loading.Release(); }
         }
         return snapshot.Entries.GetValueOrDefault(paperId);
     }
 
-    public void Invalidate() => _snapshot = null;
+    /// <summary>A picture just stored by this instance; before the first load there is nothing to add to.</summary>
+    public void Remember(string paperId, ThumbnailEntry entry) => _snapshot?.Entries[paperId] = entry;
 
     public void Dispose() => _loading.Dispose();
 }

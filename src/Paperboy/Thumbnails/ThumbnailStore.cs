@@ -28,7 +28,7 @@ public sealed class ThumbnailStore(Database database)
               AND (t.paper_id IS NULL OR t.source_url <> m.thumbnail_url OR (t.status = 'failed' AND t.retry_after <= @now))
             ORDER BY m.paper_id DESC
             LIMIT {limit}
-            """, new { now = Clock.Timestamp(now) }, cancellationToken: ct))).AsList();
+            """, new { now = StoredTime.Format(now) }, cancellationToken: ct))).AsList();
     }
 
     public async Task SaveAsync(string paperId, string url, Thumbnail thumbnail, DateTimeOffset now, CancellationToken ct)
@@ -40,7 +40,7 @@ public sealed class ThumbnailStore(Database database)
             ON CONFLICT (paper_id) DO UPDATE SET source_url = excluded.source_url, status = 'stored', error = NULL, attempts = 0,
                 retry_after = NULL, width = excluded.width, height = excluded.height, etag = excluded.etag, content = excluded.content,
                 fetched_at = excluded.fetched_at
-            """, new { paperId, url, thumbnail.Width, thumbnail.Height, thumbnail.Etag, thumbnail.Content, at = Clock.Timestamp(now) }, cancellationToken: ct));
+            """, new { paperId, url, thumbnail.Width, thumbnail.Height, thumbnail.Etag, thumbnail.Content, at = StoredTime.Format(now) }, cancellationToken: ct));
     }
 
     /// <summary>Records why a picture is not stored; a picture stored from an earlier URL is kept and still shown.</summary>
@@ -59,8 +59,8 @@ public sealed class ThumbnailStore(Database database)
             status,
             error,
             attempts,
-            at = Clock.Timestamp(now),
-            retry = retryAfter is { } r ? Clock.Timestamp(r) : null,
+            at = StoredTime.Format(now),
+            retry = retryAfter is { } r ? StoredTime.Format(r) : null,
         }, cancellationToken: ct));
     }
 

@@ -66,7 +66,7 @@ public sealed class ThumbnailWorker(ThumbnailSettings settings, ThumbnailStore s
             if (thumbnail is not null)
             {
                 await store.SaveAsync(paper.PaperId, paper.Url, thumbnail, now, ct);
-                index.Invalidate();
+                index.Remember(paper.PaperId, new ThumbnailEntry(thumbnail.Width, thumbnail.Height, thumbnail.Etag));
                 return;
             }
             download = new FetchedPicture(null, problem, false);

@@ -12,7 +12,7 @@ public sealed record VoteState(string Id, long Upvotes, bool Upvoted);
 /// the same transaction as the vote row, and only by the number of rows that really changed: the
 /// (user_id, paper_id) primary key plus ON CONFLICT DO NOTHING turns a racing double click into a no-op.
 /// </summary>
-public sealed class VoteStore(Database database)
+public sealed class VoteStore(Database database, TimeProvider time)
 {
     /// <summary>Sets the member's vote on a paper; null when the paper does not exist or is hidden.</summary>
     public async Task<VoteState?> SetAsync(User user, string paperId, bool upvoted, CancellationToken ct = default)
@@ -26,7 +26,7 @@ public sealed class VoteStore(Database database)
                 INSERT INTO votes (user_id, paper_id, created_at)
                 SELECT @UserId, id, @Now FROM papers WHERE id = @Id AND {Private.PrivatePaperStore.Visible()}
                 ON CONFLICT DO NOTHING
-                """, new { UserId = user.Id, Id = id, Now = Clock.Timestamp(), viewer = user.Id }, tx, cancellationToken: ct))
+                """, new { UserId = user.Id, Id = id, Now = StoredTime.Format(time.GetUtcNow()), viewer = user.Id }, tx, cancellationToken: ct))
             : await c.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM votes WHERE user_id = @UserId AND paper_id = @Id", new { UserId = user.Id, Id = id }, tx, cancellationToken: ct));
         if (changed > 0)

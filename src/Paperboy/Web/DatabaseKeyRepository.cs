@@ -10,7 +10,7 @@ namespace Paperboy.Web;
 /// instance on one database shares it. The framework calls this rarely (on start, then about
 /// daily) and synchronously, hence the blocking calls.
 /// </summary>
-public sealed class DatabaseKeyRepository(Database database) : IXmlRepository
+public sealed class DatabaseKeyRepository(Database database, TimeProvider time) : IXmlRepository
 {
     public IReadOnlyCollection<XElement> GetAllElements()
     {
@@ -21,7 +21,7 @@ public sealed class DatabaseKeyRepository(Database database) : IXmlRepository
     public void StoreElement(XElement element, string friendlyName)
     {
         using var c = database.OpenAsync().GetAwaiter().GetResult();
-        Insert(c, friendlyName, element.ToString(SaveOptions.DisableFormatting));
+        Insert(c, friendlyName, element.ToString(SaveOptions.DisableFormatting), time.GetUtcNow());
     }
 
     /// <summary>
@@ -29,7 +29,7 @@ public sealed class DatabaseKeyRepository(Database database) : IXmlRepository
     /// everyone signed in), then makes sure a key exists while holding the instances' start-up lock, so
     /// instances starting together on an empty database do not each create a first key of their own.
     /// </summary>
-    public static async Task InitializeAsync(Database database, string dataDir, Action ensureKey, CancellationToken ct)
+    public static async Task InitializeAsync(Database database, string dataDir, TimeProvider time, Action ensureKey, CancellationToken ct)
     {
         var dir = Path.Combine(dataDir, "keys");
         await database.ExclusiveAsync(async c =>
@@ -37,13 +37,13 @@ public sealed class DatabaseKeyRepository(Database database) : IXmlRepository
             if (Directory.Exists(dir))
             {
                 foreach (var file in Directory.EnumerateFiles(dir, "*.xml"))
-                    Insert(c, Path.GetFileNameWithoutExtension(file), await File.ReadAllTextAsync(file, ct));
+                    Insert(c, Path.GetFileNameWithoutExtension(file), await File.ReadAllTextAsync(file, ct), time.GetUtcNow());
             }
             ensureKey();
         }, ct);
     }
 
-    static void Insert(System.Data.Common.DbConnection c, string name, string xml) =>
+    static void Insert(System.Data.Common.DbConnection c, string name, string xml, DateTimeOffset at) =>
         c.Execute("INSERT INTO data_protection_keys (name, xml, created_at) VALUES (@name, @xml, @at) ON CONFLICT (name) DO NOTHING",
-            new { name, xml, at = Clock.Timestamp() });
+            new { name, xml, at = StoredTime.Format(at) });
 }

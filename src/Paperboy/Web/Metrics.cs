@@ -10,13 +10,13 @@ namespace Paperboy.Web;
 /// Prometheus text exposition at <c>/metrics</c>: request counts and latency by status class,
 /// plus catalog sizes. Counters are plain interlocked longs: cheap on the hot path, no library.
 /// </summary>
-public sealed class Metrics
+public sealed class Metrics(TimeProvider time)
 {
     // Latency buckets in seconds; the daily page's budget is p99 < 20 ms, so resolution sits there.
     static readonly double[] Buckets = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1, 5];
 
     readonly ConcurrentDictionary<string, Series> _series = new();
-    readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    readonly DateTimeOffset _started = time.GetUtcNow();
 
     sealed class Series
     {
@@ -94,7 +94,7 @@ public sealed class Metrics
         foreach (var count in counts)
             if (count is { Number: { } number, Help: { } help }) Gauge(sb, "paperboy_" + count.Key, help, number);
         Gauge(sb, "paperboy_papers_embedded", "Papers with a vector of the built-in model.", embedded);
-        Gauge(sb, "paperboy_uptime_seconds", "Seconds since this process started.", (long)(DateTimeOffset.UtcNow - _started).TotalSeconds);
+        Gauge(sb, "paperboy_uptime_seconds", "Seconds since this process started.", (long)(time.GetUtcNow() - _started).TotalSeconds);
         return sb.ToString();
     }
 

@@ -52,7 +52,7 @@ public static class WebApp
         // Keys that protect cookies and antiforgery tokens live in the database, so restarts keep sessions
         // and every instance on one database accepts the others' cookies and forms.
         builder.Services.AddDataProtection().SetApplicationName("paperboy");
-        builder.Services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new DatabaseKeyRepository(database));
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<TimeProvider>((o, time) => o.XmlRepository = new DatabaseKeyRepository(database, time));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(database);
         // The one clock of the app; tests swap in a FakeTimeProvider to move time.
@@ -94,7 +94,7 @@ public static class WebApp
         // A bad PAPERBOY_* value stops the start here, before the database is touched.
         app.Services.ValidateSettings();
         await database.MigrateAsync(ct);
-        await DatabaseKeyRepository.InitializeAsync(database, options.DataDir,
+        await DatabaseKeyRepository.InitializeAsync(database, options.DataDir, app.Services.GetRequiredService<TimeProvider>(),
             () => app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("paperboy.start").Protect([1]), ct);
 
         var metrics = app.Services.GetRequiredService<Metrics>();

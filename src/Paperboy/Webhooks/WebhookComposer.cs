@@ -36,8 +36,8 @@ public sealed class WebhookComposer(Database database, WebhookStore hooks, Paper
         var targets = await hooks.ActiveAsync("digest", ct);
         if (targets.Count == 0) return 0;
         await using var c = await database.OpenAsync(ct);
-        if (Clock.ParseDay(await c.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT MAX(day) FROM daily_entries WHERE day <= @date", new { date = Clock.Day(date) }, cancellationToken: ct))) is not { } day) return 0;
+        if (StoredTime.ParseDay(await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT MAX(day) FROM daily_entries WHERE day <= @date", new { date = StoredTime.FormatDay(date) }, cancellationToken: ct))) is not { } day) return 0;
         var period = Period.Day(day);
         var total = await papers.CountAsync(period, ct);
         var items = await papers.ListAsync(period, DailySort.Trending, 0, DigestLimit, ct);
@@ -59,7 +59,7 @@ public sealed class WebhookComposer(Database database, WebhookStore hooks, Paper
     {
         var targets = await hooks.ActiveAsync("alerts", ct);
         if (targets.Count == 0) return 0;
-        var day = Clock.Day(date);
+        var day = StoredTime.FormatDay(date);
         var added = 0;
         foreach (var owner in targets.GroupBy(h => h.UserId))
         {
@@ -103,8 +103,8 @@ public static class SlackMessage
             foreach (var pick in picks) text.Append($"• {Link(site, pick.Paper)}: {Escape(pick.Why.StartsWith(group + ": ", StringComparison.Ordinal) ? pick.Why[(group.Length + 2)..] : pick.Why)}\n");
             text.Append('\n');
         }
-        var dayUrl = new Uri(site, $"papers/date/{Clock.Day(day)}").AbsoluteUri;
-        text.Append($"*<{dayUrl}|Daily papers, {Clock.Day(day)}>*");
+        var dayUrl = new Uri(site, $"papers/date/{StoredTime.FormatDay(day)}").AbsoluteUri;
+        text.Append($"*<{dayUrl}|Daily papers, {StoredTime.FormatDay(day)}>*");
         if (group is not null) text.Append($" for {Escape(group)}");
         text.Append($" ({total} {(total == 1 ? "paper" : "papers")})\n");
         foreach (var p in papers) text.Append($"• {Link(site, p)} ({p.Upvotes} {(p.Upvotes == 1 ? "upvote" : "upvotes")})\n");

@@ -33,7 +33,7 @@ public sealed class WebhookDeliveries(Database database)
     /// <summary>Adds a delivery unless the hook already has one for this event and period; returns whether it was added.</summary>
     public static async Task<bool> InsertAsync(DbConnection c, long webhookId, string @event, string period, string body, DateTimeOffset now, CancellationToken ct)
     {
-        var at = Clock.Timestamp(now);
+        var at = StoredTime.Format(now);
         return await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO webhook_deliveries (webhook_id, event, period, body, status, attempts, next_attempt_at, created_at)
             VALUES (@webhookId, @event, @period, @body, 'pending', 0, @at, @at)
@@ -55,7 +55,7 @@ public sealed class WebhookDeliveries(Database database)
     /// <summary>Records a delivery the receiver accepted (dropping its body) and that its hook works; false if the lease was lost.</summary>
     public async Task<bool> MarkSentAsync(WebhookDelivery row, string owner, DateTimeOffset now, CancellationToken ct)
     {
-        var at = Clock.Timestamp(now);
+        var at = StoredTime.Format(now);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var marked = await c.ExecuteAsync(new CommandDefinition("""
@@ -78,9 +78,9 @@ public sealed class WebhookDeliveries(Database database)
         WebhookSettings settings, CancellationToken ct)
     {
         var attempts = row.Attempts + 1;
-        var next = Clock.Timestamp(now + LeasedRows.Backoff(attempts, settings.RetryDelay, settings.MaxRetryDelay));
+        var next = StoredTime.Format(now + LeasedRows.Backoff(attempts, settings.RetryDelay, settings.MaxRetryDelay));
         error = error.Length > 500 ? error[..500] : error;
-        var at = Clock.Timestamp(now);
+        var at = StoredTime.Format(now);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("""

@@ -27,11 +27,13 @@ public sealed class WebhookSender : IDisposable
     readonly SiteUrl _site;
     readonly OutboxSignal _signal;
     readonly ILogger<WebhookSender> _logger;
+    readonly TimeProvider _time;
     readonly HttpClient _http;
 
-    public WebhookSender(WebhookDeliveries deliveries, WebhookSettings settings, Database database, SiteUrl site, OutboxSignal signal, ILogger<WebhookSender> logger)
+    public WebhookSender(WebhookDeliveries deliveries, WebhookSettings settings, Database database, SiteUrl site, OutboxSignal signal, ILogger<WebhookSender> logger,
+        TimeProvider time)
     {
-        (_deliveries, _settings, _database, _site, _signal, _logger) = (deliveries, settings, database, site, signal, logger);
+        (_deliveries, _settings, _database, _site, _signal, _logger, _time) = (deliveries, settings, database, site, signal, logger, time);
         var handler = new SocketsHttpHandler
         {
             // A redirect could point anywhere; a receiver that moved is a failure its owner should see.
@@ -48,7 +50,7 @@ public sealed class WebhookSender : IDisposable
     public static string Sign(byte[] body, string secret) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    public Task<WebhookReport> DeliverAsync(CancellationToken ct = default) => DeliverAsync(() => DateTimeOffset.UtcNow, ct);
+    public Task<WebhookReport> DeliverAsync(CancellationToken ct = default) => DeliverAsync(_time.GetUtcNow, ct);
 
     /// <param name="clock">Now, asked before each step; tests move it forward to make retries due.</param>
     public async Task<WebhookReport> DeliverAsync(Func<DateTimeOffset> clock, CancellationToken ct = default)
@@ -135,7 +137,7 @@ public sealed class WebhookSender : IDisposable
         await using (var c = await _database.OpenAsync(CancellationToken.None))
         await using (var tx = await c.BeginTransactionAsync(CancellationToken.None))
         {
-            await Outbox.InsertAsync(c, tx, new OutboxInsert(null, "webhook-paused", $"{hookId}/{Clock.Timestamp(now)}", email, mail, null), now, CancellationToken.None);
+            await Outbox.InsertAsync(c, tx, new OutboxInsert(null, "webhook-paused", $"{hookId}/{StoredTime.Format(now)}", email, mail, null), now, CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
         }
         _signal.Notify();

@@ -69,7 +69,7 @@ public sealed class WebhookStore(Database database, GroupStore groups, WebhookSe
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO webhooks (user_id, group_id, url, events, secret, created_at, consecutive_failures)
             VALUES (@userId, @groupId, @url, @events, @secret, @now, 0) RETURNING id
-            """, new { userId = member.Id, groupId = group?.Id, url = uri.AbsoluteUri, events = string.Join(',', KnownEvents.Where(events.Contains)), secret, now = Clock.Timestamp(now) },
+            """, new { userId = member.Id, groupId = group?.Id, url = uri.AbsoluteUri, events = string.Join(',', KnownEvents.Where(events.Contains)), secret, now = StoredTime.Format(now) },
             cancellationToken: ct));
         return (await GetAsync(member.Id, id, ct), 201, null);
     }
@@ -118,7 +118,7 @@ public sealed class WebhookStore(Database database, GroupStore groups, WebhookSe
             """, new { id, userId }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE webhook_deliveries SET next_attempt_at = @now WHERE webhook_id IN (SELECT id FROM webhooks WHERE id = @id AND user_id = @userId) AND status = 'pending'",
-            new { id, userId, now = Clock.Timestamp(now) }, tx, cancellationToken: ct));
+            new { id, userId, now = StoredTime.Format(now) }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return resumed > 0;
     }

@@ -67,17 +67,17 @@ public static class AlertTestApp
     public static async Task AddPapersAsync(TestInstance app, params object[] papers)
     {
         await using (var old = await app.Database.OpenAsync())
-            await old.ExecuteAsync("UPDATE papers SET created_at = @twoHoursAgo", new { twoHoursAgo = Storage.Clock.Timestamp(DateTimeOffset.UtcNow.AddHours(-2)) });
+            await old.ExecuteAsync("UPDATE papers SET created_at = @twoHoursAgo", new { twoHoursAgo = Storage.StoredTime.Format(DateTimeOffset.UtcNow.AddHours(-2)) });
         using var dir = new TempDir();
         var path = dir.Write("new.jsonl", string.Join('\n', papers.Select(p => JsonSerializer.Serialize(p))) + "\n");
         await app.ImportAsync(path);
         var ids = papers.Select(p => (string)p.GetType().GetProperty("id")!.GetValue(p)!).ToArray();
         await using var c = await app.Database.OpenAsync();
-        var tenMinutesAgo = Storage.Clock.Timestamp(DateTimeOffset.UtcNow.AddMinutes(-10));
+        var tenMinutesAgo = Storage.StoredTime.Format(DateTimeOffset.UtcNow.AddMinutes(-10));
         foreach (var id in ids)
             await c.ExecuteAsync("UPDATE papers SET created_at = @tenMinutesAgo WHERE id = @id", new { tenMinutesAgo, id });
         await c.ExecuteAsync("UPDATE saved_searches SET alerted_until = @hourAgo WHERE window_key IS NULL",
-            new { hourAgo = Storage.Clock.Timestamp(DateTimeOffset.UtcNow.AddHours(-1)) });
+            new { hourAgo = Storage.StoredTime.Format(DateTimeOffset.UtcNow.AddHours(-1)) });
         // The server's indexer would apply them within seconds; a test need not wait for its poll.
         await app.Services.GetRequiredService<Paperboy.Search.SearchIndex>().EnsureReadyAsync();
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Ical.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Paperboy.Club;
 using Paperboy.Digests;
 using Paperboy.Papers;
@@ -13,14 +14,8 @@ namespace Paperboy.Tests.Club;
 /// <summary>The journal club through the real app: API, the /club page and its form, the calendar read back by Ical.Net, the digest section.</summary>
 public sealed class ClubTests : IAsyncLifetime
 {
-    /// <summary>A clock the test moves: sessions become past without waiting.</summary>
-    sealed class MovableClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    readonly MovableClock _clock = new();
+    /// <summary>The app's clock, moved by the test: sessions become past without waiting.</summary>
+    readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
     CommunityApp _app = null!;
     static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
 
@@ -166,9 +161,9 @@ public sealed class ClubTests : IAsyncLifetime
     {
         var (_, ada, _) = await _app.MemberAsync("ada@example.com");
         await ScheduleAsync(ada, Session());
-        _clock.Now = new DateTimeOffset(2026, 12, 3, 13, 30, 0, TimeSpan.Zero); // under way: still upcoming
+        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 13, 30, 0, TimeSpan.Zero)); // under way: still upcoming
         Assert.Equal(1, (await ListAsync()).GetProperty("upcoming").GetArrayLength());
-        _clock.Now = new DateTimeOffset(2026, 12, 3, 14, 0, 0, TimeSpan.Zero);
+        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 14, 0, 0, TimeSpan.Zero));
         var list = await ListAsync();
         Assert.Equal(0, list.GetProperty("upcoming").GetArrayLength());
         Assert.Equal(CommunityApp.Paper, list.GetProperty("past")[0].GetProperty("paper_id").GetString());

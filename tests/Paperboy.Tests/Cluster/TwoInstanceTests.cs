@@ -175,7 +175,7 @@ public sealed class TwoInstanceTests
         void Configure(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => builder.Services.AddSingleton(settings);
         var b = await TestInstance.StartPeerAsync(a, Configure);
         var c = await TestInstance.StartPeerAsync(a, Configure);
-        var store = new HarvestStore(a.Database);
+        var store = new HarvestStore(a.Database, TimeProvider.System);
         try
         {
             Assert.True(await Eventually.TrueAsync(async () => (await store.GetAsync("hf"))?.LastSuccessAt is not null, TimeSpan.FromSeconds(60)));

@@ -124,7 +124,7 @@ public sealed class DigestDeliveryTests(SharedMaildev maildev) : IClassFixture<S
             Assert.Equal("pending", r.Status);
             Assert.Equal(1, r.Attempts);
             Assert.Null(r.ClaimedBy);
-            Assert.True(string.CompareOrdinal(r.NextAttemptAt, Storage.Clock.Timestamp(DateTimeOffset.UtcNow.AddSeconds(30))) > 0, "retry is scheduled in the future");
+            Assert.True(string.CompareOrdinal(r.NextAttemptAt, Storage.StoredTime.Format(DateTimeOffset.UtcNow.AddSeconds(30))) > 0, "retry is scheduled in the future");
             Assert.Contains("cannot reach SMTP server", r.LastError, StringComparison.Ordinal);
         });
 
@@ -147,7 +147,7 @@ public sealed class DigestDeliveryTests(SharedMaildev maildev) : IClassFixture<S
         foreach (var who in new[] { "one", "two", "three" }) await ConfirmedSubscriberAsync(app, _mail, $"{who}@example.org");
         await using var smtp = new RefusingSmtpServer();
         smtp.Refused["two@example.org"] = true;
-        var sender = new OutboxSender(app.Services.GetRequiredService<Outbox>(), Smtp(smtp.Port), new SiteUrl(new Uri(PublicUrl)), NullLogger<OutboxSender>.Instance);
+        var sender = new OutboxSender(app.Services.GetRequiredService<Outbox>(), Smtp(smtp.Port), new SiteUrl(new Uri(PublicUrl)), NullLogger<OutboxSender>.Instance, TimeProvider.System);
         await app.Services.GetRequiredService<DigestComposer>().ComposeAsync(new DateOnly(2025, 11, 20), DateTimeOffset.UtcNow);
 
         var first = await sender.DeliverAsync();
@@ -208,7 +208,7 @@ public sealed class DigestDeliveryTests(SharedMaildev maildev) : IClassFixture<S
         await app.Services.GetRequiredService<DigestComposer>().ComposeAsync(new DateOnly(2025, 11, 20), DateTimeOffset.UtcNow);
 
         var senders = Enumerable.Range(0, 4).Select(_ => new OutboxSender(app.Services.GetRequiredService<Outbox>(),
-            Smtp(_mail.SmtpPort) with { BatchSize = 3 }, new SiteUrl(new Uri(PublicUrl)), NullLogger<OutboxSender>.Instance)).ToList();
+            Smtp(_mail.SmtpPort) with { BatchSize = 3 }, new SiteUrl(new Uri(PublicUrl)), NullLogger<OutboxSender>.Instance, TimeProvider.System)).ToList();
         var reports = await Task.WhenAll(senders.Select(s => Task.Run(() => s.DeliverAsync())));
         Assert.Equal(8, reports.Sum(r => r.Sent));
         foreach (var r in readers) Assert.Single((await _mail.MessagesToAsync(r)), IsDigest);

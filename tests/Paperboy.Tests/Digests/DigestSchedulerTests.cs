@@ -28,8 +28,8 @@ public sealed class DigestSchedulerTests(SharedMaildev maildev) : IClassFixture<
             // today's run is due (and composed it if so): its arrival, not a pause, says that moment has passed.
             var marker = $"marker{start}@example.org";
             Assert.Equal(System.Net.HttpStatusCode.Accepted, (await SubscribeAsync(app, marker)).StatusCode);
-            var run = new DigestRun(app.Services.GetRequiredService<DigestComposer>(), app.Services.GetRequiredService<Paperboy.Alerts.AlertComposer>(), app.Services.GetRequiredService<OutboxSender>(), settings, app.Database);
-            using var scheduler = new DigestScheduler(run, app.Services.GetRequiredService<OutboxSender>(), new OutboxSignal(), settings, NullLogger<DigestScheduler>.Instance);
+            var run = new DigestRun(app.Services.GetRequiredService<DigestComposer>(), app.Services.GetRequiredService<Paperboy.Alerts.AlertComposer>(), app.Services.GetRequiredService<OutboxSender>(), settings, app.Database, app.Services.GetRequiredService<TimeProvider>());
+            using var scheduler = new DigestScheduler(run, app.Services.GetRequiredService<OutboxSender>(), new OutboxSignal(), settings, NullLogger<DigestScheduler>.Instance, app.Services.GetRequiredService<TimeProvider>());
             await scheduler.StartAsync(CancellationToken.None);
             await _mail.WaitForAsync(marker);
             if (start == 0) await _mail.WaitForAsync("reader@example.org", 2);
@@ -46,7 +46,7 @@ public sealed class DigestSchedulerTests(SharedMaildev maildev) : IClassFixture<
     public void TheNextRunIsAtTheConfiguredLocalTime()
     {
         var settings = new DigestSettings { DigestAt = new TimeOnly(7, 0), TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris") };
-        var run = new DigestRun(null!, null!, null!, settings, null!);
+        var run = new DigestRun(null!, null!, null!, settings, null!, TimeProvider.System);
         // 2025-11-20 05:30 UTC is 06:30 in Paris: today's run is still ahead, at 06:00 UTC.
         var now = new DateTimeOffset(2025, 11, 20, 5, 30, 0, TimeSpan.Zero);
         Assert.Equal(new DateOnly(2025, 11, 19), run.LatestScheduledDate(now));

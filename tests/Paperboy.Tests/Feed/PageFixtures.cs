@@ -57,7 +57,7 @@ public static class PageFixtures
     {
         await using var connection = await database.OpenAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        foreach (var paper in papers) await CatalogWriter.UpsertAsync(connection, tx, paper, "import");
+        foreach (var paper in papers) await CatalogWriter.UpsertAsync(connection, tx, paper, "import", TimeProvider.System.GetUtcNow());
         await tx.CommitAsync();
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Paperboy.Groups;
 using Paperboy.Tests.Community;
 using Paperboy.Tests.Digests;
@@ -13,16 +14,9 @@ namespace Paperboy.Tests.Groups;
 /// <summary>Invitations to a group by email: mailed through the outbox to a real SMTP server (maildev), one use, for the invited address only.</summary>
 public sealed partial class GroupInvitationTests(SharedMaildev maildev) : IClassFixture<SharedMaildev>
 {
-    /// <summary>The real clock moved forward by <see cref="Offset"/>: links expire without waiting.</summary>
-    sealed class ShiftedClock : TimeProvider
-    {
-        public TimeSpan Offset { get; set; }
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
-    }
-
     static readonly Dictionary<string, string?> Limits = new() { ["Community:SignInsPerMinute"] = "1000", ["Community:RegistrationsPerHour"] = "1000" };
 
-    static async Task<(CommunityApp App, Group Lab, Browser Root)> StartAsync(Maildev mail, ShiftedClock? clock = null)
+    static async Task<(CommunityApp App, Group Lab, Browser Root)> StartAsync(Maildev mail, FakeTimeProvider? clock = null)
     {
         var app = await CommunityApp.StartAsync(Limits, configure: b =>
         {
@@ -98,7 +92,8 @@ public sealed partial class GroupInvitationTests(SharedMaildev maildev) : IClass
     public async Task RevokedExpiredAndForgedLinksSayWhyAndOnlyAdminsInvite()
     {
         var mail = await maildev.ForTestAsync();
-        var clock = new ShiftedClock();
+        // The app's clock, moved by the test: links expire without waiting.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var (app, lab, root) = await StartAsync(mail, clock);
         await using var _ = app;
         var (_, bobClient, _) = await app.MemberAsync("bob@example.com");
@@ -126,11 +121,33 @@ public sealed partial class GroupInvitationTests(SharedMaildev maildev) : IClass
         Assert.Contains("withdrew this invitation", await revoked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await app.Anonymous.GetAsync(late)).StatusCode);
 
-        clock.Offset = GroupInvitations.Lifetime + TimeSpan.FromMinutes(1);
+        // A minute before the end of its lifetime the link still works; a minute after, it has expired.
+        clock.Advance(GroupInvitations.Lifetime - TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous.GetAsync(late)).StatusCode);
+        clock.Advance(TimeSpan.FromMinutes(2));
         var expired = await app.Anonymous.GetAsync(late);
         Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
         Assert.Contains("has expired", await expired.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Anonymous.GetAsync("/invitation?token=forged")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnInvitationExpiresByTheAppsClockNotTheMachines()
+    {
+        var mail = await maildev.ForTestAsync();
+        // The app's clock stands a month ahead of the machine's (ahead, so the test client keeps the app's cookies):
+        // when the app's clock passes the link's lifetime, the machine's is still weeks short of it.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromDays(30));
+        var (app, _, root) = await StartAsync(mail, clock);
+        await using var _ = app;
+        await root.SubmitAsync("/groups/lab", "/groups/lab/invitations", ("email", "new@example.com"));
+        var link = await InvitationLinkAsync(mail, "new@example.com");
+
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous.GetAsync(link)).StatusCode);
+        clock.Advance(GroupInvitations.Lifetime + TimeSpan.FromSeconds(1));
+        var expired = await app.Anonymous.GetAsync(link);
+        Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
+        Assert.Contains("has expired", await expired.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

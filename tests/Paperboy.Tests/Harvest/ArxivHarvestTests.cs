@@ -42,7 +42,7 @@ public sealed class ArxivHarvestTests
         Assert.Equal(records.Select(r => r.Id).Order(), await IdsAsync(database));
         var state = await harvesters.Store.GetAsync("arxiv:cs");
         Assert.Null(state!.Resume);
-        Assert.Equal(Clock.Day(DateOnly.FromDateTime(DateTime.UtcNow)), state.Cursor); // the next run starts from the day this one started
+        Assert.Equal(StoredTime.FormatDay(DateOnly.FromDateTime(DateTime.UtcNow)), state.Cursor); // the next run starts from the day this one started
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 

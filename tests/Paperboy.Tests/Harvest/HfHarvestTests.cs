@@ -37,7 +37,7 @@ public sealed class HfHarvestTests
         var harvested = TestEngine.Database(dir.File("harvested"));
         Assert.Equal(await DailySnapshotAsync(imported), await DailySnapshotAsync(harvested));
         Assert.Equal(await PaperSnapshotAsync(imported), await PaperSnapshotAsync(harvested));
-        Assert.Equal(To, (await new HarvestStore(harvested).GetAsync("hf"))!.Cursor);
+        Assert.Equal(To, (await new HarvestStore(harvested, TimeProvider.System).GetAsync("hf"))!.Cursor);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
@@ -155,7 +155,7 @@ public sealed class HfHarvestTests
         var days = (await DailySnapshotAsync(database)).Select(e => e.Day).Distinct().Order().ToList();
         Assert.Equal(["2025-09-01", "2025-09-02", "2025-09-04", "2025-09-05"], days);
         // The checkpoint stops before the hole, so the next run asks for the missing day again.
-        var state = await new HarvestStore(database).GetAsync("hf");
+        var state = await new HarvestStore(database, TimeProvider.System).GetAsync("hf");
         Assert.Equal("2025-09-02", state!.Cursor);
         Assert.Equal("partial", state.Status(DateTimeOffset.UtcNow));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -173,7 +173,7 @@ public sealed class HfHarvestTests
         var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("unreachable", line, StringComparison.Ordinal);
         Assert.Contains("connection refused", line, StringComparison.Ordinal);
-        var state = await new HarvestStore(TestEngine.Database(dir.Path)).GetAsync("hf");
+        var state = await new HarvestStore(TestEngine.Database(dir.Path), TimeProvider.System).GetAsync("hf");
         Assert.Equal("unreachable", state!.Status(DateTimeOffset.UtcNow));
         Assert.Contains("connection refused", state.LastError, StringComparison.Ordinal);
         Assert.Null(state.LastSuccessAt);

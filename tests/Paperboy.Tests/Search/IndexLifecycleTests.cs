@@ -40,10 +40,10 @@ public sealed class IndexLifecycleTests
         await using (var c = await app.Database.OpenAsync())
         {
             await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET title = 'Quixotic lattice retrieval', updated_at = @At WHERE id = '2503.11731'",
-                new { At = Paperboy.Storage.Clock.Timestamp() });
+                new { At = Paperboy.Storage.StoredTime.Format(TimeProvider.System.GetUtcNow()) });
         }
         Assert.True(await SearchesAsync(app, "quixotic", "2503.11731"), "the newer change is searchable");
-        var late = Paperboy.Storage.Clock.Timestamp(DateTimeOffset.UtcNow.AddSeconds(-30));
+        var late = Paperboy.Storage.StoredTime.Format(DateTimeOffset.UtcNow.AddSeconds(-30));
         Assert.True(string.CompareOrdinal(late, index.Watermark) < 0, "the late change is older than what the index has applied");
         await using (var c = await app.Database.OpenAsync())
         {
@@ -72,7 +72,7 @@ public sealed class IndexLifecycleTests
         await using (var c = await app.Database.OpenAsync())
         {
             await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET hidden = TRUE, updated_at = @At WHERE id = '2503.11731'",
-                new { At = Paperboy.Storage.Clock.Timestamp() });
+                new { At = Paperboy.Storage.StoredTime.Format(TimeProvider.System.GetUtcNow()) });
         }
         // Pages never show it (rows are read with hidden = FALSE); the index itself drops it on the next poll.
         Assert.DoesNotContain("2503.11731", await app.Client.GetStringAsync("/api/papers/search?q=industrial%20sensor%20simulation%20gaussian%20splatting&mode=keyword"), StringComparison.Ordinal);

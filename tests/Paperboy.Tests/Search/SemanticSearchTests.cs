@@ -94,7 +94,7 @@ public sealed class SemanticSearchTests
         var votedBefore = await EmbeddedAtAsync("2511.21541");
         var retitledBefore = await EmbeddedAtAsync("2511.21691");
         // A vote changes the row but not the text; a new title changes the text.
-        var now = Paperboy.Storage.Clock.Timestamp(DateTimeOffset.UtcNow.AddSeconds(1));
+        var now = Paperboy.Storage.StoredTime.Format(DateTimeOffset.UtcNow.AddSeconds(1));
         await c.ExecuteAsync("UPDATE papers SET upvotes = upvotes + 1, updated_at = @now WHERE id = '2511.21541'", new { now });
         await c.ExecuteAsync("UPDATE papers SET title = 'Canvas to Image, retitled', updated_at = @now WHERE id = '2511.21691'", new { now });
 
@@ -110,7 +110,7 @@ public sealed class SemanticSearchTests
         using var dir = new TempDir();
         var database = TestEngine.Database(dir.File("data"));
         await database.MigrateAsync();
-        var store = new PaperVectors(database);
+        var store = new PaperVectors(database, TimeProvider.System);
         Assert.True(await store.TryLeaseAsync("embedding", "a", TimeSpan.FromMinutes(2)));
         Assert.False(await store.TryLeaseAsync("embedding", "b", TimeSpan.FromMinutes(2)));
         Assert.True(await store.TryLeaseAsync("embedding", "a", TimeSpan.FromMinutes(2)));

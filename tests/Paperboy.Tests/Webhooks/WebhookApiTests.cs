@@ -79,7 +79,7 @@ public sealed class WebhookApiTests : IAsyncLifetime
         {
             id = await c.ExecuteScalarAsync<long>("""
                 INSERT INTO webhooks (user_id, url, events, secret, created_at, consecutive_failures) VALUES (@Id, @url, 'digest', 'x', @now, 0) RETURNING id
-                """, new { ada.Id, url = _receiver.Url, now = Clock.Timestamp() });
+                """, new { ada.Id, url = _receiver.Url, now = StoredTime.Format(TimeProvider.System.GetUtcNow()) });
             await WebhookDeliveries.InsertAsync(c, id, "digest", "2025-11-20", "{\"text\":\"hi\"}", DateTimeOffset.UtcNow, default);
         }
         Assert.Equal(1, (await Sender(app).DeliverAsync()).Failed);

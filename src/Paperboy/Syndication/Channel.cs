@@ -5,10 +5,13 @@ using Paperboy.Papers;
 
 namespace Paperboy.Syndication;
 
-/// <summary>What every feed format says, in one shape: built once per request, written as RSS, Atom or JSON Feed.</summary>
-public sealed record Feed(string Title, string Description, Uri Self, Uri Page, DateTimeOffset Updated, IReadOnlyList<FeedEntry> Entries);
+/// <summary>
+/// What every syndication format says, in one shape: built once per request, written as RSS, Atom or JSON Feed.
+/// Named after RSS's channel and item so it is never mistaken for the HTML feed pages in Feed/.
+/// </summary>
+public sealed record Channel(string Title, string Description, Uri Self, Uri Page, DateTimeOffset Updated, IReadOnlyList<ChannelItem> Entries);
 
-public sealed record FeedEntry(string Id, string Title, Uri Link, string Summary, IReadOnlyList<string> Authors,
+public sealed record ChannelItem(string Id, string Title, Uri Link, string Summary, IReadOnlyList<string> Authors,
     IReadOnlyList<string> Categories, DateTimeOffset Published, DateTimeOffset Updated, long Upvotes)
 {
     /// <summary>A line before the body, e.g. why a paper was recommended; plain text.</summary>
@@ -30,14 +33,14 @@ public sealed record FeedEntry(string Id, string Title, Uri Link, string Summary
 
     public string Text => (string.IsNullOrEmpty(Lead) ? "" : Lead + "\n\n") + (Authors.Count > 0 ? $"{string.Join(", ", Authors)}\n\n{Summary}" : Summary);
 
-    public static FeedEntry From(Paper paper, string? featuredDay, string? featuredAt, Uri site)
+    public static ChannelItem From(Paper paper, string? featuredDay, string? featuredAt, Uri site)
     {
         var link = PaperLinks.For(site, paper.Id);
         var updated = ParseTime(paper.UpdatedAt) ?? ParseTime(paper.CreatedAt) ?? DateTimeOffset.UnixEpoch;
         // A list's entry is dated by when it was featured, falling back to the paper's own date.
         var published = ParseTime(featuredAt) ?? ParseDay(featuredDay) ?? ParseDay(paper.Published) ?? updated;
         if (updated < published) updated = published;
-        return new FeedEntry(link.AbsoluteUri, SafeText.Clean(paper.Title).Trim(), link, SafeText.Clean(paper.Abstract).Trim(),
+        return new ChannelItem(link.AbsoluteUri, SafeText.Clean(paper.Title).Trim(), link, SafeText.Clean(paper.Abstract).Trim(),
             paper.AuthorList.Select(SafeText.Clean).ToList(), paper.CategoryList.Select(SafeText.Clean).ToList(),
             published, updated, paper.Upvotes);
     }
@@ -46,5 +49,5 @@ public sealed record FeedEntry(string Id, string Title, Uri Link, string Summary
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? t : null;
 
     static DateTimeOffset? ParseDay(string? text) =>
-        Storage.Clock.ParseDay(text) is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+        Storage.StoredTime.ParseDay(text) is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
 }
