@@ -1,6 +1,7 @@
 using System.Net;
 using Dapper;
 using Paperboy.Tests.Digests;
+using Paperboy.Tests.Infrastructure;
 using static Paperboy.Tests.Alerts.AlertTestApp;
 using static Paperboy.Tests.Digests.DigestTestApp;
 
@@ -27,14 +28,15 @@ public sealed class SavedSearchTests
         }
 
         var (settings, _) = await member.PageAsync("/settings");
-        Assert.Contains($"id=\"saved-search-{id}\"", settings, StringComparison.Ordinal);
+        var saved = Dom.Parse(settings).One($"li#saved-search-{id}");
         // The link runs the same search again, filters included.
-        Assert.Contains("href=\"/search?q=paper&amp;mode=keyword&amp;sort=newest&amp;from=2025-11-01&amp;to=2025-11-30&amp;category=cs.CL&amp;author=J.%20Doe\"", settings, StringComparison.Ordinal);
+        Assert.Contains("/search?q=paper&mode=keyword&sort=newest&from=2025-11-01&to=2025-11-30&category=cs.CL&author=J.%20Doe", saved.Hrefs());
 
         await SetDeliveryAsync(member, id, "Doe's <b>papers</b>", "email");
         var (renamed, _) = await member.PageAsync("/settings");
         Assert.Contains("Doe&#x27;s &lt;b&gt;papers&lt;/b&gt;", renamed, StringComparison.Ordinal);
-        Assert.Contains("<option value=\"email\" selected", renamed, StringComparison.Ordinal);
+        var delivery = Dom.Parse(renamed).One($"li#saved-search-{id} select[name=delivery]");
+        Assert.Equal("email", Assert.Single(delivery.QuerySelectorAll("option[selected]")).GetAttribute("value"));
         // Email alerts need a proven address, and the page says how to get one.
         Assert.Contains("Alerts by email go out once you have confirmed your address", renamed, StringComparison.Ordinal);
 
@@ -69,7 +71,7 @@ public sealed class SavedSearchTests
         var anonymous = NewBrowser(app);
         var (page, _) = await anonymous.PageAsync("/search?q=plain");
         Assert.DoesNotContain("Save this search", page, StringComparison.Ordinal);
-        Assert.Contains("href=\"/login?returnUrl=%2Fsearch%3Fq%3Dplain\"", page, StringComparison.Ordinal);
+        Assert.Contains("/login?returnUrl=%2Fsearch%3Fq%3Dplain", Dom.Parse(page).Hrefs());
 
         var member = await MemberAsync(app, "ada@example.org", "ada");
         var noToken = await member.Client.PostAsync("/searches", new FormUrlEncodedContent([new("q", "plain")]));

@@ -34,7 +34,9 @@ public sealed class SubscriptionTests(SharedMaildev maildev) : IClassFixture<Sha
         // Opening the link (as a mail scanner would) changes nothing; the button on the page confirms.
         var page = await app.Client.GetAsync(link);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("<form class=\"token-form\" method=\"post\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var form = Dom.Parse(await page.Content.ReadAsStringAsync()).One("form.token-form");
+        Assert.Equal("post", form.GetAttribute("method"));
+        Assert.True(form.Has("button[type=submit], input[type=submit]"), "the confirm button");
         Assert.Equal("pending", await StatusOfAsync(app, "reader@example.org"));
 
         var confirmed = await app.Client.PostAsync(link, null);
@@ -100,8 +102,9 @@ public sealed class SubscriptionTests(SharedMaildev maildev) : IClassFixture<Sha
         var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
         Assert.NotEmpty(token);
         // In the site layout: the header with its search box, the footer.
-        Assert.Contains("class=\"site-header\"", page, StringComparison.Ordinal);
-        Assert.Contains("class=\"site-footer\"", page, StringComparison.Ordinal);
+        var document = Dom.Parse(page);
+        Assert.True(document.Has("header.site-header form[role=search]"), "the site's header with its search box");
+        Assert.True(document.Has("footer.site-footer"), "the site's footer");
 
         var forged = await app.Client.PostAsync("/subscribe", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -120,7 +123,7 @@ public sealed class SubscriptionTests(SharedMaildev maildev) : IClassFixture<Sha
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         var answer = await posted.Content.ReadAsStringAsync();
         Assert.Contains(System.Net.WebUtility.HtmlEncode(SubscriptionApi.NeutralMessage), answer, StringComparison.Ordinal);
-        Assert.Contains("class=\"site-header\"", answer, StringComparison.Ordinal);
+        Assert.True(Dom.Parse(answer).Has("header.site-header"), "the site's header");
         Assert.Equal("pending", await StatusOfAsync(app, "form@example.org"));
     }
 

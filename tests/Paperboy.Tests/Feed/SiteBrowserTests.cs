@@ -213,7 +213,7 @@ public sealed partial class SiteBrowserTests(SiteFixture site, ITestOutputHelper
         var notFound = await site.App.Client.SendAsync(html);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, notFound.StatusCode);
         Assert.Equal("text/html", notFound.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("<h1>Page not found</h1>", await notFound.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Page not found", Dom.Parse(await notFound.Content.ReadAsStringAsync()).One("main h1").TextContent);
         var api = await site.App.Client.GetAsync("/no/such/page");
         Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
     }

@@ -38,8 +38,10 @@ public sealed class HarvestAdminTests
         Assert.True(hf.GetProperty("scheduled").GetBoolean());
         Assert.Equal(8, stub.Requests.Count); // a week back to today, the first time
         var page = await site.Client.GetStringAsync("/admin/harvest");
-        Assert.Contains("<th scope=\"row\">hf</th>", page, StringComparison.Ordinal);
-        Assert.Contains("data-status=\"ok\"", page, StringComparison.Ordinal);
+        // The source's own row of the table is the one that says ok.
+        var row = Dom.Parse(page).One("tr[data-source=hf]");
+        Assert.Equal("hf", row.One("th[scope=row]").TextContent);
+        Assert.Equal("ok", row.GetAttribute("data-status"));
         Assert.Contains("hf daily at 06:00 UTC", page, StringComparison.Ordinal);
         var daily = await site.Client.GetFromJsonAsync<JsonElement>("/api/daily_papers?date=2025-09-01");
         Assert.Equal(13, daily.GetArrayLength());

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Paperboy.Moderation;
 using Paperboy.Tests.Community;
+using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Profiles;
 
@@ -28,7 +29,7 @@ public sealed class ProfileTests
         // The day's card says who submitted the paper and leads to their page.
         var day = await app.Anonymous.GetStringAsync("/");
         var href = "/members/" + Uri.EscapeDataString(ada.Name);
-        Assert.Contains($"<a href=\"{href}\"", day, StringComparison.Ordinal);
+        Assert.Contains(Dom.Parse(day).QuerySelectorAll("li.card .submitter a"), a => a.GetAttribute("href") == href);
 
         var profile = await app.Anonymous.GetAsync(href);
         Assert.Equal(HttpStatusCode.OK, profile.StatusCode);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Paperboy.Ingestion;
 using Paperboy.Search;
@@ -55,18 +54,20 @@ public sealed partial class SearchPageTests(SearchPageFixture fixture) : IClassF
         var (status, html) = await GetAsync("/search?q=attention+transformers");
 
         Assert.Equal(HttpStatusCode.OK, status);
+        var page = Dom.Parse(html);
+        var marked = page.Card(SearchPageFixture.HostileId).QuerySelectorAll("mark").Select(m => m.TextContent).ToList();
+        Assert.Contains("Attention", marked);
+        Assert.Contains("Transformers", marked);
+        Assert.Contains("attention", marked);
         var card = Card(html, SearchPageFixture.HostileId);
-        Assert.Contains("<mark>Attention</mark>", card, StringComparison.Ordinal);
-        Assert.Contains("<mark>Transformers</mark>", card, StringComparison.Ordinal);
-        Assert.Contains("<mark>attention</mark>", card, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", card, StringComparison.Ordinal);
         Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", card, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<img src=x", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>Transformers", html, StringComparison.Ordinal);
         // The query stays in the header's search box, and the page is in the site layout.
-        Assert.Contains("name=\"q\" value=\"attention transformers\"", html, StringComparison.Ordinal);
-        Assert.Contains("class=\"site-header\"", html, StringComparison.Ordinal);
+        Assert.Equal("attention transformers", page.One(".site-header form[role=search] input[name=q]").GetAttribute("value"));
+        Assert.DoesNotContain(page.Scripts, script => script.TextContent.Contains("alert", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -99,14 +100,13 @@ public sealed partial class SearchPageTests(SearchPageFixture fixture) : IClassF
         var dates = newest.Where(papers.ContainsKey).Select(id => papers[id].Published).ToList();
         Assert.Equal(dates.OrderDescending().ToList(), dates);
 
-        var (_, html) = await GetAsync("/search?q=models&sort=upvotes");
-        var votes = Regex.Matches(html, "<li class=\"card\">\\s*<form class=\"votes[^>]*>.*?<span class=\"n\">(\\d+)</span>", RegexOptions.Singleline)
-            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var (_, page) = await Dom.GetAsync(fixture.App.Client, "/search?q=models&sort=upvotes");
+        var votes = page.QuerySelectorAll("li.card").Select(card => int.Parse(card.One("form.votes .n").TextContent, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.True(votes.Count > 5);
         Assert.Equal(votes.OrderDescending().ToList(), votes);
         // The current sort is marked, and the other sorts are links that keep the query.
-        Assert.Contains("href=\"/search?q=models&amp;sort=newest\"", html, StringComparison.Ordinal);
-        Assert.Contains("aria-current=\"true\">Most upvoted</a>", html, StringComparison.Ordinal);
+        Assert.Contains("/search?q=models&sort=newest", page.Hrefs());
+        Assert.Equal("Most upvoted", page.One("a[aria-current=true]").TextContent);
     }
 
     [Theory]
@@ -115,10 +115,10 @@ public sealed partial class SearchPageTests(SearchPageFixture fixture) : IClassF
     public async Task ReSortedHybridResultsOnlyShowPapersTheWordsMatch(string sort)
     {
         var (_, html) = await GetAsync($"/search?q=video+reasoning&sort={sort}");
-        var cards = html.Split("<li class=\"card\">").Skip(1).ToList();
+        var cards = Dom.Parse(html).QuerySelectorAll("li.card");
         Assert.NotEmpty(cards);
-        Assert.True(cards.Count < fixture.Papers.Count, $"{cards.Count} cards: the whole catalog came back");
-        Assert.All(cards, card => Assert.Contains("<mark>", card, StringComparison.Ordinal));
+        Assert.True(cards.Length < fixture.Papers.Count, $"{cards.Length} cards: the whole catalog came back");
+        Assert.All(cards, card => Assert.True(card.Has("mark"), "a card without a matched word"));
     }
 
     [Theory]
@@ -139,8 +139,9 @@ public sealed partial class SearchPageTests(SearchPageFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("No papers found for “zyxwvut qqqjjj”", html, StringComparison.Ordinal);
         Assert.Contains("author:", html, StringComparison.Ordinal);
-        Assert.Contains("<code>\"exact phrase\"</code>", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("class=\"card\"", html, StringComparison.Ordinal);
+        var page = Dom.Parse(html);
+        Assert.Contains(page.QuerySelectorAll("code"), code => code.TextContent == "\"exact phrase\"");
+        Assert.False(page.Has(".card"), "no cards without results");
 
         var (emptyStatus, empty) = await GetAsync("/search?q=");
         Assert.Equal(HttpStatusCode.OK, emptyStatus);
@@ -156,10 +157,10 @@ public sealed partial class SearchPageTests(SearchPageFixture fixture) : IClassF
     [InlineData("/search?to=yesterday")]
     public async Task InvalidSearchParametersGetTheFriendly400Page(string url)
     {
-        var (status, html) = await GetAsync(url);
+        var (status, page) = await Dom.GetAsync(fixture.App.Client, url);
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("class=\"message\"", html, StringComparison.Ordinal);
-        Assert.Contains("class=\"site-header\"", html, StringComparison.Ordinal);
+        Assert.True(page.Has("main .message"), "the message block");
+        Assert.True(page.Has("header.site-header"), "the site's header");
     }
 
     [Fact]
@@ -181,12 +182,11 @@ public sealed partial class SearchPageTests(SearchPageFixture fixture) : IClassF
     [Fact]
     public async Task APaperPageListsSimilarPapers()
     {
-        var (status, html) = await GetAsync("/papers/2511.15065");
+        var (status, page) = await Dom.GetAsync(fixture.App.Client, "/papers/2511.15065");
         Assert.Equal(HttpStatusCode.OK, status);
-        var at = html.IndexOf("<h2>Similar papers</h2>", StringComparison.Ordinal);
-        Assert.True(at > 0, "no similar papers section");
-        var section = html[at..html.IndexOf("</section>", at, StringComparison.Ordinal)];
-        var links = Regex.Matches(section, "href=\"/papers/([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        var section = page.QuerySelectorAll("section").SingleOrDefault(s => s.QuerySelector("h2")?.TextContent == "Similar papers");
+        Assert.True(section is not null, "no similar papers section");
+        var links = section.Hrefs().Where(href => href.StartsWith("/papers/", StringComparison.Ordinal)).Select(href => href["/papers/".Length..]).ToList();
         Assert.InRange(links.Count, 1, 5);
         Assert.DoesNotContain("2511.15065", links);
     }
@@ -199,8 +199,7 @@ public sealed partial class SearchPageTests(SearchPageFixture fixture) : IClassF
 
     /// <summary>Paper ids of the result cards, in order.</summary>
     static List<string> Ids(string html) =>
-        Regex.Matches(html, "<li class=\"card\">.*?<h2 class=\"card-title\">\\s*<a class=\"math\" href=\"/papers/([^\"]+)\"", RegexOptions.Singleline)
-            .Select(m => m.Groups[1].Value).ToList();
+        Dom.Parse(html).QuerySelectorAll("li.card h2.card-title > a").Select(a => a.GetAttribute("href")!["/papers/".Length..]).ToList();
 
     static string Card(string html, string id)
     {

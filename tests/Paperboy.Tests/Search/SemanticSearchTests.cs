@@ -78,7 +78,7 @@ public sealed class SemanticSearchTests
 
         // The admin page says how far embedding is.
         var page = await operator_.GetStringAsync("/admin");
-        Assert.Contains($"<strong>{papers}</strong> papers embedded with all-MiniLM-L6-v2, all of them.", page);
+        Assert.Equal([$"{papers}"], Dom.Parse(page).Emphasised($"{papers} papers embedded with all-MiniLM-L6-v2, all of them."));
     }
 
     [Fact]
