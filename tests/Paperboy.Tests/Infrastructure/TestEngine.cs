@@ -55,7 +55,9 @@ public static class TestEngine
         foreach (var key in Urls.Keys.Where(k => k == prefix || k.StartsWith(prefix + "/", StringComparison.Ordinal)))
         {
             if (!Urls.TryRemove(key, out var url) || Shared.TryRemove(key, out _) || !url.IsValueCreated || url.Value is null) continue;
-            TestPostgres.DropLater(new NpgsqlConnectionStringBuilder(url.Value).Database!);
+            var name = new NpgsqlConnectionStringBuilder(url.Value).Database!;
+            TestPostgres.Disconnect(name);
+            TestPostgres.DropLater(name);
         }
     }
 
