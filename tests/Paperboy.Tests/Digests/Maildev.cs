@@ -58,23 +58,26 @@ public sealed class Maildev : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        var process = _process;
+        var answered = await Eventually.TrueAsync(async () => process.HasExited || await AnswersAsync(), TimeSpan.FromSeconds(30));
+        if (process.HasExited) throw new InvalidOperationException($"maildev exited with code {process.ExitCode}");
+        if (!answered) throw new TimeoutException("maildev did not start within 30 s");
+    }
+
+    /// <summary>Whether both of maildev's ports answer; a refused or timed-out connection (still starting) is a no.</summary>
+    async Task<bool> AnswersAsync()
+    {
+        try
         {
-            if (_process.HasExited) throw new InvalidOperationException($"maildev exited with code {_process.ExitCode}");
-            try
-            {
-                using var smtp = new TcpClient();
-                await smtp.ConnectAsync(IPAddress.Loopback, SmtpPort);
-                (await _http.GetAsync("email")).EnsureSuccessStatusCode();
-                return;
-            }
-            catch (Exception ex) when (ex is SocketException or HttpRequestException or TaskCanceledException)
-            {
-                await Task.Delay(100);
-            }
+            using var smtp = new TcpClient();
+            await smtp.ConnectAsync(IPAddress.Loopback, SmtpPort);
+            (await _http.GetAsync("email")).EnsureSuccessStatusCode();
+            return true;
         }
-        throw new TimeoutException("maildev did not start within 30 s");
+        catch (Exception ex) when (ex is SocketException or HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     public bool Running => _process is { HasExited: false };

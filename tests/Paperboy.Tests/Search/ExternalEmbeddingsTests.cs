@@ -109,14 +109,11 @@ public sealed class ExternalEmbeddingsTests
             using var client = new HttpClient { BaseAddress = new Uri(address) };
 
             // "zorbl" is no word of any paper: only the external model can place it (next to the molecules paper).
-            string? first = null;
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (first is null && DateTime.UtcNow < deadline)
+            var first = await Eventually.ReturnsAsync(async () =>
             {
                 using var json = JsonDocument.Parse(await client.GetStringAsync("/api/papers/search?q=zorbl&mode=semantic"));
-                if (json.RootElement.GetArrayLength() > 0) first = json.RootElement[0].GetProperty("paper").GetProperty("id").GetString();
-                else await Task.Delay(200);
-            }
+                return json.RootElement.GetArrayLength() > 0 ? json.RootElement[0].GetProperty("paper").GetProperty("id").GetString() : null;
+            }, id => id is not null);
             Assert.Equal("2503.00002", first);
             Assert.True(server.Requests >= 2, "papers and the query were embedded by the endpoint");
 

@@ -19,15 +19,11 @@ public sealed class IndexLifecycleTests
         var file = dir.Write("new.jsonl", Paper("2503.99999", "Zymurgical retrieval of fermented abstracts", "We study zymurgical retrieval."));
         await app.ImportAsync(file);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        string? found = null;
-        while (DateTime.UtcNow < deadline && found is null)
+        var found = await Eventually.ReturnsAsync(async () =>
         {
-            var body = await app.Client.GetStringAsync("/api/papers/search?q=zymurgical&mode=keyword");
-            using var json = JsonDocument.Parse(body);
-            if (json.RootElement.GetArrayLength() > 0) found = json.RootElement[0].GetProperty("paper").GetProperty("id").GetString();
-            else await Task.Delay(200);
-        }
+            using var json = JsonDocument.Parse(await app.Client.GetStringAsync("/api/papers/search?q=zymurgical&mode=keyword"));
+            return json.RootElement.GetArrayLength() > 0 ? json.RootElement[0].GetProperty("paper").GetProperty("id").GetString() : null;
+        }, id => id is not null);
         Assert.Equal("2503.99999", found);
     }
 
@@ -53,16 +49,8 @@ public sealed class IndexLifecycleTests
         Assert.True(await SearchesAsync(app, "zephyrine", "2503.12441"), "the late change is searchable");
     }
 
-    static async Task<bool> SearchesAsync(TestInstance app, string word, string id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await app.Client.GetStringAsync($"/api/papers/search?q={word}&mode=keyword")).Contains(id, StringComparison.Ordinal)) return true;
-            await Task.Delay(200);
-        }
-        return false;
-    }
+    static Task<bool> SearchesAsync(TestInstance app, string word, string id) =>
+        Eventually.TrueAsync(async () => (await app.Client.GetStringAsync($"/api/papers/search?q={word}&mode=keyword")).Contains(id, StringComparison.Ordinal));
 
     [Fact]
     public async Task AHiddenPaperLeavesSearchWithinSeconds()
@@ -77,9 +65,7 @@ public sealed class IndexLifecycleTests
         // Pages never show it (rows are read with hidden = FALSE); the index itself drops it on the next poll.
         Assert.DoesNotContain("2503.11731", await app.Client.GetStringAsync("/api/papers/search?q=industrial%20sensor%20simulation%20gaussian%20splatting&mode=keyword"), StringComparison.Ordinal);
         var index = app.Services.GetRequiredService<SearchIndex>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (index.Count != 2326 && DateTime.UtcNow < deadline) await Task.Delay(200);
-        Assert.Equal(2326, app.Services.GetRequiredService<SearchIndex>().Count);
+        Assert.Equal(2326, await Eventually.ReturnsAsync(() => Task.FromResult(index.Count), n => n == 2326));
     }
 
     [Fact]
@@ -97,16 +83,13 @@ public sealed class IndexLifecycleTests
 
         // The site switches to the new generation and keeps indexing new papers into it.
         await app.ImportAsync(dir.Write("late.jsonl", Paper("2503.88888", "Quokka locomotion on sand", "Quokkas hop.")));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        var found = false;
-        while (!found && DateTime.UtcNow < deadline)
+        var found = await Eventually.TrueAsync(async () =>
         {
             var response = await app.Client.GetAsync("/api/papers/search?q=quokka&mode=keyword");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            found = (await response.Content.ReadAsStringAsync()).Contains("2503.88888", StringComparison.Ordinal);
-            if (!found) await Task.Delay(200);
-        }
-        Assert.True(found);
+            return (await response.Content.ReadAsStringAsync()).Contains("2503.88888", StringComparison.Ordinal);
+        });
+        Assert.True(found, "the paper imported after the reindex was never found");
     }
 
     [Fact]

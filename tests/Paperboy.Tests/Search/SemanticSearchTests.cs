@@ -29,16 +29,6 @@ public sealed class SemanticSearchTests
         return long.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    static async Task WaitForAsync(Func<Task<bool>> done, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await done())
-        {
-            if (clock.Elapsed > timeout) throw new TimeoutException("waited too long for " + what);
-            await Task.Delay(200);
-        }
-    }
-
     [Fact]
     public async Task SearchAnswersAtOnceAndRanksByMeaningOnceEveryPaperIsEmbedded()
     {
@@ -55,13 +45,15 @@ public sealed class SemanticSearchTests
 
         var papers = await GaugeAsync(operator_, "paperboy_papers");
         Assert.True(papers >= 25, $"{papers} papers");
-        await WaitForAsync(async () => await GaugeAsync(operator_, "paperboy_papers_embedded") == papers, TimeSpan.FromMinutes(5), "every paper to be embedded");
+        var embedded = await Eventually.ReturnsAsync(() => GaugeAsync(operator_, "paperboy_papers_embedded"), n => n == papers, TimeSpan.FromMinutes(5));
+        Assert.Equal(papers, embedded);
         // The index follows the stored vectors within a poll or two.
-        await WaitForAsync(async () =>
+        var coverage = await Eventually.ReturnsAsync(async () =>
         {
             var r = await app.Client.GetAsync("/api/papers/search?q=robots");
-            return r.Headers.GetValues("X-Paperboy-Semantic-Coverage").Single() == "1";
-        }, TimeSpan.FromSeconds(30), "the index to hold every vector");
+            return r.Headers.GetValues("X-Paperboy-Semantic-Coverage").Single();
+        }, c => c == "1");
+        Assert.Equal("1", coverage);
 
         var hybrid = await app.Client.GetAsync("/api/papers/search?q=robots");
         Assert.Equal("hybrid", hybrid.Headers.GetValues("X-Paperboy-Ranking").Single());
@@ -86,7 +78,7 @@ public sealed class SemanticSearchTests
     {
         await using var app = await TestInstance.StartEmbeddingAsync(TestInstance.DefaultEngine, Files);
         var embedding = app.Services.GetRequiredService<PaperEmbedding>();
-        await WaitForAsync(async () => (await embedding.StatusAsync()).Pending == 0, TimeSpan.FromMinutes(5), "every paper to be embedded");
+        Assert.Equal(0L, (await Eventually.ReturnsAsync(() => embedding.StatusAsync(), s => s.Pending == 0, TimeSpan.FromMinutes(5))).Pending);
 
         await using var c = await app.Database.OpenAsync();
         async Task<string> EmbeddedAtAsync(string id) =>
@@ -98,7 +90,7 @@ public sealed class SemanticSearchTests
         await c.ExecuteAsync("UPDATE papers SET upvotes = upvotes + 1, updated_at = @now WHERE id = '2511.21541'", new { now });
         await c.ExecuteAsync("UPDATE papers SET title = 'Canvas to Image, retitled', updated_at = @now WHERE id = '2511.21691'", new { now });
 
-        await WaitForAsync(async () => (await embedding.StatusAsync()).Pending == 0, TimeSpan.FromMinutes(1), "the changed papers to be checked");
+        Assert.Equal(0L, (await Eventually.ReturnsAsync(() => embedding.StatusAsync(), s => s.Pending == 0, TimeSpan.FromMinutes(1))).Pending);
         Assert.Equal(votedBefore, await EmbeddedAtAsync("2511.21541"));
         Assert.NotEqual(retitledBefore, await EmbeddedAtAsync("2511.21691"));
         Assert.Equal(1, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM paper_vectors WHERE paper_id = '2511.21691'"));
@@ -141,7 +133,7 @@ public sealed class SemanticSearchTests
         using (var process = Process.Start(PaperboyCli.StartInfo(data, on, "reindex"))!)
         {
             // Killed as soon as the first batch is stored.
-            await WaitForAsync(async () => process.HasExited || await VectorsAsync() > 0, TimeSpan.FromMinutes(3), "the first batch of vectors");
+            Assert.True(await Eventually.TrueAsync(async () => process.HasExited || await VectorsAsync() > 0, TimeSpan.FromMinutes(3)), "no vector was stored");
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
