@@ -19,10 +19,8 @@ public sealed class OutboxSender(Outbox outbox, DigestSettings settings, SiteUrl
 {
     static readonly TimeSpan SmtpTimeout = TimeSpan.FromSeconds(30);
 
-    public async Task<DeliveryReport> DeliverAsync(CancellationToken ct = default) => await DeliverAsync(time.GetUtcNow, ct);
-
-    /// <param name="clock">Now, asked before each step; tests move it forward to make retries due.</param>
-    public async Task<DeliveryReport> DeliverAsync(Func<DateTimeOffset> clock, CancellationToken ct = default)
+    /// <remarks>Now is asked of the app's <see cref="TimeProvider"/> before each step; tests move a fake one forward to make retries due.</remarks>
+    public async Task<DeliveryReport> DeliverAsync(CancellationToken ct = default)
     {
         if (!settings.SmtpConfigured) return new DeliveryReport(false, 0, 0, await outbox.PendingCountAsync(ct), null);
         await outbox.CancelUnwantedAsync(ct);
@@ -31,14 +29,14 @@ public sealed class OutboxSender(Outbox outbox, DigestSettings settings, SiteUrl
         while (!ct.IsCancellationRequested)
         {
             var owner = Storage.LeasedRows.NewOwner();
-            var now = clock();
+            var now = time.GetUtcNow();
             var until = now + settings.Lease;
             var batch = await outbox.ClaimAsync(owner, now, until, settings.BatchSize, ct);
             if (batch.Count == 0) break;
             int s, f;
             string? error;
             bool serverDown;
-            try { (s, f, error, serverDown) = await SendBatchAsync(batch, owner, until, clock, ct); }
+            try { (s, f, error, serverDown) = await SendBatchAsync(batch, owner, until, ct); }
             finally { await outbox.ReleaseAsync(owner, CancellationToken.None); }
             sent += s;
             failed += f;
@@ -50,7 +48,7 @@ public sealed class OutboxSender(Outbox outbox, DigestSettings settings, SiteUrl
     }
 
     async Task<(int Sent, int Failed, string? Error, bool ServerDown)> SendBatchAsync(
-        IReadOnlyList<OutboxRow> batch, string owner, DateTimeOffset until, Func<DateTimeOffset> clock, CancellationToken ct)
+        IReadOnlyList<OutboxRow> batch, string owner, DateTimeOffset until, CancellationToken ct)
     {
         int sent = 0, failed = 0;
         string? lastError = null;
@@ -60,7 +58,7 @@ public sealed class OutboxSender(Outbox outbox, DigestSettings settings, SiteUrl
             foreach (var row in batch)
             {
                 // Never start a send that could outlive the lease: another sender may take the row then.
-                if (clock() + SmtpTimeout + TimeSpan.FromSeconds(30) > until) break;
+                if (time.GetUtcNow() + SmtpTimeout + TimeSpan.FromSeconds(30) > until) break;
                 try
                 {
                     client ??= await ConnectAsync(ct);
@@ -71,7 +69,7 @@ public sealed class OutboxSender(Outbox outbox, DigestSettings settings, SiteUrl
                     logger.LogWarning("{Error}", lastError);
                     foreach (var r in batch.SkipWhile(r => r != row))
                     {
-                        await outbox.MarkFailedAsync(r, owner, lastError, clock(), settings, CancellationToken.None);
+                        await outbox.MarkFailedAsync(r, owner, lastError, time.GetUtcNow(), settings, CancellationToken.None);
                         failed++;
                     }
                     return (sent, failed, lastError, true);
@@ -85,14 +83,14 @@ public sealed class OutboxSender(Outbox outbox, DigestSettings settings, SiteUrl
                     var error = ex is SmtpCommandException command ? $"SMTP {(int)command.StatusCode} {command.ErrorCode}: {ex.Message}" : ex.Message;
                     lastError = $"{row.Recipient}: {error}";
                     logger.LogWarning("Sending outbox row {Id} failed (attempt {Attempt}): {Error}", row.Id, row.Attempts + 1, error);
-                    await outbox.MarkFailedAsync(row, owner, error, clock(), settings, CancellationToken.None);
+                    await outbox.MarkFailedAsync(row, owner, error, time.GetUtcNow(), settings, CancellationToken.None);
                     failed++;
                     // A refused recipient leaves the session usable; a dropped connection does not.
                     if (!client.IsConnected) { client.Dispose(); client = null; }
                     continue;
                 }
                 // Accepted by the server: record it even if we are being cancelled, or it would be sent again.
-                if (await outbox.MarkSentAsync(row, owner, clock(), CancellationToken.None)) sent++;
+                if (await outbox.MarkSentAsync(row, owner, time.GetUtcNow(), CancellationToken.None)) sent++;
                 else logger.LogWarning("Outbox row {Id} was sent after its lease passed to another sender", row.Id);
             }
         }

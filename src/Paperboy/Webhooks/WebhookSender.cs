@@ -50,16 +50,14 @@ public sealed class WebhookSender : IDisposable
     public static string Sign(byte[] body, string secret) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    public Task<WebhookReport> DeliverAsync(CancellationToken ct = default) => DeliverAsync(_time.GetUtcNow, ct);
-
-    /// <param name="clock">Now, asked before each step; tests move it forward to make retries due.</param>
-    public async Task<WebhookReport> DeliverAsync(Func<DateTimeOffset> clock, CancellationToken ct = default)
+    /// <remarks>Now is asked of the app's <see cref="TimeProvider"/> before each step; tests move a fake one forward to make retries due.</remarks>
+    public async Task<WebhookReport> DeliverAsync(CancellationToken ct = default)
     {
         int sent = 0, failed = 0, paused = 0;
         while (!ct.IsCancellationRequested)
         {
             var owner = LeasedRows.NewOwner();
-            var now = clock();
+            var now = _time.GetUtcNow();
             var until = now + _settings.Lease;
             var batch = await _deliveries.ClaimAsync(owner, now, until, _settings.BatchSize, ct);
             if (batch.Count == 0) break;
@@ -71,8 +69,8 @@ public sealed class WebhookSender : IDisposable
                         foreach (var row in hook)
                         {
                             // Never start a request that could outlive the lease: another sender may take the row then.
-                            if (clock() + _settings.Timeout + TimeSpan.FromSeconds(30) > until) return;
-                            var outcome = await SendAsync(row, owner, clock, token);
+                            if (_time.GetUtcNow() + _settings.Timeout + TimeSpan.FromSeconds(30) > until) return;
+                            var outcome = await SendAsync(row, owner, token);
                             Interlocked.Add(ref sent, outcome == Outcome.Sent ? 1 : 0);
                             Interlocked.Add(ref failed, outcome == Outcome.Sent ? 0 : 1);
                             Interlocked.Add(ref paused, outcome == Outcome.Paused ? 1 : 0);
@@ -88,7 +86,7 @@ public sealed class WebhookSender : IDisposable
 
     enum Outcome { Sent, Failed, Paused }
 
-    async Task<Outcome> SendAsync(WebhookDelivery row, string owner, Func<DateTimeOffset> clock, CancellationToken ct)
+    async Task<Outcome> SendAsync(WebhookDelivery row, string owner, CancellationToken ct)
     {
         var body = Encoding.UTF8.GetBytes(row.Body ?? "{}");
         string error;
@@ -108,7 +106,7 @@ public sealed class WebhookSender : IDisposable
                 if (response.IsSuccessStatusCode)
                 {
                     // Accepted: record it even if we are being cancelled, or it would be posted again.
-                    if (!await _deliveries.MarkSentAsync(row, owner, clock(), CancellationToken.None))
+                    if (!await _deliveries.MarkSentAsync(row, owner, _time.GetUtcNow(), CancellationToken.None))
                         _logger.LogWarning("Webhook delivery {Id} was sent after its lease passed to another sender", row.Id);
                     return Outcome.Sent;
                 }
@@ -124,8 +122,8 @@ public sealed class WebhookSender : IDisposable
             error = ex.InnerException is WebhookRefusedException refused ? refused.Message : $"cannot reach the receiver: {ex.Message}";
         }
         _logger.LogWarning("Webhook delivery {Id} to hook {Hook} failed (attempt {Attempt}): {Error}", row.Id, row.WebhookId, row.Attempts + 1, error);
-        if (await _deliveries.MarkFailedAsync(row, owner, error, clock(), _settings, CancellationToken.None) is not { } paused) return Outcome.Failed;
-        await TellOwnerAsync(row.WebhookId, paused.Email, paused.Url, paused.Failures, error, clock());
+        if (await _deliveries.MarkFailedAsync(row, owner, error, _time.GetUtcNow(), _settings, CancellationToken.None) is not { } paused) return Outcome.Failed;
+        await TellOwnerAsync(row.WebhookId, paused.Email, paused.Url, paused.Failures, error, _time.GetUtcNow());
         return Outcome.Paused;
     }
 

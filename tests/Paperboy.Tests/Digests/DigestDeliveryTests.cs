@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Paperboy.Digests;
 using Paperboy.Syndication;
 using Paperboy.Tests.Infrastructure;
@@ -130,12 +131,14 @@ public sealed class DigestDeliveryTests(SharedMaildev maildev) : IClassFixture<S
 
         // Back up: not due yet, so nothing is retried before the backoff ends...
         await _mail.StartProcessAsync();
-        var sender = app.Services.GetRequiredService<OutboxSender>();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sender = OutboxSenderAt(app.Services, clock);
         Assert.Equal(0, (await sender.DeliverAsync()).Sent);
         // ...then each goes out once, however often the sender runs.
-        var later = DateTimeOffset.UtcNow.AddMinutes(5);
-        Assert.Equal(2, (await sender.DeliverAsync(() => later)).Sent);
-        Assert.Equal(0, (await sender.DeliverAsync(() => later.AddHours(1))).Sent);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(2, (await sender.DeliverAsync()).Sent);
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, (await sender.DeliverAsync()).Sent);
         Assert.Single(await _mail.MessagesToAsync("a@example.org"));
         Assert.Single(await _mail.MessagesToAsync("b@example.org"));
     }
@@ -147,8 +150,9 @@ public sealed class DigestDeliveryTests(SharedMaildev maildev) : IClassFixture<S
         foreach (var who in new[] { "one", "two", "three" }) await ConfirmedSubscriberAsync(app, _mail, $"{who}@example.org");
         await using var smtp = new RefusingSmtpServer();
         smtp.Refused["two@example.org"] = true;
-        var sender = new OutboxSender(app.Services.GetRequiredService<Outbox>(), Smtp(smtp.Port), new SiteUrl(new Uri(PublicUrl)), NullLogger<OutboxSender>.Instance, TimeProvider.System);
-        await app.Services.GetRequiredService<DigestComposer>().ComposeAsync(new DateOnly(2025, 11, 20), DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sender = new OutboxSender(app.Services.GetRequiredService<Outbox>(), Smtp(smtp.Port), new SiteUrl(new Uri(PublicUrl)), NullLogger<OutboxSender>.Instance, clock);
+        await app.Services.GetRequiredService<DigestComposer>().ComposeAsync(new DateOnly(2025, 11, 20), clock.GetUtcNow());
 
         var first = await sender.DeliverAsync();
         Assert.Equal((2, 1), (first.Sent, first.Failed));
@@ -158,7 +162,8 @@ public sealed class DigestDeliveryTests(SharedMaildev maildev) : IClassFixture<S
         Assert.Contains("450", refused.LastError, StringComparison.Ordinal);
 
         smtp.Refused.Clear();
-        var retry = await sender.DeliverAsync(() => DateTimeOffset.UtcNow.AddMinutes(2));
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var retry = await sender.DeliverAsync();
         Assert.Equal((1, 0), (retry.Sent, retry.Failed));
         Assert.Equal(["one@example.org", "three@example.org", "two@example.org"], smtp.Delivered.ToArray());
     }
@@ -174,9 +179,11 @@ public sealed class DigestDeliveryTests(SharedMaildev maildev) : IClassFixture<S
         var now = DateTimeOffset.UtcNow;
         Assert.Single(await outbox.ClaimAsync("killed-process", now, now.AddMinutes(5), 50, CancellationToken.None));
 
-        var sender = app.Services.GetRequiredService<OutboxSender>();
+        var clock = new FakeTimeProvider(now);
+        var sender = OutboxSenderAt(app.Services, clock);
         Assert.Equal(0, (await sender.DeliverAsync()).Sent);
-        Assert.Equal(1, (await sender.DeliverAsync(() => now.AddMinutes(6))).Sent);
+        clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal(1, (await sender.DeliverAsync()).Sent);
         Assert.Single((await _mail.MessagesToAsync("reader@example.org")), IsDigest);
     }
 

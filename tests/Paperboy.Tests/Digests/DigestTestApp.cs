@@ -77,6 +77,9 @@ public static partial class DigestTestApp
         return "/" + match.Value[PublicUrl.Length..];
     }
 
+    /// <summary>The app's outbox sender on a clock of the test's own (a FakeTimeProvider it moves to make retries due); the rest of the app keeps the real one.</summary>
+    public static OutboxSender OutboxSenderAt(IServiceProvider services, TimeProvider time) => ActivatorUtilities.CreateInstance<OutboxSender>(services, time);
+
     public static async Task<IReadOnlyList<OutboxRow>> OutboxAsync(TestInstance app) =>
         await app.Services.GetRequiredService<Outbox>().ListAsync(CancellationToken.None);
 

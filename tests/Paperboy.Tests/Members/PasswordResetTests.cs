@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Paperboy.Digests;
 using Paperboy.Tests.Community;
 using Paperboy.Tests.Digests;
@@ -59,12 +59,13 @@ public sealed class PasswordResetTests(SharedMaildev maildev) : IClassFixture<Sh
         await mail.StopAsync();
         Assert.Equal(HttpStatusCode.OK, (await app.NewBrowser().SubmitAsync("/forgot", "/forgot", ("email", "ada@example.com"))).StatusCode);
 
-        var sender = app.App.Services.GetRequiredService<OutboxSender>();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sender = OutboxSenderAt(app.App.Services, clock);
         Assert.Equal(1, (await sender.DeliverAsync()).Failed);
         await mail.StartProcessAsync();
         Assert.Equal(0, (await sender.DeliverAsync()).Sent); // the retry waits for its backoff (1 min)
-        var later = DateTimeOffset.UtcNow.AddMinutes(2);
-        Assert.Equal(1, (await sender.DeliverAsync(() => later)).Sent);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, (await sender.DeliverAsync()).Sent);
         Assert.Equal("Reset your Paperboy password", Assert.Single(await mail.MessagesToAsync("ada@example.com")).GetProperty("subject").GetString());
     }
 }

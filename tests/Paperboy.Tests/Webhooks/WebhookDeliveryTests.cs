@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Paperboy.Digests;
 using Paperboy.Tests.Digests;
 using Paperboy.Tests.Infrastructure;
@@ -64,18 +65,21 @@ public sealed class WebhookDeliveryTests(SharedMaildev maildev) : IClassFixture<
         var (id, _) = await CreatedAsync(ada, _receiver.Url);
         await RunDigestAsync(app);
         _receiver.Mode = ReceiverMode.Fail;
-        var start = DateTimeOffset.UtcNow;
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var sender = SenderAt(app, clock);
 
-        Assert.Equal(1, (await Sender(app).DeliverAsync(() => start)).Failed);
+        Assert.Equal(1, (await sender.DeliverAsync()).Failed);
         var failed = Assert.Single(await DeliveriesAsync(app, id));
         Assert.Equal(("pending", 1L), (failed.Status, failed.Attempts));
         Assert.Contains("500", failed.LastError, StringComparison.Ordinal);
         // Before its one-minute wait is over the delivery is not due: this pass posts nothing.
         _receiver.Mode = ReceiverMode.Ok;
-        Assert.Equal(new Paperboy.Webhooks.WebhookReport(0, 0, 0), await Sender(app).DeliverAsync(() => start.AddSeconds(30)));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(new Paperboy.Webhooks.WebhookReport(0, 0, 0), await sender.DeliverAsync());
         Assert.Single(_receiver.Received);
 
-        Assert.Equal(1, (await Sender(app).DeliverAsync(() => start.AddMinutes(2))).Sent);
+        clock.Advance(TimeSpan.FromSeconds(90)); // two minutes after the failure
+        Assert.Equal(1, (await sender.DeliverAsync()).Sent);
         Assert.Equal(2, _receiver.Received.Count);
         Assert.Equal(_receiver.Received[0].Body, _receiver.Received[1].Body);
         Assert.Equal(_receiver.Received[0].DeliveryId, _receiver.Received[1].DeliveryId);
@@ -97,11 +101,14 @@ public sealed class WebhookDeliveryTests(SharedMaildev maildev) : IClassFixture<
         _receiver.Mode = ReceiverMode.Fail;
 
         var reports = new List<Paperboy.Webhooks.WebhookReport>();
-        var now = DateTimeOffset.UtcNow;
-        for (var i = 0; i < 5; i++)
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using (var sender = SenderAt(app, clock))
         {
-            reports.Add(await Sender(app).DeliverAsync(() => now));
-            now = now.AddHours(2); // past any backoff
+            for (var i = 0; i < 5; i++)
+            {
+                reports.Add(await sender.DeliverAsync());
+                clock.Advance(TimeSpan.FromHours(2)); // past any backoff
+            }
         }
         // Three failures, the third pauses; a paused hook is not tried again.
         Assert.Equal([1, 1, 1, 0, 0], reports.Select(r => r.Failed));
@@ -112,7 +119,7 @@ public sealed class WebhookDeliveryTests(SharedMaildev maildev) : IClassFixture<
         Assert.Contains("3 deliveries in a row failed", listed.GetProperty("pause_reason").GetString(), StringComparison.Ordinal);
 
         // The owner hears of it through the mail outbox, like any account mail (due at the moment of the pause).
-        Assert.Equal(1, (await app.Services.GetRequiredService<OutboxSender>().DeliverAsync(() => now)).Sent);
+        Assert.Equal(1, (await DigestTestApp.OutboxSenderAt(app.Services, clock).DeliverAsync()).Sent);
         var mail = Assert.Single(await _mail.WaitForAsync("ada@example.org"));
         Assert.Equal("Your Paperboy webhook was paused", mail.GetProperty("subject").GetString());
         var text = mail.GetProperty("text").GetString()!;

@@ -77,6 +77,9 @@ public static class WebhookTestApp
 
     public static WebhookSender Sender(TestInstance app) => app.Services.GetRequiredService<WebhookSender>();
 
+    /// <summary>A webhook sender like the app's on a clock of the test's own (a FakeTimeProvider it moves to make retries due). Dispose it.</summary>
+    public static WebhookSender SenderAt(TestInstance app, TimeProvider time) => ActivatorUtilities.CreateInstance<WebhookSender>(app.Services, time);
+
     public static async Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(TestInstance app, long hookId) =>
         await app.Services.GetRequiredService<WebhookDeliveries>().OfHookAsync(hookId);
 }
