@@ -17,7 +17,9 @@ public sealed class CommunityPageTests
         await mallory.PostAsJsonAsync($"/api/papers/{CommunityApp.Paper}/comments", new { body = "<script>alert(1)</script> [x](javascript:alert(2)) **fine**" });
 
         var (anonymous, _) = await app.NewBrowser().PageAsync(PaperPage);
-        Assert.Contains("Sign in</a> to join the discussion", anonymous, StringComparison.Ordinal);
+        var signIn = Dom.Parse(anonymous).One("#comments .comment-signin");
+        Assert.Equal("Sign in to join the discussion.", signIn.CleanText());
+        Assert.Equal($"/login?returnUrl={Uri.EscapeDataString(PaperPage + "#comments")}", signIn.One("a").GetAttribute("href"));
         Assert.DoesNotContain("<script>alert(1)", anonymous, StringComparison.Ordinal);
         Assert.DoesNotContain("javascript:alert(2)", anonymous, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", anonymous, StringComparison.Ordinal);
@@ -56,7 +58,7 @@ public sealed class CommunityPageTests
         await app.Members.CreateAsync("ada@example.com", "ada", "correct horse battery", false);
         var browser = app.NewBrowser();
         var (day, _) = await browser.PageAsync("/");
-        Assert.Contains($"action=\"/papers/{CommunityApp.Paper}/upvote\"", day, StringComparison.Ordinal);
+        Assert.True(Dom.Parse(day).Has($"form[action='/papers/{CommunityApp.Paper}/upvote']"), "no upvote form");
 
         var button = await browser.Client.GetAsync($"/papers/{CommunityApp.Paper}/upvote?returnUrl=%2F");
         Assert.Equal(HttpStatusCode.Redirect, button.StatusCode);
@@ -65,7 +67,7 @@ public sealed class CommunityPageTests
         var (loginPage, token) = await browser.PageAsync(login);
         Assert.Contains("You need to be signed in to upvote", loginPage, StringComparison.Ordinal);
         Assert.Contains("Transformers are SSMs", loginPage, StringComparison.Ordinal);
-        Assert.Contains($"name=\"upvote\" value=\"{CommunityApp.Paper}\"", loginPage, StringComparison.Ordinal);
+        Assert.Equal(CommunityApp.Paper, Dom.Parse(loginPage).One("input[name=upvote]").GetAttribute("value"));
         Assert.Equal(3, await app.UpvotesAsync(CommunityApp.Paper)); // showing the page casts nothing
 
         // A wrong password casts nothing either, and the form keeps the vote for the next try.
@@ -78,7 +80,7 @@ public sealed class CommunityPageTests
             ["__RequestVerificationToken"] = token!,
         }));
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-        Assert.Contains($"name=\"upvote\" value=\"{CommunityApp.Paper}\"", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(CommunityApp.Paper, Dom.Parse(await wrong.Content.ReadAsStringAsync()).One("input[name=upvote]").GetAttribute("value"));
         Assert.Equal(3, await app.UpvotesAsync(CommunityApp.Paper));
 
         var signedIn = await browser.Client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -132,10 +134,10 @@ public sealed class CommunityPageTests
         var response = await app.Anonymous.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains("site-header", html, StringComparison.Ordinal);
-        Assert.Contains("/js/community.js", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal); // no inline script, only src=
-        Assert.DoesNotContain(" style=", html, StringComparison.Ordinal);
+        var page = Dom.Parse(html);
+        Assert.True(page.Has(".site-header"), "no site header");
+        Assert.Contains(page.QuerySelectorAll("script[src]"), s => s.GetAttribute("src")!.StartsWith("/js/community.js", StringComparison.Ordinal));
+        Assert.Empty(page.InlineCode()); // scripts only by src=, no style attributes
         var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);

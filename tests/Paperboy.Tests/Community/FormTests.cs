@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Community;
 
@@ -41,7 +42,7 @@ public sealed class FormTests
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/login?returnUrl=%2Fpapers%2Fdate%2F2025-01-01", response.Headers.Location?.OriginalString);
         var (html, _) = await browser.PageAsync(response.Headers.Location!.OriginalString);
-        Assert.Contains("value=\"/papers/date/2025-01-01\"", html, StringComparison.Ordinal);
+        Assert.Equal("/papers/date/2025-01-01", Dom.Parse(html).One("form input[name=returnUrl]").GetAttribute("value"));
         Assert.Equal(3, await app.UpvotesAsync(CommunityApp.Paper));
     }
 

@@ -52,6 +52,17 @@ public static class Dom
         return holders[0].QuerySelectorAll("strong").Select(s => s.TextContent).ToList();
     }
 
+    /// <summary>
+    /// What a strict Content-Security-Policy (script-src and style-src 'self', no 'unsafe-inline') would block,
+    /// one description each: scripts without src, style elements and attributes, on* event handler attributes.
+    /// </summary>
+    public static IReadOnlyList<string> InlineCode(this IParentNode page) =>
+        page.QuerySelectorAll("script:not([src]), style").Select(e => $"<{e.LocalName}> element")
+            .Concat(page.QuerySelectorAll("*").SelectMany(e => e.Attributes
+                .Where(a => a.Name == "style" || a.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase))
+                .Select(a => $"{a.Name} attribute on <{e.LocalName}>")))
+            .ToList();
+
     /// <summary>The list card (li.card) whose title links to the paper.</summary>
     public static IElement Card(this IParentNode page, string paperId)
     {

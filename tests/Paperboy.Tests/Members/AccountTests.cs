@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Dapper;
 using Paperboy.Tests.Community;
+using Paperboy.Tests.Infrastructure;
 using Paperboy.Web;
 
 namespace Paperboy.Tests.Members;
@@ -213,7 +214,7 @@ public sealed class AccountTests
         await browser.RegisterAsync("ada@example.com", "ada");
         var created = await browser.SubmitAsync("/settings", "/settings/tokens", ("name", "notebook"));
         var html = await created.Content.ReadAsStringAsync();
-        var token = System.Text.RegularExpressions.Regex.Match(html, "<code id=\"new-token\">(pb_[^<]+)</code>").Groups[1].Value;
+        var token = Dom.Parse(html).One("code#new-token").TextContent;
         Assert.StartsWith("pb_", token, StringComparison.Ordinal);
 
         var (listed, _) = await browser.PageAsync("/settings");

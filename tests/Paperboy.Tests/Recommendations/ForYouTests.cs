@@ -26,8 +26,9 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
         var response = await Anonymous.GetAsync("/for-you");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains("href=\"/login?returnUrl=%2Ffor-you\"", html);
-        Assert.Contains("class=\"site-header\"", html);
+        var page = Dom.Parse(html);
+        Assert.Contains("/login?returnUrl=%2Ffor-you", page.Hrefs());
+        Assert.True(page.Has(".site-header"), "no site header");
         Assert.True(response.Headers.CacheControl?.NoStore);
     }
 
@@ -80,15 +81,15 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
 
         // Without JavaScript: the form on the page.
         var (html, _) = await browser.PageAsync("/for-you");
-        Assert.Contains($"name=\"paper_id\" value=\"{first}\"", html);
+        Assert.True(Dom.Parse(html).Has($"form input[name=paper_id][value='{first}']"), $"no form for {first}");
         var response = await browser.SubmitAsync("/for-you", "/for-you/not-interested", ("paper_id", first), ("returnUrl", "/for-you"));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal($"/for-you?hidden={first}", response.Headers.Location?.OriginalString);
         (html, _) = await browser.PageAsync(response.Headers.Location!.OriginalString);
-        Assert.DoesNotContain($"data-paper-id=\"{first}\"", html);
+        Assert.False(Dom.Parse(html).Has($"[data-paper-id='{first}']"), $"{first} is still shown");
         // The page offers to take it back.
         Assert.Contains("You will not be recommended that paper again.", html, StringComparison.Ordinal);
-        Assert.Contains("name=\"undo\" value=\"true\"", html, StringComparison.Ordinal);
+        Assert.True(Dom.Parse(html).Has("form input[name=undo][value=true]"), "no undo form");
 
         // By API: dismiss the next one too; both stay out, and undoing brings one back.
         var second = Id(before[1]);
@@ -118,8 +119,7 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
         Assert.Equal(cold.Take(5), community.Take(5));
 
         var (settings, _) = await browser.PageAsync("/settings");
-        Assert.Contains("id=\"personal-blend\"", settings);
-        Assert.Matches("id=\"personal-blend\"[^>]*value=\"0\"", settings);
+        Assert.Equal("0", Dom.Parse(settings).One("#personal-blend").GetAttribute("value"));
         var bad = await browser.SubmitAsync("/settings", "/settings/recommendations", ("personal", "150"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
@@ -308,9 +308,9 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
         var response = await browser.SubmitAsync("/settings", "/settings/recommendations/feed");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
-        var url = FeedUrl().Match(html);
-        Assert.True(url.Success, html);
-        return new Uri(url.Groups["u"].Value).AbsolutePath;
+        // The page shows the feed's address in each format; the RSS one, without its extension, names the feed.
+        var url = Assert.Single(Dom.Parse(html).QuerySelectorAll("code.feed-url"), c => c.TextContent.EndsWith(".rss", StringComparison.Ordinal)).TextContent;
+        return new Uri(url[..^".rss".Length]).AbsolutePath;
     }
 
     async Task<Dictionary<string, string>> SavedTitlesAsync(HttpClient api)
@@ -319,6 +319,4 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
         return library!.ToDictionary(p => p.GetProperty("id").GetString()!, p => p.GetProperty("title").GetString()!);
     }
 
-    [GeneratedRegex("<code class=\"feed-url\">(?<u>[^<]+)\\.rss</code>")]
-    private static partial Regex FeedUrl();
 }

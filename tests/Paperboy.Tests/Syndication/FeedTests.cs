@@ -247,10 +247,10 @@ public sealed class FeedTests(FeedInstance fixture) : IClassFixture<FeedInstance
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/collections/2")).StatusCode);
     }
 
-    /// <summary>The page's &lt;link rel="alternate"&gt; elements, attributes decoded.</summary>
+    /// <summary>The page's &lt;link rel="alternate"&gt; elements: type, title and href.</summary>
     static List<(string Type, string Title, string Href)> Alternates(string html) =>
-        System.Text.RegularExpressions.Regex.Matches(html, "<link rel=\"alternate\" type=\"([^\"]+)\" title=\"([^\"]+)\" href=\"([^\"]+)\"")
-            .Select(m => (WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value), WebUtility.HtmlDecode(m.Groups[3].Value))).ToList();
+        Dom.Parse(html).QuerySelectorAll("link[rel=alternate]")
+            .Select(l => (l.GetAttribute("type") ?? "", l.GetAttribute("title") ?? "", l.GetAttribute("href") ?? "")).ToList();
 
     static void AssertRfc3339(string value) => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", value);
 }

@@ -70,12 +70,13 @@ public sealed partial class ThumbnailTests(ThumbnailFixture site) : IClassFixtur
         {
             using var response = await Client.GetAsync(list);
             var html = await response.Content.ReadAsStringAsync();
+            var page = Dom.Parse(html);
             var shown = ImageSources(html).ToList();
-            var cards = Regex.Count(html, "<li class=\"card\"");
-            Assert.True(cards > 0, $"{list} shows no cards");
+            Assert.True(page.Has("li.card"), $"{list} shows no cards");
             // Each picture belongs to a stored paper, and a paper on the list with one shows it.
             Assert.All(shown, src => Assert.Contains(PaperInSource(src), stored));
-            foreach (var paper in stored.Where(p => html.Contains($"href=\"/papers/{p}\"", StringComparison.Ordinal)))
+            var links = page.Hrefs();
+            foreach (var paper in stored.Where(p => links.Contains($"/papers/{p}")))
                 Assert.Contains(shown, src => PaperInSource(src) == paper);
             Assert.True(shown.Count > 0, $"{list} shows no picture at all");
             Assert.Contains("img-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
@@ -83,11 +84,22 @@ public sealed partial class ThumbnailTests(ThumbnailFixture site) : IClassFixtur
         }
         var daily = await Client.GetStringAsync($"/papers/date/{ThumbnailFixture.Day}");
         Assert.Equal(stored.Count, ImageSources(daily).Count());
-        // Width and height are given, so nothing moves while pictures load.
-        Assert.Matches("<img class=\"card-thumb\" src=\"/media/thumbs/[^\"]+\" width=\"320\" height=\"213\"", daily);
+        // Width and height are given (the stored picture's), so nothing moves while pictures load.
+        var dailyPage = Dom.Parse(daily);
+        Assert.All(dailyPage.QuerySelectorAll("img"), img =>
+        {
+            Assert.Equal("card-thumb", img.ClassName);
+            Assert.StartsWith("/media/thumbs/", img.GetAttribute("src"), StringComparison.Ordinal);
+            Assert.True(img.HasAttribute("width") && img.HasAttribute("height"), $"{img.GetAttribute("src")} has no width or height");
+        });
+        foreach (var (path, width, height) in ThumbnailFixture.Good)
+        {
+            var img = dailyPage.Card(site.PaperOf[path]).One("img.card-thumb");
+            Assert.Equal(($"{width}", $"{height}"), (img.GetAttribute("width"), img.GetAttribute("height")));
+        }
 
         foreach (var paper in site.Untouched.Take(2).Append(site.PaperOf["/truncated.png"]))
-            Assert.DoesNotContain("<img", await Client.GetStringAsync($"/papers/{paper}"));
+            Assert.False(Dom.Parse(await Client.GetStringAsync($"/papers/{paper}")).Has("img"), $"an image on the page of {paper}");
     }
 
     [Fact]
@@ -148,8 +160,7 @@ public sealed partial class ThumbnailTests(ThumbnailFixture site) : IClassFixtur
         Assert.Empty(browser.Errors);
     }
 
-    static IEnumerable<string> ImageSources(string html) =>
-        Regex.Matches(html, "<img [^>]*src=\"([^\"]+)\"").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value));
+    static IEnumerable<string> ImageSources(string html) => Dom.Parse(html).QuerySelectorAll("img[src]").Select(img => img.GetAttribute("src")!);
 
     static string PaperInSource(string src) => Regex.Match(src, "^/media/thumbs/(.+)\\.webp\\?v=").Groups[1].Value;
 }
