@@ -7,22 +7,30 @@ namespace Paperboy.Storage;
 /// The one way features reach the database: open a prepared connection of the configured
 /// engine. Holds no state beyond the dialect, so one instance serves the whole process.
 /// </summary>
-public sealed class Database(ISqlDialect dialect)
+public sealed class Database(ISqlDialect dialect, string? dataDir = null)
 {
     static Database() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     public ISqlDialect Dialect { get; } = dialect;
 
+    // Made on the first open rather than when the options are read: a start that stops on a bad setting
+    // (checked before anything opens the database) leaves no empty ./paperboy-data behind.
+    volatile bool _dataDirMade = dataDir is null;
+
     public static Database FromOptions(PaperboyOptions options)
     {
         // Derived indexes live under the data dir whichever engine holds the truth.
-        Directory.CreateDirectory(options.DataDir);
-        if (!string.IsNullOrWhiteSpace(options.DatabaseUrl)) return new Database(new PostgresDialect(options.DatabaseUrl));
-        return new Database(new SqliteDialect(System.IO.Path.Combine(options.DataDir, "paperboy.db")));
+        if (!string.IsNullOrWhiteSpace(options.DatabaseUrl)) return new Database(new PostgresDialect(options.DatabaseUrl), options.DataDir);
+        return new Database(new SqliteDialect(System.IO.Path.Combine(options.DataDir, "paperboy.db")), options.DataDir);
     }
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
+        if (!_dataDirMade)
+        {
+            Directory.CreateDirectory(dataDir!);
+            _dataDirMade = true;
+        }
         var connection = Dialect.CreateConnection();
         try
         {

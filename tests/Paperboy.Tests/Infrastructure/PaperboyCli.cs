@@ -29,8 +29,11 @@ public static class PaperboyCli
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>How to start the binary on a data dir, for tests that manage the process themselves (e.g. kill it midway).</summary>
-    public static ProcessStartInfo StartInfo(string dataDir, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    /// <summary>
+    /// How to start the binary on a data dir, for tests that manage the process themselves (e.g. kill it midway).
+    /// A null data dir passes no --data: the binary uses ./paperboy-data of the working directory, as a user typing it.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string? dataDir, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -40,11 +43,14 @@ public static class PaperboyCli
         };
         start.ArgumentList.Add(Dll);
         foreach (var a in args) start.ArgumentList.Add(a);
-        start.ArgumentList.Add("--data");
-        start.ArgumentList.Add(dataDir);
+        if (dataDir is not null)
+        {
+            start.ArgumentList.Add("--data");
+            start.ArgumentList.Add(dataDir);
+        }
         // The database of the data dir on the engine under test, unless the test chose one.
         start.Environment.Remove("PAPERBOY_DATABASE");
-        if (!environment.ContainsKey("PAPERBOY_DATABASE") && !args.Contains("--database") && TestEngine.DatabaseUrl(dataDir) is { } url)
+        if (dataDir is not null && !environment.ContainsKey("PAPERBOY_DATABASE") && !args.Contains("--database") && TestEngine.DatabaseUrl(dataDir) is { } url)
             start.Environment["PAPERBOY_DATABASE"] = url;
         foreach (var (name, value) in environment)
         {

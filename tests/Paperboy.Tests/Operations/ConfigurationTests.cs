@@ -109,6 +109,25 @@ public sealed class ConfigurationTests
     }
 
     [Theory]
+    [InlineData("PAPERBOY_SMTP_PORT", "smtp", "serve --urls http://127.0.0.1:0")]
+    [InlineData("PAPERBOY_SMTP_PORT", "smtp", "digest send")]
+    [InlineData("PAPERBOY_HARVEST_TIMEOUT", "soon", "harvest hf")]
+    [InlineData("PAPERBOY_SEARCH_TUNE", "b=wide", "search graph")]
+    [Trait("Engine", "independent")]
+    public async Task AStartStoppedByABadValueLeavesNoEmptyDataDirectoryBehind(string name, string value, string command)
+    {
+        // A user typing `paperboy serve` in an empty directory, with no --data: the data would go to ./paperboy-data.
+        using var dir = new TempDir();
+        var start = PaperboyCli.StartInfo(null, new Dictionary<string, string?> { ["PAPERBOY_DATA"] = null, ["PAPERBOY_DATABASE"] = null, [name] = value }, command.Split(' '));
+        start.WorkingDirectory = dir.Path;
+        var result = await RunUntilStoppedAsync(start);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"paperboy: {name}: \"{value}\"", Assert.Single(Lines(result.Stderr)), StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
+    }
+
+    [Theory]
     [InlineData("1", true)]
     [InlineData("TRUE", true)]
     [InlineData(" on ", true)]
@@ -220,12 +239,18 @@ public sealed class ConfigurationTests
         Assert.Equal(2525, app.Services.GetRequiredService<IOptions<DigestSettings>>().Value.SmtpPort);
     }
 
-    /// <summary>Runs <c>paperboy serve</c> on a free port; a start that does not stop on its own within a minute is killed and fails the test.</summary>
+    /// <summary>Runs <c>paperboy serve</c> on a free port.</summary>
     static async Task<CliResult> ServeAsync(TempDir dir, params (string Name, string Value)[] environment)
     {
         var env = new Dictionary<string, string?> { ["PAPERBOY_DATABASE"] = null };
         foreach (var (name, value) in environment) env[name] = value;
-        using var process = Process.Start(PaperboyCli.StartInfo(Path.Combine(dir.Path, "data"), env, "serve", "--urls", "http://127.0.0.1:0"))!;
+        return await RunUntilStoppedAsync(PaperboyCli.StartInfo(Path.Combine(dir.Path, "data"), env, "serve", "--urls", "http://127.0.0.1:0"));
+    }
+
+    /// <summary>Runs the binary; one that does not stop on its own within a minute (a start that went ahead) is killed and fails the test.</summary>
+    static async Task<CliResult> RunUntilStoppedAsync(ProcessStartInfo start)
+    {
+        using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
@@ -233,7 +258,7 @@ public sealed class ConfigurationTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"serve started despite a bad setting: {await stdout}{await stderr}");
+            Assert.Fail($"`{string.Join(' ', start.ArgumentList.Skip(1))}` started despite a bad setting: {await stdout}{await stderr}");
         }
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
