@@ -40,6 +40,21 @@ public sealed class PaperVectors(Database database, TimeProvider time)
         return row;
     }
 
+    /// <summary>
+    /// Visible papers with a vector of the model: the embedded number of <see cref="CountsAsync"/>, for every
+    /// /metrics scrape. Counted as the model's vectors (its primary key's index alone) less those of hidden papers
+    /// (a scan of papers' hidden flag with a key lookup per hidden paper) instead of joining every paper to its
+    /// vector: same number, since a vector always has its paper (foreign key) and a paper one vector per model.
+    /// </summary>
+    public async Task<long> EmbeddedCountAsync(string model, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT (SELECT COUNT(*) FROM paper_vectors WHERE model = @model)
+                 - (SELECT COUNT(*) FROM paper_vectors WHERE model = @model AND paper_id IN (SELECT id FROM papers WHERE hidden = TRUE))
+            """, new { model }, cancellationToken: ct));
+    }
+
     /// <summary>Stores new vectors and marks unchanged papers as checked, in one transaction.</summary>
     public async Task SaveAsync(string model, IReadOnlyList<(PendingPaper Paper, string Hash, float[]? Vector)> results, CancellationToken ct = default)
     {

@@ -68,7 +68,7 @@ public sealed class Metrics(TimeProvider time)
     {
         var counts = await SiteCounts.CountAsync(database, ct);
         // SPEC §10: papers with a current vector of the built-in model (0 while it is off).
-        var embedded = options.BuiltInEmbedder ? (await vectors.CountsAsync(Search.NeuralEmbedder.ConfiguredModelName, ct)).Embedded : 0;
+        var embedded = options.BuiltInEmbedder ? await vectors.EmbeddedCountAsync(Search.NeuralEmbedder.ConfiguredModelName, ct) : 0;
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine("# HELP paperboy_http_requests_total HTTP requests by method and status class.");
