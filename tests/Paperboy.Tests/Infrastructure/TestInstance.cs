@@ -41,6 +41,17 @@ public sealed class TestInstance : IAsyncDisposable
 
     public string DataDir => Options.DataDir;
 
+    /// <summary>
+    /// A test site logs nothing into the test run's output; PAPERBOY_TEST_LOG=1 shows the app's warnings and errors,
+    /// to see why a test got a 500. For tests that build the app themselves too.
+    /// </summary>
+    public static void QuietLogging(WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("PAPERBOY_TEST_LOG") == "1") builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        else builder.Logging.AddFilter(_ => false);
+    }
+
     /// <summary>Imports the given files (through the real importer), then starts the site.</summary>
     public static Task<TestInstance> StartAsync(params string[] importPaths) => StartOnAsync(DefaultEngine, importPaths);
 
@@ -135,10 +146,7 @@ public sealed class TestInstance : IAsyncDisposable
     {
         _app = await WebApp.BuildAsync(Options, "http://127.0.0.1:0", builder =>
         {
-            builder.Logging.ClearProviders();
-            // PAPERBOY_TEST_LOG=1 shows the app's warnings and errors, to see why a test got a 500.
-            if (Environment.GetEnvironmentVariable("PAPERBOY_TEST_LOG") == "1") builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
-            else builder.Logging.AddFilter(_ => false);
+            QuietLogging(builder);
             configure?.Invoke(builder);
         });
         watchIndex?.Invoke(_app.Services);

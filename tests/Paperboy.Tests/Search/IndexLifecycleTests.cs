@@ -153,7 +153,7 @@ public sealed class IndexLifecycleTests
 
     static async Task<Site> StartOnAsync(string data)
     {
-        var app = await Paperboy.Web.WebApp.BuildAsync(TestEngine.Options(data), "http://127.0.0.1:0");
+        var app = await Paperboy.Web.WebApp.BuildAsync(TestEngine.Options(data), "http://127.0.0.1:0", TestInstance.QuietLogging);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
