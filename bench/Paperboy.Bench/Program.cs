@@ -11,7 +11,7 @@ using Paperboy.Storage;
 //   dotnet run -c Release --project bench/Paperboy.Bench -- latency ../shared/data/corpus-arxiv-daily
 //   dotnet run -c Release --project bench/Paperboy.Bench -- similar ../shared/data
 // Recommendation quality for docs/RECOMMENDATIONS.md:
-//   dotnet run -c Release --project bench/Paperboy.Bench -- recommend ../shared/data/corpus-arxiv-daily [members] [min topics]
+//   [SEEDS=1,2,3] dotnet run -c Release --project bench/Paperboy.Bench -- recommend ../shared/data/corpus-arxiv-daily [members] [min topics] [method prefixes]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length < 2)
 {
@@ -257,12 +257,17 @@ static class Bench
             }
             var categories = await Paperboy.Recommendations.RecommendationEval.CategoriesAsync(database);
             using var snapshot = index.Acquire();
-            var simulated = Paperboy.Recommendations.RecommendationEval.Simulate(snapshot, categories, members, seed: 1, minTopics);
-            Console.WriteLine($"{snapshot.Dense.Count} papers, {simulated.Count} simulated members, {simulated.Sum(m => m.Train.Count) / Math.Max(1, simulated.Count)} training likes and {simulated.Sum(m => m.HeldOut.Count) / Math.Max(1, simulated.Count)} held out each");
-            Console.WriteLine($"{"method",-72} {"P@10",6} {"R@50",6} {"MRR",6} {"ms/member",9}");
-            foreach (var m in Paperboy.Recommendations.RecommendationEval.Run(snapshot, simulated,
-                only: only is null ? null : name => only.Split(',').Any(o => name.StartsWith(o, StringComparison.OrdinalIgnoreCase))))
-                Console.WriteLine($"{m.Method,-72} {m.PrecisionAt10,6:0.000} {m.RecallAt50,6:0.000} {m.MeanReciprocalRank,6:0.000} {m.MillisecondsPerMember,9:0}");
+            // SEEDS=1,2,3 draws several sets of members (each seed its own table); seed 1 alone by default.
+            var seeds = (Environment.GetEnvironmentVariable("SEEDS") ?? "1").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture));
+            foreach (var seed in seeds)
+            {
+                var simulated = Paperboy.Recommendations.RecommendationEval.Simulate(snapshot, categories, members, seed, minTopics);
+                Console.WriteLine($"seed {seed}: {snapshot.Dense.Count} papers, {simulated.Count} simulated members, {simulated.Sum(m => m.Train.Count) / Math.Max(1, simulated.Count)} training likes and {simulated.Sum(m => m.HeldOut.Count) / Math.Max(1, simulated.Count)} held out each");
+                Console.WriteLine($"{"method",-72} {"P@10",6} {"R@50",6} {"MRR",6} {"ms/member",9}");
+                foreach (var m in Paperboy.Recommendations.RecommendationEval.Run(snapshot, simulated,
+                    only: only is null ? null : name => only.Split(',').Any(o => name.StartsWith(o, StringComparison.OrdinalIgnoreCase))))
+                    Console.WriteLine($"{m.Method,-72} {m.PrecisionAt10,6:0.000} {m.RecallAt50,6:0.000} {m.MeanReciprocalRank,6:0.000} {m.MillisecondsPerMember,9:0}");
+            }
             return 0;
         }
         finally

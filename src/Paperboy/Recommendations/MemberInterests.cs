@@ -12,8 +12,8 @@ public sealed record Interest(IReadOnlyList<int> Positives, MemberModel Model, I
 /// "medical imaging" scores the papers in between best). Interests are clusters of the positives'
 /// vectors (the neural model's where every positive has one, else LSA): spherical k-means for
 /// k = 1..<see cref="MaxInterests"/>, keeping the k whose silhouette clears <see cref="MinSilhouette"/>
-/// with every cluster at least <see cref="MinPositives"/> papers. A pick's score is its best
-/// standardised score among the interests' models and the model of all positives together
+/// with every cluster at least <see cref="MinPositives"/> papers. A pick's score is the standardised
+/// score of the model of all positives together plus its best among the interests' models
 /// (docs/RECOMMENDATIONS.md has the measurements).
 /// </summary>
 public sealed class MemberInterests
@@ -40,7 +40,8 @@ public sealed class MemberInterests
     public static MemberInterests Train(Snapshot s, IReadOnlyList<int> positives, IReadOnlyList<int> dismissed, int seed, FeatureSet features,
         double minSilhouette = MinSilhouette)
     {
-        var groups = Cluster(s, positives.TakeLast(MaxClustered).ToList(), seed, minSilhouette, features.HasFlag(FeatureSet.Neural));
+        // One seed for every member: the same papers form the same interests whoever saved them.
+        var groups = Cluster(s, positives.TakeLast(MaxClustered).ToList(), ClusterSeed, minSilhouette, features.HasFlag(FeatureSet.Neural));
         // A member with more positives than are clustered: the older ones join the largest interest.
         if (positives.Count > MaxClustered) groups[0].AddRange(positives.Take(positives.Count - MaxClustered));
         var interests = groups.Select(g =>
@@ -53,9 +54,9 @@ public sealed class MemberInterests
     }
 
     /// <summary>
-    /// The best <paramref name="take"/> candidates by their best standardised score among the
-    /// interests' models and the whole model.
-    /// Returns the row and the interest that placed it.
+    /// The best <paramref name="take"/> candidates by the whole model's standardised score plus the
+    /// best standardised score among the interests' models. Returns the row, the interest whose
+    /// model rates it highest, and the score.
     /// </summary>
     public List<(int Row, int Interest, double Score)> Rank(Snapshot s, IReadOnlyCollection<int> candidates, int take)
     {
@@ -65,31 +66,34 @@ public sealed class MemberInterests
             return candidates.Select(r => (Row: r, Interest: 0, Score: model.Score(s, r)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Row).Take(take).ToList();
         }
-        // Each interest's scores, and the whole model's, standardised over the candidates (models
-        // differ in scale); a paper counts with the model that rates it highest, so a paper strong for
-        // one interest is not averaged away by the others.
+        // Scores are standardised over the candidates (the models differ in scale). The whole model
+        // keeps what all the member's papers agree on; the best interest lifts a paper that one
+        // interest's own model rates highly, which the whole model averages away. Measured against
+        // the alternatives (the best of the models alone, interleaving, nearest interest centre) in
+        // docs/RECOMMENDATIONS.md.
         var rows = candidates.ToArray();
+        var whole = Standardised(rows.Select(r => _whole!.Score(s, r)).ToArray());
         var best = new (double Z, int Interest)[rows.Length];
         Array.Fill(best, (double.NegativeInfinity, -1));
-        var models = Interests.Select(i => i.Model).Append(_whole!).ToList();
-        for (var i = 0; i < models.Count; i++)
+        for (var i = 0; i < Interests.Count; i++)
         {
-            var scores = rows.Select(r => models[i].Score(s, r)).ToArray();
-            var mean = scores.Average();
-            var sd = Math.Sqrt(scores.Average(x => (x - mean) * (x - mean)));
+            var z = Standardised(rows.Select(r => Interests[i].Model.Score(s, r)).ToArray());
             for (var j = 0; j < rows.Length; j++)
-            {
-                var z = sd > 0 ? (scores[j] - mean) / sd : 0;
-                if (z > best[j].Z) best[j] = (z, i);
-            }
+                if (z[j] > best[j].Z) best[j] = (z[j], i);
         }
-        // A paper the whole model placed is labelled with the interest that likes it best.
-        return Enumerable.Range(0, rows.Length).Select(j => (Row: rows[j], best[j].Interest, Score: best[j].Z))
-            .OrderByDescending(x => x.Score).ThenBy(x => x.Row).Take(take)
-            .Select(x => x.Interest == Interests.Count ? x with { Interest = Closest(s, x.Row) } : x).ToList();
+        return Enumerable.Range(0, rows.Length).Select(j => (Row: rows[j], best[j].Interest, Score: whole[j] + best[j].Z))
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Row).Take(take).ToList();
     }
 
-    /// <summary>The interest whose model likes this paper best (for a paper the interleaving did not place).</summary>
+    static double[] Standardised(double[] scores)
+    {
+        if (scores.Length == 0) return scores;
+        var mean = scores.Average();
+        var sd = Math.Sqrt(scores.Average(x => (x - mean) * (x - mean)));
+        return scores.Select(x => sd > 0 ? (x - mean) / sd : 0).ToArray();
+    }
+
+    /// <summary>The interest whose model likes this paper best (for a paper the personal ranking did not place).</summary>
     public int Closest(Snapshot s, int row) =>
         Enumerable.Range(0, Interests.Count).MaxBy(i => Interests[i].Model.Score(s, row));
 
@@ -101,7 +105,10 @@ public sealed class MemberInterests
         (double Silhouette, List<List<int>> Groups) best = (minSilhouette, single);
         for (var k = 2; k <= MaxInterests && k * MinPositives <= rows.Count; k++)
         {
-            var assign = KMeans(vectors, k, seed);
+            // The best of several starts: one start's split depends on which papers seeded it, so the
+            // same papers could form two interests for one member and one for another.
+            var assign = Enumerable.Range(0, Restarts).Select(t => KMeans(vectors, k, seed * Restarts + t))
+                .MaxBy(a => Cohesion(vectors, a, k))!;
             var sizes = new int[k];
             foreach (var a in assign) sizes[a]++;
             if (sizes.Any(n => n < MinPositives)) continue;
@@ -168,6 +175,18 @@ public sealed class MemberInterests
             foreach (var c in centres) VectorMath.Normalize(c);
         }
         return assign;
+    }
+
+    const int Restarts = 8;
+    const int ClusterSeed = 1;
+
+    /// <summary>k-means' objective: the summed cosine of each paper to its interest's centre (higher is tighter).</summary>
+    static double Cohesion(float[][] x, int[] assign, int k)
+    {
+        var centres = Enumerable.Range(0, k).Select(_ => new float[x[0].Length]).ToArray();
+        for (var i = 0; i < x.Length; i++) TensorPrimitives.Add(centres[assign[i]], x[i], centres[assign[i]]);
+        // |Σ x| over a cluster of unit vectors = Σ cos(x, centre).
+        return centres.Sum(c => (double)TensorPrimitives.Norm(c));
     }
 
     /// <summary>Mean silhouette with cosine distance: how much nearer each paper is to its own interest than to the next.</summary>

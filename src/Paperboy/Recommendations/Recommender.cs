@@ -38,13 +38,6 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
     /// <summary>How many of the best personal and of the best community papers are blended.</summary>
     const int Shortlist = 200;
     public const int MaxLimit = 100;
-    /// <summary>
-    /// Whether members' papers are split into several interests (<see cref="MemberInterests"/>). Off: on a
-    /// second draw of simulated members it lost to the single model (docs/RECOMMENDATIONS.md), so the
-    /// site keeps one model per member until it measures better on every draw.
-    /// </summary>
-    public const bool SplitInterests = false;
-
     sealed record CachedModel(DenseIndex Dense, string Key, MemberInterests? Model);
     readonly ConcurrentDictionary<long, CachedModel> _models = new();
     static readonly ConditionalWeakTable<DenseIndex, Recent> RecentRows = new();
@@ -75,7 +68,7 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
         }
         else
         {
-            // The personal list interleaves the member's interests; its order is the personal score.
+            // The personal list ranks by the member's interests together; its order is the personal score.
             var placed = model.Rank(snapshot, candidates, Shortlist);
             for (var i = 0; i < placed.Count; i++) { personal[placed[i].Row] = placed.Count - i; interestOf[placed[i].Row] = placed[i].Interest; }
             var byCommunity = candidates.Where(r => Community(r) > 0).OrderByDescending(Community).ThenBy(r => snapshot.Dense.Ids[r], StringComparer.Ordinal).Take(Shortlist).ToList();
@@ -161,8 +154,9 @@ public sealed class Recommender(SearchIndex index, RecommendationStore store, Da
         // The features are in the key: once the neural vectors cover the index, the next request retrains on them.
         var key = features + "|" + string.Join(',', positives) + "|" + string.Join(',', dismissed);
         if (_models.TryGetValue(userId, out var cached) && ReferenceEquals(cached.Dense, dense) && cached.Key == key) return cached.Model;
-        var model = positives.Count == 0 ? null : MemberInterests.Train(snapshot, positives, dismissed, seed: (int)(userId % int.MaxValue), features,
-            minSilhouette: SplitInterests ? MemberInterests.MinSilhouette : double.PositiveInfinity);
+        // A member's papers are split into the separate interests they form (MemberInterests): on six draws of
+        // simulated members with 2-3 topics each, never worse than one model and mostly better (docs/RECOMMENDATIONS.md).
+        var model = positives.Count == 0 ? null : MemberInterests.Train(snapshot, positives, dismissed, seed: (int)(userId % int.MaxValue), features);
         if (_models.Count > 10_000) _models.Clear();
         _models[userId] = new CachedModel(dense, key, model);
         return model;
