@@ -64,23 +64,18 @@ public static class TestPostgres
     /// </summary>
     public static void Disconnect(string name)
     {
-        try
-        {
-            using var connection = OpenAdmin();
-            using var command = new NpgsqlCommand(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @n AND pid <> pg_backend_pid()", connection);
-            command.Parameters.AddWithValue("n", name);
-            command.ExecuteScalar();
-        }
+        try { CountFor("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @n AND pid <> pg_backend_pid()", name); }
         catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException) { } // no server: nothing to close
     }
 
     /// <summary>The connections the server has open to a database (for tests that nothing is left behind).</summary>
-    public static long ConnectionsTo(string name)
+    public static long ConnectionsTo(string name) => CountFor("SELECT count(*) FROM pg_stat_activity WHERE datname = @n", name);
+
+    static long CountFor(string sql, string database)
     {
         using var connection = OpenAdmin();
-        using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = @n", connection);
-        command.Parameters.AddWithValue("n", name);
+        using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("n", database);
         return (long)command.ExecuteScalar()!;
     }
 
