@@ -34,7 +34,7 @@ static class HarvestCommand
             if (result.GetValue(baseUrl) is { } url) settings = settings with { HfBaseUrl = Url(url) };
             using var harvesters = Create(result, settings);
             Action<DateOnly>? progress = Console.IsOutputRedirected ? null : day => Console.Write($"\rhf {StoredTime.FormatDay(day)}…   ");
-            return Finish(await RunAsync(() => harvesters.Hf.RunAsync(first, last, progress, ct)));
+            return Finish(await RunAsync(() => harvesters.Hf.RunAsync(first, last, progress, ct: ct)));
         });
         return command;
     }
@@ -69,7 +69,7 @@ static class HarvestCommand
             foreach (var set in setList)
             {
                 Action<int>? progress = Console.IsOutputRedirected ? null : page => Console.Write($"\rarxiv {set} page {page}…   ");
-                var code = Finish(await RunAsync(() => harvesters.Arxiv.RunAsync(set, first, last, progress, ct)));
+                var code = Finish(await RunAsync(() => harvesters.Arxiv.RunAsync(set, first, last, progress, ct: ct)));
                 // The worst outcome wins: failure over partial over success.
                 exit = code == ExitCodes.Failure || exit == ExitCodes.Failure ? ExitCodes.Failure : Math.Max(exit, code);
             }

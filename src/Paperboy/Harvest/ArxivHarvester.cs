@@ -21,10 +21,11 @@ public sealed class ArxivHarvester(HarvestStore store, PoliteHttp http, HarvestS
     /// <summary>An OAI run in progress, saved after each page.</summary>
     sealed record OaiRun(string Token, string From, string? Until, string Started, int Page);
 
-    public Task<HarvestReport> RunAsync(string set, DateOnly? from, DateOnly? until, Action<int>? progress = null, CancellationToken ct = default) =>
+    public Task<HarvestReport> RunAsync(string set, DateOnly? from, DateOnly? until, Action<int>? progress = null,
+        DateTimeOffset? unlessDoneSince = null, CancellationToken ct = default) =>
         HarvestRun.UnderLeaseAsync(store, SourceFor(set), logger,
             (owner, report, token) => ListRecordsAsync(owner, report, set, from, until, progress, token),
-            new HarvestReport(SourceFor(set)) { Unit = "pages" }, ct);
+            new HarvestReport(SourceFor(set)) { Unit = "pages" }, unlessDoneSince, ct);
 
     async Task ListRecordsAsync(string owner, HarvestReport report, string set, DateOnly? from, DateOnly? until, Action<int>? progress, CancellationToken ct)
     {

@@ -50,7 +50,7 @@ public static class HarvestAdmin
             // A run takes minutes (arXiv asks for 3 s between requests): it goes on after this answer, until the server stops.
             _ = Task.Run(async () =>
             {
-                try { await HarvestScheduler.RunAsync(harvesters, source, lifetime.ApplicationStopping); }
+                try { await HarvestScheduler.RunAsync(harvesters, source, null, lifetime.ApplicationStopping); }
                 catch (HarvestRun.BusyException ex) { log.LogInformation("Harvest of {Job} not started: {Reason}", source, ex.Message); }
                 catch (OperationCanceledException) { }
                 catch (Exception ex) { log.LogError(ex, "Harvest of {Job} started by an admin crashed; it resumes from its checkpoint next time", source); }

@@ -54,12 +54,17 @@ public static class HarvestRun
         public string HarvestSource { get; } = source;
     }
 
+    /// <summary>A scheduled run found the source harvested since it became due: another instance got there first.</summary>
+    public sealed class AlreadyDoneException(string source) : Exception($"{source} was harvested since the scheduled time");
+
+    /// <param name="unlessDoneSince">Set by the scheduler: run only if the source has not succeeded since then (checked as the lease is taken).</param>
     public static async Task<HarvestReport> UnderLeaseAsync(HarvestStore store, string source, ILogger logger,
-        Func<string, HarvestReport, CancellationToken, Task> run, HarvestReport report, CancellationToken ct)
+        Func<string, HarvestReport, CancellationToken, Task> run, HarvestReport report, DateTimeOffset? unlessDoneSince, CancellationToken ct)
     {
         await store.Database.MigrateAsync(ct);
         var owner = HarvestStore.NewOwner();
-        var (acquired, holder) = await store.TryAcquireLeaseAsync(source, owner, ct);
+        var (acquired, holder) = await store.TryAcquireLeaseAsync(source, owner, unlessDoneSince, ct);
+        if (!acquired && holder is null && unlessDoneSince is not null) throw new AlreadyDoneException(source);
         if (!acquired) throw new BusyException(source, holder);
 
         using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -53,11 +53,13 @@ public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestSched
     {
         try
         {
-            if (!await IsDueAsync(job, time.GetUtcNow(), ct)) return true;
-            var report = await RunAsync(harvesters, job, ct);
+            var now = time.GetUtcNow();
+            if (!await IsDueAsync(job, now, ct)) return true;
+            // Checked again as the lease is taken: another instance may have finished it since IsDueAsync.
+            var report = await RunAsync(harvesters, job, LastScheduled(now, Settings.At), ct);
             return report.Error is null;
         }
-        catch (HarvestRun.BusyException ex)
+        catch (Exception ex) when (ex is HarvestRun.BusyException or HarvestRun.AlreadyDoneException)
         {
             logger.LogInformation("Harvest of {Job} skipped: {Reason}", job, ex.Message);
             return true;
@@ -74,10 +76,10 @@ public sealed class HarvestScheduler(Harvesters harvesters, ILogger<HarvestSched
     }
 
     /// <summary>One run of a job ("hf" or "arxiv:SET") from its checkpoint, as the schedule or an admin's "Run now" starts it.</summary>
-    public static Task<HarvestReport> RunAsync(Harvesters harvesters, string job, CancellationToken ct) =>
+    public static Task<HarvestReport> RunAsync(Harvesters harvesters, string job, DateTimeOffset? unlessDoneSince, CancellationToken ct) =>
         job == HfHarvester.Source
-            ? harvesters.Hf.RunAsync(null, null, ct: ct)
-            : harvesters.Arxiv.RunAsync(job["arxiv:".Length..], null, null, ct: ct);
+            ? harvesters.Hf.RunAsync(null, null, ct: ct, unlessDoneSince: unlessDoneSince)
+            : harvesters.Arxiv.RunAsync(job["arxiv:".Length..], null, null, ct: ct, unlessDoneSince: unlessDoneSince);
 
     public static DateTimeOffset LastScheduled(DateTimeOffset now, TimeOnly at)
     {

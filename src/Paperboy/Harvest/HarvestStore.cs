@@ -65,17 +65,23 @@ public sealed class HarvestStore(Database database, TimeProvider time)
     /// Takes the source's lease so only one harvest of it runs, across processes and instances sharing
     /// the database. A lease left by a crashed process on this machine is taken over at once rather
     /// than after it expires, so a restarted harvest resumes immediately. Returns the holder when busy.
+    /// With <paramref name="unlessDoneSince"/> (the scheduler's run) the lease is only taken while the source has
+    /// not succeeded since then, in the same statement: instances whose schedulers all found the source due
+    /// at start-up then harvest it once, not once each after one another.
     /// </summary>
-    public async Task<(bool Acquired, string? Holder)> TryAcquireLeaseAsync(string source, string owner, CancellationToken ct = default)
+    public async Task<(bool Acquired, string? Holder)> TryAcquireLeaseAsync(string source, string owner,
+        DateTimeOffset? unlessDoneSince = null, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
         var now = time.GetUtcNow();
+        var since = unlessDoneSince is { } d ? StoredTime.Format(d) : null;
         await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO harvest_state (source) VALUES (@source) ON CONFLICT (source) DO NOTHING", new { source }, cancellationToken: ct));
         var taken = await c.ExecuteAsync(new CommandDefinition("""
             UPDATE harvest_state SET lease_owner = @owner, lease_until = @until, last_attempt_at = @now
             WHERE source = @source AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < @now OR lease_owner = @owner)
-            """, new { source, owner, until = StoredTime.Format(now + LeaseLength), now = StoredTime.Format(now) }, cancellationToken: ct));
+              AND (CAST(@since AS TEXT) IS NULL OR last_success_at IS NULL OR last_success_at < @since)
+            """, new { source, owner, since, until = StoredTime.Format(now + LeaseLength), now = StoredTime.Format(now) }, cancellationToken: ct));
         if (taken == 1) return (true, null);
 
         var holder = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
@@ -85,7 +91,8 @@ public sealed class HarvestStore(Database database, TimeProvider time)
             taken = await c.ExecuteAsync(new CommandDefinition("""
                 UPDATE harvest_state SET lease_owner = @owner, lease_until = @until, last_attempt_at = @now
                 WHERE source = @source AND lease_owner = @holder
-                """, new { source, owner, holder, until = StoredTime.Format(now + LeaseLength), now = StoredTime.Format(now) }, cancellationToken: ct));
+                  AND (CAST(@since AS TEXT) IS NULL OR last_success_at IS NULL OR last_success_at < @since)
+                """, new { source, owner, holder, since, until = StoredTime.Format(now + LeaseLength), now = StoredTime.Format(now) }, cancellationToken: ct));
             if (taken == 1) return (true, null);
         }
         return (false, holder);

@@ -20,9 +20,10 @@ public sealed class HfHarvester(HarvestStore store, PoliteHttp http, HarvestSett
     const int HfPageSize = 50;
     const int MaxPagesPerDay = 10;
 
-    public Task<HarvestReport> RunAsync(DateOnly? from, DateOnly? to, Action<DateOnly>? progress = null, CancellationToken ct = default) =>
+    public Task<HarvestReport> RunAsync(DateOnly? from, DateOnly? to, Action<DateOnly>? progress = null,
+        DateTimeOffset? unlessDoneSince = null, CancellationToken ct = default) =>
         HarvestRun.UnderLeaseAsync(store, Source, logger, (owner, report, token) => HarvestAsync(owner, report, from, to, progress, token),
-            new HarvestReport(Source) { Unit = "days" }, ct);
+            new HarvestReport(Source) { Unit = "days" }, unlessDoneSince, ct);
 
     /// <summary>By default: from the day after the last one harvested (but at least the last few days again), or a week back; to today (UTC).</summary>
     public static DateOnly DefaultFrom(string? cursor, DateOnly today)

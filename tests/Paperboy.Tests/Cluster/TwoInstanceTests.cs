@@ -171,7 +171,9 @@ public sealed class TwoInstanceTests
         await using var stub = await StubServer.StartAsync(context => HarvestFixtures.ServeHfDayAsync(context));
         using var dir = new TempDir();
         await using var a = await TestInstance.StartOnAsync("postgres", Catalog(dir));
-        var settings = HarvestFixtures.Settings(stub.BaseUrl) with { Sources = ["hf"] };
+        // A request retried after a timeout would be asked twice too: under a loaded CI machine three
+        // instances start at once, so the timeout is long enough that only a second run could ask again.
+        var settings = HarvestFixtures.Settings(stub.BaseUrl) with { Sources = ["hf"], Timeout = TimeSpan.FromSeconds(30) };
         void Configure(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => builder.Services.AddSingleton(settings);
         var b = await TestInstance.StartPeerAsync(a, Configure);
         var c = await TestInstance.StartPeerAsync(a, Configure);

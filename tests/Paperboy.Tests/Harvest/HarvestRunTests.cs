@@ -39,6 +39,30 @@ public sealed class HarvestRunTests
     }
 
     [Fact]
+    public async Task AScheduledRunThatFindsTheSourceHarvestedSinceItBecameDueAsksTheSourceNothing()
+    {
+        await using var stub = await StubServer.StartAsync(context => HarvestFixtures.ServeHfDayAsync(context));
+        using var dir = new TempDir();
+        var database = TestEngine.Database(dir.Path);
+        var settings = HarvestFixtures.Settings(stub.BaseUrl);
+        // Two instances whose schedulers both found "hf" due at start-up; the first one's run ends first.
+        using var first = HarvestFixtures.Harvesters(database, settings);
+        using var second = HarvestFixtures.Harvesters(database, settings);
+        var day = new DateOnly(2025, 9, 1);
+        var due = DateTimeOffset.UtcNow.AddMinutes(-1);
+
+        Assert.Null((await first.Hf.RunAsync(day, day, unlessDoneSince: due)).Error);
+        var asked = stub.Requests.Count;
+        await Assert.ThrowsAsync<HarvestRun.AlreadyDoneException>(() => second.Hf.RunAsync(day, day, unlessDoneSince: due));
+
+        Assert.Equal(asked, stub.Requests.Count);
+        Assert.Equal("ok", (await first.Store.GetAsync("hf"))!.Status(DateTimeOffset.UtcNow)); // the lease was not left taken
+        Assert.Null((await second.Hf.RunAsync(day, day)).Error); // an admin's "run now" still runs
+        Assert.True(stub.Requests.Count > asked);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task RetryAfterGivenAsAnHttpDateIsHonouredToo()
     {
         var refused = 0;
