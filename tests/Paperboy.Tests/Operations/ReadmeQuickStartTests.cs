@@ -13,6 +13,7 @@ namespace Paperboy.Tests.Operations;
 /// it, as the README assumes). Nothing is translated into absolute paths or a prebuilt binary, so the
 /// test fails whenever the README and the program disagree, and follows the README when it changes.
 /// </summary>
+[Trait("Engine", "independent")] // the README's commands name no engine: they run on the embedded one whatever the pass
 public sealed partial class ReadmeQuickStartTests
 {
     const string Site = "http://127.0.0.1:5000";
