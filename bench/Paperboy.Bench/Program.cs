@@ -86,7 +86,46 @@ static class Bench
             var recall = Enumerable.Range(0, queries.Count).Average(i => found[i].Intersect(truth[i]).Count() / 10.0);
             Report($"{name}: recall@10 {recall:0.000}", times, exact);
         }
+        Hnsw(rows, flat, queries, truth, exact);
         return 0;
+    }
+
+    /// <summary>
+    /// USearch's HNSW graph over the same rows (cosine, half-precision vectors, 16 links a node),
+    /// built one row at a time as the embedder would add them. Asking for more than 10 neighbours
+    /// widens the search (USearch explores max(expansion, count) candidates), which trades latency
+    /// for recall; each width is reported.
+    /// </summary>
+    static void Hnsw(int rows, float[] flat, List<float[]> queries, List<List<string>> truth, List<double> exact)
+    {
+        const int dims = NeuralEmbedder.Dimensions;
+        var expansionAdd = int.Parse(Environment.GetEnvironmentVariable("EXPANSION_ADD") ?? "64", CultureInfo.InvariantCulture);
+        GC.Collect();
+        var before = Process.GetCurrentProcess().WorkingSet64;
+        var clock = Stopwatch.StartNew();
+        using var hnsw = new Cloud.Unum.USearch.USearchIndex(Cloud.Unum.USearch.MetricKind.Cos, Cloud.Unum.USearch.ScalarKind.Float16,
+            dims, connectivity: 16, expansionAdd: (ulong)expansionAdd, expansionSearch: 64);
+        var row = new float[dims];
+        for (var r = 0; r < rows; r++)
+        {
+            flat.AsSpan(r * dims, dims).CopyTo(row);
+            hnsw.Add((ulong)r, row);
+            if ((r + 1) % 100_000 == 0) Console.Error.WriteLine($"  hnsw: {r + 1} rows, {clock.Elapsed.TotalSeconds:0} s");
+        }
+        var built = clock.Elapsed;
+        Console.WriteLine($"HNSW (USearch {Cloud.Unum.USearch.USearchCapabilities.Version()}, f16, M=16, expansion_add={expansionAdd}, {hnsw.HardwareAcceleration()}): " +
+            $"built in {built.TotalSeconds:0} s ({rows / built.TotalSeconds:0} rows/s, one thread), working set +{(Process.GetCurrentProcess().WorkingSet64 - before) / 1048576} MB");
+        foreach (var width in new[] { 10, 64, 128, 256 })
+        {
+            List<string> Search(float[] q)
+            {
+                hnsw.Search(q, width, out var keys, out _);
+                return keys.Take(10).Select(k => "p" + k).ToList();
+            }
+            var found = queries.Select(Search).ToList();
+            var recall = Enumerable.Range(0, queries.Count).Average(i => found[i].Intersect(truth[i]).Count() / 10.0);
+            Report($"HNSW, top {width} asked ({Math.Max(64, width)} explored): recall@10 {recall:0.000}", Measure(queries, Search), exact);
+        }
     }
 
     public static async Task<int> LatencyAsync(string corpusDir)

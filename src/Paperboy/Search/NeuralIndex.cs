@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -15,10 +16,22 @@ namespace Paperboy.Search;
 /// replaces it (a query reading it at that instant scores one paper with a mix of old and new
 /// codes, which is harmless). Rows are never removed: a hidden paper's row stays, and the search
 /// maps rows to the snapshot's papers, which no longer include it.
+/// From <see cref="DefaultGraphFromRows"/> rows on, an HNSW graph (<see cref="AnnGraph"/>) is built in
+/// the background and a query asks it for candidates instead of scoring every row: the codes then
+/// re-score only those, plus the rows added since the graph last caught up.
 /// </summary>
-public sealed class NeuralIndex : IVectorSpace
+public sealed class NeuralIndex : IVectorSpace, IDisposable
 {
     const int ChunkRows = 4096;
+
+    /// <summary>Below this the scan is cheap (6 ms at 100k rows on one core; docs/SEARCH.md) and no graph is built.</summary>
+    public const int DefaultGraphFromRows = 100_000;
+
+    const int MinCandidates = 200;
+
+    /// <summary>Deeper lists than this are scanned: the graph's search grows with the count asked and stops paying.</summary>
+    const int MaxGraphTake = 5_000;
+
     public int Dimensions { get; }
     readonly object _gate = new();
     readonly List<sbyte[]> _codes = [];
@@ -27,10 +40,27 @@ public sealed class NeuralIndex : IVectorSpace
     string[] _ids = new string[ChunkRows];
     volatile int _count;
 
-    public NeuralIndex(int dimensions) => Dimensions = dimensions;
+    readonly int _graphFromRows;
+    readonly ILogger? _logger;
+    AnnGraph? _growingGraph;
+    volatile AnnGraph? _graph; // published once the first build has caught up with every row
+    volatile int _graphRows; // rows [0, _graphRows) are in the graph
+    int _growing;
+    volatile bool _graphUnavailable; // no library here, a failure, or disposed: the scan serves every query
+    readonly ConcurrentQueue<int> _moved = new(); // rows whose vector was replaced after entering the graph
+
+    public NeuralIndex(int dimensions, int graphFromRows = DefaultGraphFromRows, ILogger? logger = null)
+    {
+        Dimensions = dimensions;
+        _graphFromRows = graphFromRows;
+        _logger = logger;
+    }
 
     /// <summary>Papers with a vector.</summary>
     public int Count => _count;
+
+    /// <summary>Rows a query finds through the graph (0 until the graph has been built once).</summary>
+    public int GraphRows => _graph is null ? 0 : _graphRows;
 
     /// <summary>The newest <c>embedded_at</c> applied, to follow the table from.</summary>
     public string Watermark { get; set; } = "";
@@ -53,10 +83,69 @@ public sealed class NeuralIndex : IVectorSpace
                 _rows[id] = row;
                 Write(row, vector);
                 _count = row + 1; // published last: a reader never sees a row before its vector
+            }
+            else
+            {
+                Write(row, vector);
+                if (row < _graphRows) _moved.Enqueue(row);
+            }
+        }
+        if (_count >= _graphFromRows) GrowGraphInBackground();
+    }
+
+    /// <summary>Starts the one graph builder unless it runs; it adds every row not yet in the graph, then stops.</summary>
+    void GrowGraphInBackground()
+    {
+        if (_graphUnavailable || (_graphRows >= _count && _moved.IsEmpty)) return;
+        if (Interlocked.CompareExchange(ref _growing, 1, 0) == 0) _ = Task.Run(GrowGraph);
+    }
+
+    void GrowGraph()
+    {
+        do
+        {
+            try
+            {
+                if (_graphUnavailable) return;
+                string? failure = null;
+                var graph = _growingGraph ??= AnnGraph.TryCreate(Dimensions, out failure);
+                if (graph is null)
+                {
+                    _graphUnavailable = true;
+                    _logger?.LogWarning("Semantic search scans every paper's vector: the HNSW library could not be loaded ({Failure})", failure);
+                    return;
+                }
+                var v = new float[Dimensions];
+                while (_moved.TryDequeue(out var moved))
+                {
+                    Dequantise(moved, v);
+                    graph.Set(moved, v);
+                }
+                for (var row = _graphRows; row < _count && !_graphUnavailable; row++)
+                {
+                    Dequantise(row, v);
+                    graph.Set(row, v);
+                    _graphRows = row + 1;
+                }
+                if (_graph is null)
+                {
+                    _graph = graph;
+                    _logger?.LogInformation("Semantic search now asks an HNSW graph of {Rows} papers for candidates", _graphRows);
+                }
+            }
+            catch (Exception ex)
+            {
+                _graphUnavailable = true; // the scan stays, and it is always right
+                _logger?.LogError(ex, "The HNSW graph failed; semantic search scans every paper's vector");
                 return;
             }
-            Write(row, vector);
+            finally
+            {
+                Volatile.Write(ref _growing, 0);
+            }
         }
+        // A row set while the builder was finishing would otherwise wait for the next Set.
+        while (!_graphUnavailable && (_graphRows < _count || !_moved.IsEmpty) && Interlocked.CompareExchange(ref _growing, 1, 0) == 0);
     }
 
     void Write(int row, ReadOnlySpan<float> vector)
@@ -121,15 +210,34 @@ public sealed class NeuralIndex : IVectorSpace
         float Score(int row) => Dot(q, codes[row / ChunkRows].AsSpan(row % ChunkRows * Dimensions, Dimensions)) * qscale * scales[row / ChunkRows][row % ChunkRows];
 
         var heap = new PriorityQueue<int, float>();
-        for (var row = 0; row < count; row++)
+        void Offer(int row)
         {
             var score = Score(row);
-            if (score <= 0 || float.IsNaN(score)) continue;
-            if (heap.Count >= take && heap.TryPeek(out _, out var worst) && score <= worst) continue;
-            if (allow is not null && !allow(ids[row])) continue;
+            if (score <= 0 || float.IsNaN(score)) return;
+            if (heap.Count >= take && heap.TryPeek(out _, out var worst) && score <= worst) return;
+            if (allow is not null && !allow(ids[row])) return;
             if (heap.Count < take) heap.Enqueue(row, score);
             else heap.EnqueueDequeue(row, score);
         }
+
+        var graph = _graph;
+        var covered = Math.Min(_graphRows, count);
+        var scanned = false;
+        if (graph is not null && take <= MaxGraphTake)
+        {
+            // Twice the list asked for, so a filter or the codes' re-scoring can drop some and still fill it,
+            // and never fewer than a search page's 100 asks: below that the graph's recall falls faster than its cost.
+            var ask = Math.Min(covered, Math.Max(2 * take, MinCandidates));
+            var candidates = graph.Nearest(query.ToArray(), ask);
+            foreach (var key in candidates)
+                if ((int)key < covered) Offer((int)key);
+            for (var row = covered; row < count; row++) Offer(row); // added since the graph caught up
+            // A filter that passes few papers can empty the candidates: then only the scan finds the rest.
+            scanned = heap.Count >= take || candidates.Length < ask;
+            if (!scanned) heap.Clear();
+        }
+        if (!scanned)
+            for (var row = 0; row < count; row++) Offer(row);
         var result = new List<(string, float)>(heap.Count);
         while (heap.TryDequeue(out var row, out var score)) result.Add((ids[row], score));
         result.Reverse();
@@ -157,5 +265,12 @@ public sealed class NeuralIndex : IVectorSpace
         }
         for (; i < n; i++) sum += q[i] * c[i];
         return sum;
+    }
+
+    public void Dispose()
+    {
+        _graphUnavailable = true; // no builder starts after this, and one running stops at its next row
+        _graph = null;
+        _growingGraph?.Dispose();
     }
 }

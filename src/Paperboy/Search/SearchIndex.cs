@@ -77,6 +77,7 @@ public sealed class SearchIndex : IDisposable
         Root = Path.Combine(options.DataDir, "search");
         NeuralModel = options.BuiltInEmbedder ? NeuralEmbedder.ConfiguredModelName : null;
         Settings = settings ?? SearchSettings.FromEnvironment();
+        Neural = new(NeuralEmbedder.Dimensions, logger: _logger);
     }
 
     public Similarity Similarity => new BM25Similarity(Settings.K1, Settings.B);
@@ -130,7 +131,7 @@ public sealed class SearchIndex : IDisposable
     public int Count => _generation?.Current.Dense.Count ?? 0;
 
     /// <summary>The built-in model's vectors, following <c>paper_vectors</c> (<see cref="FollowVectorsAsync"/>).</summary>
-    public NeuralIndex Neural { get; } = new(NeuralEmbedder.Dimensions);
+    public NeuralIndex Neural { get; }
 
     /// <summary>
     /// Reads the vectors stored since the last call (all of them the first time) into <see cref="Neural"/>.
@@ -513,6 +514,7 @@ public sealed class SearchIndex : IDisposable
     public void Dispose()
     {
         Interlocked.Exchange(ref _generation, null)?.Dispose();
+        Neural.Dispose();
         _writeLock.Dispose();
     }
 

@@ -7,7 +7,7 @@ namespace Paperboy.Tests.Search;
 /// The quantised vector table: int8 codes must score and rank as the float vectors do.
 /// </summary>
 [Trait("Engine", "independent")] // opens no database: runs on the first engine only (.ci/run)
-public sealed class NeuralIndexTests
+public sealed partial class NeuralIndexTests
 {
     const int Dims = 384;
 

@@ -1,0 +1,116 @@
+using Paperboy.Search;
+using Paperboy.Tests.Infrastructure;
+
+namespace Paperboy.Tests.Search;
+
+/// <summary>
+/// From a threshold of rows on, the table asks USearch's HNSW graph for candidates (the real native
+/// library from the package): it must answer as the scan does, see rows added or moved since it was
+/// built, and leave a filter that passes few papers to the scan. The threshold is lowered here from
+/// 100,000 so that the graph builds in a second. The points vary around their topic along a few
+/// directions of its own, as sentence embeddings do (their intrinsic dimension is far below 384): a
+/// graph, unlike a scan, needs neighbourhoods to walk, and noise spread over all 384 dimensions has none.
+/// </summary>
+public sealed partial class NeuralIndexTests
+{
+    const int GraphFrom = 2_000;
+    const float Spread = 1f;
+
+    static async Task<NeuralIndex> WithGraphAsync(List<float[]> rows)
+    {
+        var index = new NeuralIndex(Dims, graphFromRows: GraphFrom);
+        for (var i = 0; i < rows.Count; i++) index.Set("p" + i, rows[i]);
+        Assert.True(await Eventually.TrueAsync(() => index.GraphRows == index.Count), $"graph has {index.GraphRows} of {index.Count} rows");
+        return index;
+    }
+
+    /// <summary>Points around topic centres, each topic varying along 12 random directions of its own; unit length.</summary>
+    static List<float[]> Topics(int count, int topics, int seed)
+    {
+        var rng = new Random(seed);
+        var centres = Enumerable.Range(0, topics).Select(_ => (Centre: Unit(Gaussian(rng)), Axes: Enumerable.Range(0, 12).Select(_ => Unit(Gaussian(rng))).ToList())).ToList();
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            var (centre, axes) = centres[rng.Next(topics)];
+            var v = (float[])centre.Clone();
+            foreach (var axis in axes)
+            {
+                var w = (float)(Spread / Math.Sqrt(axes.Count) * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
+                for (var i = 0; i < Dims; i++) v[i] += w * axis[i];
+            }
+            return Unit(v);
+        }).ToList();
+    }
+
+    static float[] Near(float[] row, int seed)
+    {
+        var noise = Gaussian(new Random(seed));
+        return Unit(row.Select((x, i) => x + 0.3f * noise[i] / MathF.Sqrt(Dims)).ToArray());
+    }
+
+    static NeuralIndex ScanOnly(List<float[]> rows)
+    {
+        var index = new NeuralIndex(Dims, graphFromRows: int.MaxValue);
+        for (var i = 0; i < rows.Count; i++) index.Set("p" + i, rows[i]);
+        return index;
+    }
+
+    [Fact]
+    public async Task BelowTheThresholdNoGraphIsBuiltAndAboveItTheGraphFindsTheScansTopTenWithItsScores()
+    {
+        var rows = Topics(6_000, 60, seed: 11);
+        using var small = new NeuralIndex(Dims, graphFromRows: GraphFrom);
+        for (var i = 0; i < GraphFrom - 1; i++) small.Set("p" + i, rows[i]);
+        Assert.Equal(0, small.GraphRows);
+
+        using var graph = await WithGraphAsync(rows);
+        using var scan = ScanOnly(rows);
+        var queries = Topics(100, 60, seed: 12);
+
+        var recall = queries.Average(q =>
+        {
+            var fromGraph = graph.Nearest(q, 10, null);
+            var fromScan = scan.Nearest(q, 10, null).ToDictionary(h => h.Id, h => h.Score);
+            // The codes re-score the graph's candidates: a paper found both ways has the scan's score exactly.
+            foreach (var (id, score) in fromGraph)
+                if (fromScan.TryGetValue(id, out var scanned)) Assert.Equal(scanned, score);
+            return fromGraph.Count(h => fromScan.ContainsKey(h.Id)) / 10.0;
+        });
+        Assert.True(recall >= 0.95, $"recall@10 {recall:0.000}");
+    }
+
+    [Fact]
+    public async Task RowsAddedOrReplacedAfterTheGraphWasBuiltAreFound()
+    {
+        var rows = Topics(3_000, 30, seed: 13);
+        using var index = await WithGraphAsync(rows);
+        // Near other papers (a new paper joins a field), yet its own vector is nearest to itself.
+        var (added, moved) = (Near(rows[10], seed: 98), Near(rows[2_000], seed: 97));
+
+        index.Set("new", added);
+        index.Set("p5", moved);
+
+        // A new row at once (it is scanned until the graph has it), and still once the graph has it.
+        Assert.Equal("new", index.Nearest(added, 1, null).Single().Id);
+        Assert.True(await Eventually.TrueAsync(() => index.GraphRows == 3_001));
+        Assert.Equal("new", index.Nearest(added, 1, null).Single().Id);
+        // A replaced vector moves in the graph when the builder gets to it (until then the paper is found near its old text).
+        Assert.True(await Eventually.TrueAsync(() => index.Nearest(moved, 1, null).Single().Id == "p5"));
+        Assert.Equal(3_001, index.Count);
+    }
+
+    [Fact]
+    public async Task AFilterThatPassesFewPapersIsFilledByTheScanBehindTheGraph()
+    {
+        var rows = Topics(4_000, 40, seed: 14);
+        using var index = await WithGraphAsync(rows);
+        using var scan = ScanOnly(rows);
+        static bool Rare(string id) => int.Parse(id[1..]) % 13 == 0; // 308 of 4,000: too few among the graph's candidates to fill 20
+        var query = Topics(1, 40, seed: 15)[0];
+
+        var filtered = index.Nearest(query, 20, Rare);
+
+        Assert.Equal(20, filtered.Count);
+        Assert.Equal(scan.Nearest(query, 20, Rare).Select(h => h.Id), filtered.Select(h => h.Id));
+    }
+}
