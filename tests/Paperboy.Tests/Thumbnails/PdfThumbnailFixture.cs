@@ -23,8 +23,11 @@ namespace Paperboy.Tests.Thumbnails;
 public sealed class PdfSite : IAsyncDisposable
 {
     /// <summary>Papers of the JSON Lines file, by what their PDF is.</summary>
-    public const string Drawn = "2611.90001", Truncated = "2611.90002", Html = "2611.90003", NoPdfUrl = "2611.90004", Old = "0104.90005";
-    public static readonly string[] Broken = [Truncated, Html];
+    public const string Drawn = "2611.90001", Truncated = "2611.90002", Html = "2611.90003", NoPdfUrl = "2611.90004", Old = "0104.90005",
+        Oversized = "2611.90006";
+    public static readonly string[] Broken = [Truncated, Html, Oversized];
+    /// <summary>The fixture's PDF size limit; <see cref="Oversized"/>'s is over it.</summary>
+    public const long MaxBytes = 200_000;
     public static readonly string Day = DateTime.UtcNow.Date.AddDays(-2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public StubServer Stub { get; private set; } = null!;
@@ -41,6 +44,7 @@ public sealed class PdfSite : IAsyncDisposable
             [PdfPath(Truncated)] = ("application/pdf", drawn[..(drawn.Length * 6 / 10)]), // the cross-reference table and trailer cut off
             [PdfPath(Html)] = ("text/html", "<!doctype html><title>Rate limited</title><p>Try again later"u8.ToArray()),
             [PdfPath(Old)] = ("application/pdf", drawn),
+            [PdfPath(Oversized)] = ("application/pdf", [.. drawn, .. new byte[MaxBytes]]),
             ["/media.pdf"] = ("application/pdf", drawn),
             ["/media.png"] = ("image/png", TestPictures.Make(600, 400, SKEncodedImageFormat.Png)),
             ["/late.png"] = ("image/png", TestPictures.Make(400, 300, SKEncodedImageFormat.Png)),
@@ -68,6 +72,7 @@ public sealed class PdfSite : IAsyncDisposable
             Paper(Drawn, "Quasar lensing drawn on a first page", recent),
             Paper(Truncated, "A truncated preprint", recent),
             Paper(Html, "A preprint behind an error page", recent),
+            Paper(Oversized, "A preprint with a very large PDF", recent),
             Paper(NoPdfUrl, "A preprint with only its arXiv id", recent, pdf: false),
             Paper(Old, "An archive paper from long ago", "2001-04-02"),
         }.Select(p => JsonSerializer.Serialize(p)));
@@ -157,7 +162,7 @@ public sealed class PdfThumbnailFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Site = await PdfSite.StartAsync();
-        App = await Site.StartAppAsync(new PdfThumbnails { Enabled = true }, Log);
+        App = await Site.StartAppAsync(new PdfThumbnails { Enabled = true, MaxBytes = PdfSite.MaxBytes }, Log);
         var pictured = await PdfSite.WithPicturesAsync(App);
         WithMedia = pictured[0];
         await using var c = await App.Database.OpenAsync();

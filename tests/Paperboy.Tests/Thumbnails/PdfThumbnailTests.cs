@@ -49,10 +49,12 @@ public sealed class PdfThumbnailTests(PdfThumbnailFixture site) : IClassFixture<
     }
 
     [Fact]
-    public async Task ABrokenPdfOrAnErrorPageIsSkippedWithOneLogLineAndNeverFetchedAgain()
+    public async Task ABrokenOrOversizedPdfOrAnErrorPageIsSkippedWithOneLogLineAndNeverFetchedAgain()
     {
         await using var c = await site.App.Database.OpenAsync();
-        foreach (var (paper, reason) in new[] { (PdfSite.Truncated, "pdftoppm cannot render it"), (PdfSite.Html, "not a PDF") })
+        var reasons = new[] { (PdfSite.Truncated, "pdftoppm cannot render it"), (PdfSite.Html, "not a PDF"), (PdfSite.Oversized, "over the 200,000 byte limit") };
+        Assert.Equal(PdfSite.Broken, reasons.Select(r => r.Item1));
+        foreach (var (paper, reason) in reasons)
         {
             await SkippedPicture.AssertAsync(c, site.Log, paper, reason);
             // The fixture waited for one more pass after this one was tried: it was not asked for again.
