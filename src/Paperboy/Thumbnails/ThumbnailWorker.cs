@@ -11,6 +11,8 @@ public sealed class ThumbnailWorker(ThumbnailSettings settings, ThumbnailStore s
 {
     const int Batch = 50;
     static readonly TimeSpan FirstRetry = TimeSpan.FromHours(1);
+    /// <summary>When the last download ended: the pause is kept across batches too, not only within one.</summary>
+    DateTimeOffset? _lastDownload;
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -45,7 +47,6 @@ public sealed class ThumbnailWorker(ThumbnailSettings settings, ThumbnailStore s
         if (firstPages.On && due.Count < Batch)
             due.AddRange((await firstPages.DueAsync(time.GetUtcNow(), Batch - due.Count, ct))
                 .Select(paper => (paper, Get: (Func<CancellationToken, Task<FetchedPicture>>)(c => firstPages.GetAsync(fetcher, paper.Url, c)))));
-        DateTimeOffset? last = null;
         foreach (var (paper, get) in due)
         {
             if (fetcher.Refusal(paper.Url) is { } refused)
@@ -57,9 +58,9 @@ public sealed class ThumbnailWorker(ThumbnailSettings settings, ThumbnailStore s
             }
             // arXiv's 3 seconds on arxiv.org whatever the setting, as for the harvest.
             var interval = Harvest.HarvestSettings.PoliteInterval(new Uri(paper.Url), settings.Interval);
-            if (last is { } previous && previous + interval - time.GetUtcNow() is { Ticks: > 0 } wait) await Task.Delay(wait, time, ct);
+            if (_lastDownload is { } previous && previous + interval - time.GetUtcNow() is { Ticks: > 0 } wait) await Task.Delay(wait, time, ct);
             await TakeAsync(paper, get, ct);
-            last = time.GetUtcNow();
+            _lastDownload = time.GetUtcNow();
         }
         return due.Count;
     }

@@ -84,14 +84,14 @@ public sealed class PdfSite : IAsyncDisposable
     public int Requests(string path) => Stub.Requests.Count(r => r.PathAndQuery == path);
 
     /// <summary>A site that may fetch from the stub only, with first pages as <paramref name="pdf"/> says, logging what the worker says.</summary>
-    public Task<TestInstance> StartAppAsync(PdfThumbnails pdf, ListLoggerProvider log)
+    public Task<TestInstance> StartAppAsync(PdfThumbnails pdf, ListLoggerProvider log, TimeSpan interval = default)
     {
         var settings = new ThumbnailSettings
         {
             Enabled = true,
             Hosts = ["127.0.0.1"], // not arxiv.org: the derived link must be refused, never asked
             AllowPrivate = true,
-            Interval = TimeSpan.Zero,
+            Interval = interval,
             Idle = TimeSpan.FromMilliseconds(100),
             Pdf = pdf,
         };
@@ -156,13 +156,15 @@ public sealed class PdfThumbnailFixture : IAsyncLifetime
     public PdfSite Site { get; private set; } = null!;
     public TestInstance App { get; private set; } = null!;
     public ListLoggerProvider Log { get; } = new("Paperboy.Thumbnails");
+    /// <summary>The operator's pause between two downloads, PDFs and pictures alike.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(300);
     /// <summary>A Hugging Face paper with a picture of its own and, pointed at the stub, a PDF in the window.</summary>
     public string WithMedia { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Site = await PdfSite.StartAsync();
-        App = await Site.StartAppAsync(new PdfThumbnails { Enabled = true, MaxBytes = PdfSite.MaxBytes }, Log);
+        App = await Site.StartAppAsync(new PdfThumbnails { Enabled = true, MaxBytes = PdfSite.MaxBytes }, Log, Interval);
         var pictured = await PdfSite.WithPicturesAsync(App);
         WithMedia = pictured[0];
         await using var c = await App.Database.OpenAsync();

@@ -80,6 +80,18 @@ public sealed class PdfThumbnailTests(PdfThumbnailFixture site) : IClassFixture<
     }
 
     [Fact]
+    public void DownloadsOfPdfsAndPicturesAreOneAtATimeAndTheIntervalApart()
+    {
+        var requests = site.Site.Stub.Requests.OrderBy(r => r.Start).ToList();
+        Assert.True(requests.Count >= 6, $"only {requests.Count} requests");
+        Assert.Equal(1, site.Site.Stub.MaxConcurrent);
+        // The worker waits the interval after a download (and its render) ends, before the next one starts.
+        foreach (var (before, after) in requests.Zip(requests.Skip(1)))
+            Assert.True(after.Start - before.End >= PdfThumbnailFixture.Interval - TimeSpan.FromMilliseconds(20),
+                $"{after.PathAndQuery} started {(after.Start - before.End).TotalMilliseconds:0} ms after {before.PathAndQuery} ended");
+    }
+
+    [Fact]
     public async Task TheDerivedArxivLinkIsRefusedWhenArxivIsNotAllowedAndOldPapersAreLeftAlone()
     {
         await using var c = await site.App.Database.OpenAsync();
