@@ -6,11 +6,14 @@ namespace Paperboy.Thumbnails;
 /// <summary>What came of one download: the bytes, or why not and whether asking again later may help.</summary>
 public sealed record FetchedPicture(byte[]? Bytes, string? Error, bool Transient);
 
+/// <summary>What one kind of download may take: bytes, time (headers to last byte) and what it asks for.</summary>
+public sealed record FetchLimits(long MaxBytes, TimeSpan Timeout, string Accept);
+
 /// <summary>
 /// Downloads one picture: only from the operator's hosts (<see cref="ThumbnailSettings.Hosts"/>), only to
 /// public addresses unless allowed (the webhooks' SSRF guard, checked on every connection so a DNS answer
 /// cannot change in between), redirects followed by hand so each hop is checked, and never more than
-/// <see cref="ThumbnailSettings.MaxBytes"/> read.
+/// <see cref="FetchLimits.MaxBytes"/> read (a picture's <see cref="ThumbnailSettings.MaxBytes"/>, or a PDF's).
 /// </summary>
 public sealed class ThumbnailFetcher : IDisposable
 {
@@ -29,10 +32,13 @@ public sealed class ThumbnailFetcher : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectCallback = (context, ct) => WebhookAddress.ConnectAsync(context, settings.AllowPrivate, ct),
         };
-        _client = new HttpClient(handler) { Timeout = settings.Timeout };
+        // The time limit is per download (FetchLimits) and covers the body too, which HttpClient.Timeout does not.
+        _client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.ParseAdd(settings.UserAgent);
-        _client.DefaultRequestHeaders.Accept.ParseAdd("image/webp,image/png,image/jpeg,image/*;q=0.8");
+        Picture = new(settings.MaxBytes, settings.Timeout, "image/webp,image/png,image/jpeg,image/*;q=0.8");
     }
+
+    public FetchLimits Picture { get; }
 
     /// <summary>Why <paramref name="url"/> may not be fetched at all (not http(s), a host not configured), or null.</summary>
     public string? Refusal(string url) =>
@@ -40,15 +46,21 @@ public sealed class ThumbnailFetcher : IDisposable
         : !_settings.AllowsHost(new Uri(safe).Host) ? $"host {new Uri(safe).Host} is not on PAPERBOY_THUMBNAILS_HOSTS ({string.Join(", ", _settings.Hosts)})"
         : null;
 
-    public async Task<FetchedPicture> GetAsync(string url, CancellationToken ct)
+    public Task<FetchedPicture> GetAsync(string url, CancellationToken ct) => GetAsync(url, Picture, ct);
+
+    public async Task<FetchedPicture> GetAsync(string url, FetchLimits limits, CancellationToken ct)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(limits.Timeout);
         var current = new Uri(url);
         for (var hop = 0; ; hop++)
         {
             if (Refusal(current.ToString()) is { } refused) return new(null, refused, false);
             try
             {
-                using var response = await _client.GetAsync(current, HttpCompletionOption.ResponseHeadersRead, ct);
+                using var request = new HttpRequestMessage(HttpMethod.Get, current);
+                request.Headers.Accept.ParseAdd(limits.Accept);
+                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                 var status = (int)response.StatusCode;
                 if (status is >= 300 and < 400 && response.Headers.Location is { } location)
                 {
@@ -58,16 +70,16 @@ public sealed class ThumbnailFetcher : IDisposable
                 }
                 if (!response.IsSuccessStatusCode)
                     return new(null, $"HTTP {status}", status is 408 or 429 or >= 500);
-                if (response.Content.Headers.ContentLength is > 0 and var length && length > _settings.MaxBytes)
-                    return new(null, $"{length:N0} bytes, over the {_settings.MaxBytes:N0} byte limit", false);
-                await using var body = await response.Content.ReadAsStreamAsync(ct);
+                if (response.Content.Headers.ContentLength is > 0 and var length && length > limits.MaxBytes)
+                    return new(null, $"{length:N0} bytes, over the {limits.MaxBytes:N0} byte limit", false);
+                await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
                 var buffer = new MemoryStream();
                 var chunk = new byte[81920];
                 int read;
-                while ((read = await body.ReadAsync(chunk, ct)) > 0)
+                while ((read = await body.ReadAsync(chunk, timeout.Token)) > 0)
                 {
                     buffer.Write(chunk, 0, read);
-                    if (buffer.Length > _settings.MaxBytes) return new(null, $"over the {_settings.MaxBytes:N0} byte limit", false);
+                    if (buffer.Length > limits.MaxBytes) return new(null, $"over the {limits.MaxBytes:N0} byte limit", false);
                 }
                 return new(buffer.ToArray(), null, false);
             }

@@ -30,6 +30,8 @@ public sealed record ThumbnailSettings
     /// <summary>Network failures are tried again this many times in all, an hour apart and doubling.</summary>
     public int Attempts { get; init; } = 3;
     public string UserAgent { get; init; } = new HarvestSettings().UserAgent;
+    /// <summary>First pages of PDFs for papers without a picture (<c>PAPERBOY_THUMBNAILS_PDF</c>); see <see cref="PdfThumbnails"/>.</summary>
+    public PdfThumbnails Pdf { get; init; } = new();
 
     public bool AllowsHost(string host) =>
         Hosts.Any(h => host.Equals(h, StringComparison.OrdinalIgnoreCase) || host.EndsWith("." + h, StringComparison.OrdinalIgnoreCase));
@@ -38,10 +40,14 @@ public sealed record ThumbnailSettings
     public static ThumbnailSettings Read(SettingsReader config, HarvestSettings harvest)
     {
         var d = new ThumbnailSettings { UserAgent = harvest.UserAgent };
+        var pdf = PdfThumbnails.Read(config);
+        var hosts = config.List("PAPERBOY_THUMBNAILS_HOSTS")?.Select(h => h.TrimStart('*', '.')).ToList() ?? d.Hosts;
         return d with
         {
-            Enabled = config.Switch("PAPERBOY_THUMBNAILS") ?? harvest.Jobs().Contains(HfHarvester.Source),
-            Hosts = config.List("PAPERBOY_THUMBNAILS_HOSTS")?.Select(h => h.TrimStart('*', '.')).ToList() ?? d.Hosts,
+            // Asking for first pages asks for pictures: an arXiv-only site need not also say PAPERBOY_THUMBNAILS=on.
+            Enabled = config.Switch("PAPERBOY_THUMBNAILS") ?? (harvest.Jobs().Contains(HfHarvester.Source) || pdf.Enabled),
+            Hosts = pdf.Enabled ? PdfThumbnails.WithArxiv(hosts) : hosts,
+            Pdf = pdf,
             AllowPrivate = config.Switch("PAPERBOY_THUMBNAILS_ALLOW_PRIVATE") ?? false,
             Interval = config.Seconds("PAPERBOY_THUMBNAILS_INTERVAL") ?? d.Interval,
         };

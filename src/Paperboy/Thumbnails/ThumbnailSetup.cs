@@ -12,6 +12,7 @@ public static class ThumbnailSetup
         services.AddSettings((config, sp) => ThumbnailSettings.Read(config, HarvestOrDefault(sp)));
         services.AddSingleton<ThumbnailStore>();
         services.AddSingleton<ThumbnailIndex>();
+        services.AddSingleton<PdfThumbnailSource>();
         services.AddHostedService<ThumbnailWorker>();
         return services;
     }

@@ -6,11 +6,13 @@ namespace Paperboy.Thumbnails;
 /// and never fetched again unless its URL changes; only network failures are tried again, hours apart, a
 /// few times. Nothing a picture does stops the others or the site.
 /// </summary>
-public sealed class ThumbnailWorker(ThumbnailSettings settings, ThumbnailStore store, ThumbnailIndex index, TimeProvider time,
-    ILogger<ThumbnailWorker> logger) : BackgroundService
+public sealed class ThumbnailWorker(ThumbnailSettings settings, ThumbnailStore store, ThumbnailIndex index, PdfThumbnailSource firstPages,
+    TimeProvider time, ILogger<ThumbnailWorker> logger) : BackgroundService
 {
     const int Batch = 50;
     static readonly TimeSpan FirstRetry = TimeSpan.FromHours(1);
+    /// <summary>When the last download ended: the pause is kept across batches too, not only within one.</summary>
+    DateTimeOffset? _lastDownload;
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -20,6 +22,7 @@ public sealed class ThumbnailWorker(ThumbnailSettings settings, ThumbnailStore s
             return;
         }
         await Task.Yield(); // never hold up the site's start
+        firstPages.Start();
         using var fetcher = new ThumbnailFetcher(settings);
         try { await store.ForgetRefusedAsync(ct); }
         catch (Exception ex) when (ex is not OperationCanceledException) { logger.LogError(ex, "Thumbnails: cannot read the database"); }
@@ -38,9 +41,13 @@ public sealed class ThumbnailWorker(ThumbnailSettings settings, ThumbnailStore s
     /// <summary>One pass over the due papers; returns how many were looked at.</summary>
     public async Task<int> RunBatchAsync(ThumbnailFetcher fetcher, CancellationToken ct)
     {
-        var due = await store.DueAsync(time.GetUtcNow(), Batch, ct);
-        var fetched = false;
-        foreach (var paper in due)
+        var due = (await store.DueAsync(time.GetUtcNow(), Batch, ct))
+            .Select(paper => (paper, Get: (Func<CancellationToken, Task<FetchedPicture>>)(c => fetcher.GetAsync(paper.Url, c)))).ToList();
+        // Papers without a picture of their own come after those with one, in the room the batch has left.
+        if (firstPages.On && due.Count < Batch)
+            due.AddRange((await firstPages.DueAsync(time.GetUtcNow(), Batch - due.Count, ct))
+                .Select(paper => (paper, Get: (Func<CancellationToken, Task<FetchedPicture>>)(c => firstPages.GetAsync(fetcher, paper.Url, c)))));
+        foreach (var (paper, get) in due)
         {
             if (fetcher.Refusal(paper.Url) is { } refused)
             {
@@ -49,16 +56,18 @@ public sealed class ThumbnailWorker(ThumbnailSettings settings, ThumbnailStore s
                 await store.FailAsync(paper.PaperId, paper.Url, "refused", refused, 0, null, time.GetUtcNow(), ct);
                 continue;
             }
-            if (fetched) await Task.Delay(settings.Interval, time, ct);
-            fetched = true;
-            await TakeAsync(fetcher, paper, ct);
+            // arXiv's 3 seconds on arxiv.org whatever the setting, as for the harvest.
+            var interval = Harvest.HarvestSettings.PoliteInterval(new Uri(paper.Url), settings.Interval);
+            if (_lastDownload is { } previous && previous + interval - time.GetUtcNow() is { Ticks: > 0 } wait) await Task.Delay(wait, time, ct);
+            await TakeAsync(paper, get, ct);
+            _lastDownload = time.GetUtcNow();
         }
         return due.Count;
     }
 
-    async Task TakeAsync(ThumbnailFetcher fetcher, DueThumbnail paper, CancellationToken ct)
+    async Task TakeAsync(DueThumbnail paper, Func<CancellationToken, Task<FetchedPicture>> get, CancellationToken ct)
     {
-        var download = await fetcher.GetAsync(paper.Url, ct);
+        var download = await get(ct);
         var now = time.GetUtcNow();
         if (download.Bytes is { } bytes)
         {

@@ -27,6 +27,7 @@ public sealed class ConfigurationTests
     {
         { "PAPERBOY_THUMBNAILS", "yse", "is not a boolean (use 1/0, true/false, on/off)" },
         { "PAPERBOY_THUMBNAILS_INTERVAL", "1s", "is not a number of seconds, 0 or more" },
+        { "PAPERBOY_THUMBNAILS_PDF", "pdf", "is not a boolean (use 1/0, true/false, on/off)" },
         { "PAPERBOY_HARVEST_SOURCES", "hf,arxv", "is not a source (use hf, arxiv, or both: hf,arxiv)" },
         { "PAPERBOY_HARVEST_AT", "6am", "is not a time of day HH:mm (e.g. 06:30)" },
         { "PAPERBOY_HARVEST_ARXIV_URL", "oaipmh.arxiv.org/oai", "is not an absolute http(s) URL" },
