@@ -26,12 +26,28 @@ public sealed class Maildev : IAsyncDisposable
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{webPort}/"), Timeout = TimeSpan.FromSeconds(20) };
     }
 
+    /// <summary>
+    /// Starts maildev on two free ports. A port found free can be taken by another process before maildev
+    /// binds it (CI saw maildev exit with code 1 that way), so an exit at start is tried again on new ports.
+    /// </summary>
     public static async Task<Maildev> StartAsync()
     {
-        var maildev = new Maildev(FreePort(), FreePort());
-        await maildev.StartProcessAsync();
-        return maildev;
+        for (var attempt = 1; ; attempt++)
+        {
+            var maildev = new Maildev(FreePort(), FreePort());
+            try
+            {
+                await maildev.StartProcessAsync();
+                return maildev;
+            }
+            catch (ExitedException) when (attempt < 3)
+            {
+                await maildev.DisposeAsync();
+            }
+        }
     }
+
+    sealed class ExitedException(string message) : InvalidOperationException(message);
 
     public static string Binary()
     {
@@ -54,13 +70,15 @@ public sealed class Maildev : IAsyncDisposable
         };
         foreach (var a in new[] { "--ip", "127.0.0.1", "--smtp", SmtpPort.ToString(), "--web", WebPort.ToString(), "--silent" }) start.ArgumentList.Add(a);
         _process = Process.Start(start)!;
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && errors.Count < 5) errors.Enqueue(line); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var process = _process;
         var answered = await Eventually.TrueAsync(async () => process.HasExited || await AnswersAsync(), TimeSpan.FromSeconds(30));
-        if (process.HasExited) throw new InvalidOperationException($"maildev exited with code {process.ExitCode}");
+        if (process.HasExited)
+            throw new ExitedException($"maildev exited with code {process.ExitCode} (smtp {SmtpPort}, web {WebPort}): {string.Join(" | ", errors)}");
         if (!answered) throw new TimeoutException("maildev did not start within 30 s");
     }
 
