@@ -118,12 +118,12 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
                 var v = new float[Dimensions];
                 while (_moved.TryDequeue(out var moved))
                 {
-                    Dequantise(moved, v);
+                    lock (_gate) Dequantise(moved, v); // the chunk lists may grow meanwhile
                     graph.Set(moved, v);
                 }
                 for (var row = _graphRows; row < _count && !_graphUnavailable; row++)
                 {
-                    Dequantise(row, v);
+                    lock (_gate) Dequantise(row, v);
                     graph.Set(row, v);
                     _graphRows = row + 1;
                 }
