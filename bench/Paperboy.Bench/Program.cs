@@ -27,6 +27,7 @@ return args[0] switch
     "embed" => await Bench.EmbedAsync(args[1..]),
     "tune" => await Bench.TuneAsync(args[1], args[2..]),
     "ann" => Bench.Ann(int.Parse(args[1], CultureInfo.InvariantCulture)),
+    "seed-vectors" => await Bench.SeedVectorsAsync(args[1]),
     _ => 2,
 };
 
@@ -104,8 +105,104 @@ static class Bench
             var recall = Enumerable.Range(0, queries.Count).Average(i => found[i].Intersect(truth[i]).Count() / 10.0);
             Report($"{name}: recall@10 {recall:0.000}", times, exact);
         }
-        Hnsw(rows, flat, queries, truth, exact);
+        if (Environment.GetEnvironmentVariable("GRAPH") == "site") SiteGraph(rows, flat, queries, truth);
+        else Hnsw(rows, flat, queries, truth, exact);
         return 0;
+    }
+
+    /// <summary>
+    /// For bench/million.sh: a vector of the built-in model for every paper of a PostgreSQL catalog, stored as the
+    /// embedder would (current text hash and update stamp, so nothing is pending), since embedding a million papers
+    /// takes ~23 hours here. A paper whose text is in the vector cache gets its real vector; any other (the derived
+    /// copies) a point between a real paper and one of its 10 nearest real neighbours, as `ann`'s PAD=mix.
+    /// </summary>
+    public static async Task<int> SeedVectorsAsync(string connection)
+    {
+        const int dims = NeuralEmbedder.Dimensions;
+        var model = NeuralEmbedder.ConfiguredModelName;
+        var cache = VectorCache.ForModel(model, dims);
+        var real = cache.All();
+        if (real.Count < 100) { Console.Error.WriteLine("fewer than 100 cached vectors: run `embed` first"); return 2; }
+        var clock = Stopwatch.StartNew();
+        var neighbours = RealNeighbours(real, 10);
+        Console.WriteLine($"{real.Count} real vectors and their neighbours in {clock.Elapsed.TotalSeconds:0} s");
+        await using var source = new Npgsql.NpgsqlConnection(connection);
+        await using var target = new Npgsql.NpgsqlConnection(connection);
+        await source.OpenAsync();
+        await target.OpenAsync();
+        await using (var clear = new Npgsql.NpgsqlCommand("DELETE FROM paper_vectors WHERE model = @model", target))
+        {
+            clear.Parameters.AddWithValue("model", model);
+            await clear.ExecuteNonQueryAsync();
+        }
+        var now = StoredTime.Format(DateTimeOffset.UtcNow);
+        var (exact, mixed) = (0, 0);
+        await using (var read = new Npgsql.NpgsqlCommand("SELECT id, title, abstract, updated_at FROM papers WHERE hidden = FALSE", source))
+        await using (var reader = await read.ExecuteReaderAsync())
+        await using (var copy = await target.BeginBinaryImportAsync(
+            "COPY paper_vectors (paper_id, model, text_hash, seen_update, vector, embedded_at) FROM STDIN (FORMAT BINARY)"))
+        {
+            while (await reader.ReadAsync())
+            {
+                var id = reader.GetString(0);
+                var hash = NeuralEmbedder.TextHash(NeuralEmbedder.PaperText(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                var vector = cache.Get(hash);
+                if (vector is not null) exact++;
+                else
+                {
+                    mixed++;
+                    var rng = new Random(BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)))); // the same point for a paper on every run
+                    var i = rng.Next(real.Count);
+                    var (a, b) = (real[i], real[neighbours[i][rng.Next(10)]]);
+                    var w = 0.3f + 0.7f * (float)rng.NextDouble();
+                    vector = new float[dims];
+                    for (var d = 0; d < dims; d++)
+                        vector[d] = w * a[d] + (1 - w) * b[d] + 0.2f / MathF.Sqrt(dims) * (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
+                    VectorMath.Normalize(vector);
+                }
+                await copy.StartRowAsync();
+                await copy.WriteAsync(id);
+                await copy.WriteAsync(model);
+                await copy.WriteAsync(hash);
+                await copy.WriteAsync(reader.GetString(3));
+                await copy.WriteAsync(NeuralEmbedder.ToBytes(vector));
+                await copy.WriteAsync(now);
+                if ((exact + mixed) % 100_000 == 0) Console.Error.WriteLine($"  {exact + mixed} papers, {clock.Elapsed.TotalSeconds:0} s");
+            }
+            await copy.CompleteAsync();
+        }
+        Console.WriteLine($"seeded {exact + mixed} vectors ({exact} real from the cache, {mixed} between real neighbours) in {clock.Elapsed.TotalSeconds:0} s");
+        return 0;
+    }
+
+    /// <summary>
+    /// The site's own graph (<see cref="NeuralIndex"/>: batches, reserve ahead, keyed by id): its build rate from
+    /// nothing, the save, and a restart that loads the saved graph and re-adds nothing; recall through the site's path.
+    /// </summary>
+    static void SiteGraph(int rows, float[] flat, List<float[]> queries, List<List<string>> truth)
+    {
+        const int dims = NeuralEmbedder.Dimensions;
+        var dir = Directory.CreateTempSubdirectory("paperboy-graph-");
+        var path = Path.Combine(dir.FullName, "graph.usearch");
+        try
+        {
+            foreach (var start in new[] { "built from nothing", "loaded from the saved graph" })
+            {
+                var clock = Stopwatch.StartNew();
+                using var index = new NeuralIndex(dims, graphFromRows: rows, graphPath: path);
+                for (var r = 0; r < rows; r++) index.Set("p" + r, flat.AsSpan(r * dims, dims));
+                var loaded = clock.Elapsed;
+                while (index.GraphRows < index.Count) Thread.Sleep(20);
+                var ready = clock.Elapsed - loaded;
+                var recall = Enumerable.Range(0, queries.Count).Average(i => index.Nearest(queries[i], 10, null).Count(h => truth[i].Contains(h.Id)) / 10.0);
+                Console.WriteLine($"site graph, {start}: {rows} rows set in {loaded.TotalSeconds:0.0} s, graph ready {ready.TotalSeconds:0.0} s later " +
+                    $"({rows / ready.TotalSeconds:0} rows/s), {index.GraphRowsReused} reused; recall@10 {recall:0.000}");
+                clock.Restart();
+                while (!File.Exists(path + ".keys")) Thread.Sleep(20);
+                Console.WriteLine($"  saved: {new FileInfo(path).Length / 1048576} MB graph + {new FileInfo(path + ".keys").Length / 1048576} MB keys");
+            }
+        }
+        finally { dir.Delete(recursive: true); }
     }
 
     /// <summary>Each real vector's <paramref name="k"/> nearest other real vectors (exact).</summary>
@@ -153,12 +250,15 @@ static class Bench
         var clock = Stopwatch.StartNew();
         using var hnsw = new Cloud.Unum.USearch.USearchIndex(Cloud.Unum.USearch.MetricKind.Cos, Cloud.Unum.USearch.ScalarKind.Float16,
             dims, connectivity: 16, expansionAdd: (ulong)expansionAdd, expansionSearch: 64);
-        var row = new float[dims];
-        for (var r = 0; r < rows; r++)
+        var batch = int.Parse(Environment.GetEnvironmentVariable("BATCH") ?? "1", CultureInfo.InvariantCulture);
+        for (var r = 0; r < rows; r += batch)
         {
-            flat.AsSpan(r * dims, dims).CopyTo(row);
-            hnsw.Add((ulong)r, row);
-            if ((r + 1) % 100_000 == 0) Console.Error.WriteLine($"  hnsw: {r + 1} rows, {clock.Elapsed.TotalSeconds:0} s");
+            var n = Math.Min(batch, rows - r);
+            var keys = new ulong[n];
+            var vectors = new float[n][];
+            for (var i = 0; i < n; i++) { keys[i] = (ulong)(r + i); vectors[i] = flat.AsSpan((r + i) * dims, dims).ToArray(); }
+            hnsw.Add(keys, vectors); // one capacity reservation per batch: the package's single Add reserves one more row each time
+            if ((r + n) / 100_000 > r / 100_000) Console.Error.WriteLine($"  hnsw: {r + n} rows, {clock.Elapsed.TotalSeconds:0} s");
         }
         var built = clock.Elapsed;
         Console.WriteLine($"HNSW (USearch {Cloud.Unum.USearch.USearchCapabilities.Version()}, f16, M=16, expansion_add={expansionAdd}, {hnsw.HardwareAcceleration()}): " +

@@ -1,13 +1,16 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
 using Cloud.Unum.USearch;
 
 namespace Paperboy.Search;
 
 /// <summary>
-/// An HNSW graph (USearch) over <see cref="NeuralIndex"/>'s rows, keyed by row number: the sub-linear
-/// first stage of a large catalog's semantic search. Cosine over half-precision vectors, 16 links a
-/// node; measured against the exact scan in docs/SEARCH.md (`bench ann`). USearch allows many
-/// searches at once but not a search while the graph grows, so adds take the lock alone; after
-/// <see cref="Dispose"/> adds are dropped and searches find nothing, so a builder still running is harmless.
+/// An HNSW graph (USearch) over <see cref="NeuralIndex"/>'s papers, keyed by a stable hash of the paper id
+/// (so a saved graph means the same papers after a restart, whatever order the vectors load in): the
+/// sub-linear first stage of a large catalog's semantic search. Cosine over half-precision vectors, 16
+/// links a node; measured against the exact scan in docs/SEARCH.md (`bench ann`). USearch allows many
+/// searches at once, but growing its capacity reallocates under them, so adds take the lock alone;
+/// after <see cref="Dispose"/> adds are dropped and searches find nothing, so a builder still running is harmless.
 /// </summary>
 sealed class AnnGraph : IDisposable
 {
@@ -16,25 +19,37 @@ sealed class AnnGraph : IDisposable
 
     readonly USearchIndex _index;
     readonly ReaderWriterLockSlim _lock = new();
-    readonly float[] _row;
     bool _disposed;
 
-    AnnGraph(int dimensions)
-    {
-        _index = new USearchIndex(MetricKind.Cos, ScalarKind.Float16, (ulong)dimensions, connectivity: 16, expansionAdd: Expansion, expansionSearch: Expansion);
-        _row = new float[dimensions];
-    }
+    AnnGraph(USearchIndex index) => _index = index;
 
     /// <summary>
     /// A new graph, or null with the reason when USearch's native library cannot be loaded here
     /// (it needs libgomp1); the caller then keeps scanning every row, which is always correct.
     /// </summary>
-    public static AnnGraph? TryCreate(int dimensions, out string? failure)
+    public static AnnGraph? TryCreate(int dimensions, out string? failure) => Try(() =>
+        new USearchIndex(MetricKind.Cos, ScalarKind.Float16, (ulong)dimensions, connectivity: 16, expansionAdd: Expansion, expansionSearch: Expansion), out failure);
+
+    /// <summary>A graph saved by <see cref="Save"/>, or null with the reason (missing, unreadable, another shape, no library).</summary>
+    public static AnnGraph? TryLoad(string path, int dimensions, out string? failure)
+    {
+        if (!File.Exists(path)) { failure = "no saved graph"; return null; }
+        var graph = Try(() => new USearchIndex(path), out failure);
+        if (graph is not null && graph._index.Dimensions() != (ulong)dimensions)
+        {
+            failure = $"the saved graph has {graph._index.Dimensions()} dimensions, not {dimensions}";
+            graph.Dispose();
+            return null;
+        }
+        return graph;
+    }
+
+    static AnnGraph? Try(Func<USearchIndex> open, out string? failure)
     {
         try
         {
             failure = null;
-            return new AnnGraph(dimensions);
+            return new AnnGraph(open());
         }
         catch (Exception ex) when (ex is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException or TypeInitializationException or USearchException)
         {
@@ -43,21 +58,48 @@ sealed class AnnGraph : IDisposable
         }
     }
 
-    /// <summary>Adds a row, or moves it when its vector was replaced.</summary>
-    public void Set(int row, ReadOnlySpan<float> vector)
+    /// <summary>
+    /// Adds papers, moving the ones already in the graph. One call reserves room once: the package's
+    /// one-vector add grows the capacity by exactly one each time, which makes a graph's build quadratic.
+    /// </summary>
+    public void Set(IReadOnlyList<(ulong Key, float[] Vector)> batch)
     {
+        if (batch.Count == 0) return;
         _lock.EnterWriteLock();
         try
         {
             if (_disposed) return;
-            vector.CopyTo(_row);
-            if (_index.Contains((ulong)row)) _index.Remove((ulong)row);
-            _index.Add((ulong)row, _row);
+            foreach (var (key, _) in batch)
+                if (_index.Contains(key)) _index.Remove(key);
+            ReserveAhead(batch.Count);
+            _index.Add(batch.Select(b => b.Key).ToArray(), batch.Select(b => b.Vector).ToArray());
         }
         finally { _lock.ExitWriteLock(); }
     }
 
-    /// <summary>The rows nearest <paramref name="query"/>, best first (USearch explores max(64, count) candidates).</summary>
+    [DllImport("libusearch_c", CallingConvention = CallingConvention.Cdecl)]
+    static extern void usearch_reserve(IntPtr index, UIntPtr capacity, out IntPtr error);
+
+    /// <summary>The package's native handle; it offers no reserve of its own (its add reserves exactly what it adds).</summary>
+    static readonly FieldInfo? Handle = typeof(USearchIndex).GetField("_index", BindingFlags.NonPublic | BindingFlags.Instance);
+
+    /// <summary>
+    /// Grows the capacity by a quarter at a time, as a list does. A reserve reallocates the graph's tables, so
+    /// growing by each batch (what the package does) costs a copy of every node per batch: measured at
+    /// 100k–200k rows, a build one row at a time took twice as long as in batches of 1,024 (docs/SEARCH.md).
+    /// Should a later package rename its handle, adds still work, only slower.
+    /// </summary>
+    void ReserveAhead(int adding)
+    {
+        var size = _index.Size();
+        if (_index.Capacity() >= size + (ulong)adding || Handle?.GetValue(_index) is not IntPtr handle || handle == IntPtr.Zero) return;
+        usearch_reserve(handle, checked((UIntPtr)Math.Max(size + (ulong)adding, size + size / 4 + 1024)), out _);
+    }
+
+    /// <summary>Rows the graph has room for before its next reserve.</summary>
+    internal ulong Capacity => _index.Capacity();
+
+    /// <summary>The keys nearest <paramref name="query"/>, best first (USearch explores max(64, count) candidates).</summary>
     public ulong[] Nearest(float[] query, int count)
     {
         _lock.EnterReadLock();
@@ -68,6 +110,20 @@ sealed class AnnGraph : IDisposable
             return found < keys.Length ? keys[..found] : keys;
         }
         finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>Writes the graph to <paramref name="path"/> through a temporary file, so a crash midway leaves the last good one.</summary>
+    public void Save(string path)
+    {
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";
+        _lock.EnterReadLock();
+        try
+        {
+            if (_disposed) return;
+            _index.Save(temporary);
+        }
+        finally { _lock.ExitReadLock(); }
+        File.Move(temporary, path, overwrite: true);
     }
 
     public void Dispose()

@@ -41,19 +41,26 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
     volatile int _count;
 
     readonly int _graphFromRows;
+    readonly string? _graphPath;
     readonly ILogger? _logger;
+    readonly Dictionary<ulong, int> _keyRows = []; // the graph's key of each paper (a hash of its id) to its row
+    readonly List<ulong[]> _inGraph = []; // per row: a hash of the codes the graph holds for it, 0 when it holds none
     AnnGraph? _growingGraph;
     volatile AnnGraph? _graph; // published once the first build has caught up with every row
     volatile int _graphRows; // rows [0, _graphRows) are in the graph
     int _growing;
     volatile bool _graphUnavailable; // no library here, a failure, or disposed: the scan serves every query
     readonly ConcurrentQueue<int> _moved = new(); // rows whose vector was replaced after entering the graph
+    Dictionary<ulong, ulong>? _saved; // a loaded graph's papers (key → codes hash) not yet looked up
+    int _addedSinceSave;
 
-    public NeuralIndex(int dimensions, int graphFromRows = DefaultGraphFromRows, ILogger? logger = null)
+    /// <param name="graphPath">Where the graph is saved and loaded from (null: never saved): a restart then re-adds only the papers whose vectors changed.</param>
+    public NeuralIndex(int dimensions, int graphFromRows = DefaultGraphFromRows, ILogger? logger = null, string? graphPath = null)
     {
         Dimensions = dimensions;
         _graphFromRows = graphFromRows;
         _logger = logger;
+        _graphPath = graphPath;
     }
 
     /// <summary>Papers with a vector.</summary>
@@ -61,6 +68,9 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
 
     /// <summary>Rows a query finds through the graph (0 until the graph has been built once).</summary>
     public int GraphRows => _graph is null ? 0 : _graphRows;
+
+    /// <summary>Papers the first build found already in the saved graph with the same vector, so did not add again.</summary>
+    public int GraphRowsReused { get; private set; }
 
     /// <summary>The newest <c>embedded_at</c> applied, to follow the table from.</summary>
     public string Watermark { get; set; } = "";
@@ -77,10 +87,13 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
                 {
                     _codes.Add(new sbyte[ChunkRows * Dimensions]);
                     _scales.Add(new float[ChunkRows]);
+                    _inGraph.Add(new ulong[ChunkRows]);
                 }
                 if (row >= _ids.Length) Array.Resize(ref _ids, _ids.Length * 2);
                 _ids[row] = id;
                 _rows[id] = row;
+                // Two ids with one 64-bit hash (about one pair in 10⁷ catalogs of a million): the second is found by the scan only.
+                _keyRows.TryAdd(KeyOf(id), row);
                 Write(row, vector);
                 _count = row + 1; // published last: a reader never sees a row before its vector
             }
@@ -92,6 +105,28 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
         }
         if (_count >= _graphFromRows) GrowGraphInBackground();
     }
+
+    /// <summary>The graph's key of a paper: FNV-1a over the id, stable across processes (unlike string.GetHashCode).</summary>
+    static ulong KeyOf(string id)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in id) h = (h ^ c) * 1099511628211UL;
+        return h == ulong.MaxValue ? h - 1 : h; // USearch reserves the largest key
+    }
+
+    /// <summary>A hash of a row's codes and scale: whether the graph (or a saved one) holds the vector the row has now. Never 0.</summary>
+    ulong CodesHash(int row)
+    {
+        var h = (ulong)BitConverter.SingleToUInt32Bits(_scales[row / ChunkRows][row % ChunkRows]) * 0x9E3779B97F4A7C15UL;
+        foreach (var word in MemoryMarshal.Cast<sbyte, ulong>(Codes(row)))
+        {
+            h = (h ^ word) * 0x9E3779B97F4A7C15UL;
+            h ^= h >> 29;
+        }
+        return h == 0 ? 1 : h;
+    }
+
+    ref ulong InGraph(int row) => ref _inGraph[row / ChunkRows][row % ChunkRows];
 
     /// <summary>Starts the one graph builder unless it runs; it adds every row not yet in the graph, then stops.</summary>
     void GrowGraphInBackground()
@@ -107,31 +142,16 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
             try
             {
                 if (_graphUnavailable) return;
-                string? failure = null;
-                var graph = _growingGraph ??= AnnGraph.TryCreate(Dimensions, out failure);
-                if (graph is null)
-                {
-                    _graphUnavailable = true;
-                    _logger?.LogWarning("Semantic search scans every paper's vector: the HNSW library could not be loaded ({Failure})", failure);
-                    return;
-                }
-                var v = new float[Dimensions];
-                while (_moved.TryDequeue(out var moved))
-                {
-                    lock (_gate) Dequantise(moved, v); // the chunk lists may grow meanwhile
-                    graph.Set(moved, v);
-                }
-                for (var row = _graphRows; row < _count && !_graphUnavailable; row++)
-                {
-                    lock (_gate) Dequantise(row, v);
-                    graph.Set(row, v);
-                    _graphRows = row + 1;
-                }
-                if (_graph is null)
+                var graph = _growingGraph ??= OpenGraph();
+                if (graph is null) return;
+                AddToGraph(graph);
+                var first = _graph is null;
+                if (first)
                 {
                     _graph = graph;
-                    _logger?.LogInformation("Semantic search now asks an HNSW graph of {Rows} papers for candidates", _graphRows);
+                    _logger?.LogInformation("Semantic search now asks an HNSW graph of {Rows} papers for candidates ({Reused} of them from the saved graph)", _graphRows, GraphRowsReused);
                 }
+                if (_graphPath is not null && _addedSinceSave > 0 && (first || _addedSinceSave >= Math.Max(10_000, _graphRows / 20))) Save(graph);
             }
             catch (Exception ex)
             {
@@ -146,6 +166,147 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
         }
         // A row set while the builder was finishing would otherwise wait for the next Set.
         while (!_graphUnavailable && (_graphRows < _count || !_moved.IsEmpty) && Interlocked.CompareExchange(ref _growing, 1, 0) == 0);
+    }
+
+    /// <summary>
+    /// Adds the rows the graph lacks, in batches: large ones before the graph answers queries (nobody waits on its
+    /// lock), small ones after. A row a loaded graph already holds with the same codes is not added again.
+    /// </summary>
+    void AddToGraph(AnnGraph graph)
+    {
+        var size = _graph is null ? 1024 : 16;
+        var batch = new List<(ulong Key, float[] Vector)>(size);
+        var hashes = new List<(int Row, ulong Hash)>(size);
+        void Flush()
+        {
+            graph.Set(batch);
+            lock (_gate)
+                foreach (var (row, hash) in hashes) InGraph(row) = hash;
+            _addedSinceSave += batch.Count;
+            batch.Clear();
+            hashes.Clear();
+        }
+        void Stage(int row)
+        {
+            lock (_gate) // the chunk lists and the id table may grow meanwhile
+            {
+                var key = KeyOf(_ids[row]);
+                if (_keyRows[key] != row) return;
+                var hash = CodesHash(row);
+                if (InGraph(row) == hash) return;
+                // Each saved paper is looked up once (the vectors go on arriving after the graph answers queries), then forgotten.
+                if (_saved is not null && _saved.Remove(key, out var saved))
+                {
+                    if (_saved.Count == 0) _saved = null;
+                    if (saved == hash)
+                    {
+                        InGraph(row) = hash;
+                        GraphRowsReused++;
+                        return;
+                    }
+                }
+                var v = new float[Dimensions];
+                Dequantise(row, v);
+                batch.Add((key, v));
+                hashes.Add((row, hash));
+            }
+        }
+        while (_moved.TryDequeue(out var moved))
+        {
+            Stage(moved);
+            if (batch.Count >= size) Flush();
+        }
+        Flush();
+        // Up to the rows there are as it goes: at a start the vectors are still loading when the builder begins.
+        for (var row = _graphRows; row < _count && !_graphUnavailable; row++)
+        {
+            Stage(row);
+            if (batch.Count < size && row + 1 < _count) continue;
+            Flush();
+            _graphRows = row + 1;
+        }
+    }
+
+    /// <summary>The saved graph when there is a usable one, else a new one; null (and the scan for good) when USearch cannot load here.</summary>
+    AnnGraph? OpenGraph()
+    {
+        if (_graphPath is not null && File.Exists(_graphPath))
+        {
+            var loaded = AnnGraph.TryLoad(_graphPath, Dimensions, out var why);
+            var keys = loaded is null ? null : ReadKeys(_graphPath + ".keys", out why);
+            if (loaded is not null && keys is not null)
+            {
+                _saved = keys;
+                _logger?.LogInformation("Loaded the saved HNSW graph of {Papers} papers from {Path}", keys.Count, _graphPath);
+                return loaded;
+            }
+            loaded?.Dispose();
+            _logger?.LogWarning("The saved HNSW graph at {Path} is not usable ({Reason}); building it again", _graphPath, why);
+        }
+        var graph = AnnGraph.TryCreate(Dimensions, out var failure);
+        if (graph is null)
+        {
+            _graphUnavailable = true;
+            _logger?.LogWarning("Semantic search scans every paper's vector: the HNSW library could not be loaded ({Failure})", failure);
+        }
+        return graph;
+    }
+
+    const string KeysMagic = "PBGRAPHKEYS";
+    const int KeysVersion = 1;
+
+    /// <summary>Saves the graph and, beside it, each paper's key and codes hash; a failure is logged and the graph kept in memory.</summary>
+    void Save(AnnGraph graph)
+    {
+        try
+        {
+            var rows = _graphRows;
+            var keysPath = _graphPath + ".keys";
+            var temporary = $"{keysPath}.{Environment.ProcessId}.tmp"; // a command beside the server may save too
+            Directory.CreateDirectory(Path.GetDirectoryName(keysPath)!);
+            using (var w = new BinaryWriter(new BufferedStream(File.Create(temporary), 1 << 20)))
+            {
+                var entries = new List<(ulong, ulong)>(rows);
+                lock (_gate)
+                    for (var row = 0; row < rows; row++)
+                        if (InGraph(row) is var hash and not 0) entries.Add((KeyOf(_ids[row]), hash));
+                w.Write(KeysMagic);
+                w.Write(KeysVersion);
+                w.Write(Dimensions);
+                w.Write(entries.Count);
+                foreach (var (key, hash) in entries) { w.Write(key); w.Write(hash); }
+            }
+            // The keys go last: a graph without its matching keys file is rebuilt rather than trusted.
+            File.Delete(keysPath);
+            graph.Save(_graphPath!);
+            File.Move(temporary, keysPath);
+            _addedSinceSave = 0;
+            _logger?.LogInformation("Saved the HNSW graph of {Rows} papers to {Path}", rows, _graphPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Cloud.Unum.USearch.USearchException)
+        {
+            _logger?.LogWarning("Could not save the HNSW graph to {Path} ({Error}); a restart builds it again", _graphPath, ex.Message);
+        }
+    }
+
+    Dictionary<ulong, ulong>? ReadKeys(string path, out string? why)
+    {
+        try
+        {
+            using var r = new BinaryReader(new BufferedStream(File.OpenRead(path), 1 << 20));
+            if (r.ReadString() != KeysMagic || r.ReadInt32() != KeysVersion || r.ReadInt32() != Dimensions) { why = "its keys file is of another version"; return null; }
+            var n = r.ReadInt32();
+            if (n < 0) { why = "its keys file is corrupt"; return null; }
+            var keys = new Dictionary<ulong, ulong>(n);
+            for (var i = 0; i < n; i++) keys[r.ReadUInt64()] = r.ReadUInt64();
+            why = null;
+            return keys;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            why = ex is FileNotFoundException ? "its keys file is missing" : ex.Message;
+            return null;
+        }
     }
 
     void Write(int row, ReadOnlySpan<float> vector)
@@ -229,8 +390,11 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
             // and never fewer than a search page's 100 asks: below that the graph's recall falls faster than its cost.
             var ask = Math.Min(covered, Math.Max(2 * take, MinCandidates));
             var candidates = graph.Nearest(query.ToArray(), ask);
-            foreach (var key in candidates)
-                if ((int)key < covered) Offer((int)key);
+            var rows = new List<int>(candidates.Length);
+            lock (_gate)
+                foreach (var key in candidates)
+                    if (_keyRows.TryGetValue(key, out var row) && row < covered) rows.Add(row);
+            foreach (var row in rows) Offer(row);
             for (var row = covered; row < count; row++) Offer(row); // added since the graph caught up
             // A filter that passes few papers can empty the candidates: then only the scan finds the rest.
             scanned = heap.Count >= take || candidates.Length < ask;

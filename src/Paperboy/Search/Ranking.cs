@@ -110,7 +110,10 @@ public sealed class Ranking(SearchSettings settings)
             members.UnionWith(AtLeast(neural, settings.SemanticFloor).Select(n => n.Row));
             if (settings.LsaWeight > 0 && s.Dense.Dimensions > 0 && together)
             {
-                var lsa = LsaList(s, q, allowed, keyword, depth);
+                // A large catalog: LSA only re-scores what the other two lists found, as the model's graph only finds candidates.
+                var lsa = s.Dense.Count > settings.LsaScanUpTo
+                    ? LsaList(s, q, allowed, keyword, depth, among: keyword.Select(k => k.Row).Concat(neural.Select(n => n.Row)))
+                    : LsaList(s, q, allowed, keyword, depth);
                 lists.Add((lsa, settings.LsaWeight));
                 members.UnionWith(AtLeast(lsa, settings.LsaFloor).Select(n => n.Row));
             }
@@ -144,9 +147,10 @@ public sealed class Ranking(SearchSettings settings)
 
     /// <summary>
     /// The LSA list. With keyword hits to learn from, the query vector first moves towards their mean
-    /// (Rocchio: q' = q + β · mean(top hits), renormalised).
+    /// (Rocchio: q' = q + β · mean(top hits), renormalised). With <paramref name="among"/>, only those rows are scored.
     /// </summary>
-    List<(int Row, double Score)> LsaList(Snapshot s, ParsedQuery q, bool[]? allowed, List<(int Row, double Score)>? feedback, int depth)
+    List<(int Row, double Score)> LsaList(Snapshot s, ParsedQuery q, bool[]? allowed, List<(int Row, double Score)>? feedback, int depth,
+        IEnumerable<int>? among = null)
     {
         if (s.Dense.Dimensions == 0) return [];
         var vector = s.Lsa.Embed(TextAnalysis.Terms(q.FreeText));
@@ -159,7 +163,9 @@ public sealed class Ranking(SearchSettings settings)
             TensorPrimitives.MultiplyAdd(centroid, settings.DenseFeedbackWeight, vector, vector);
             VectorMath.Normalize(vector);
         }
-        return Dense(s, vector, allowed, depth);
+        if (among is null) return Dense(s, vector, allowed, depth);
+        return among.Distinct().Where(r => allowed is null || allowed[r]).Select(r => (Row: r, Score: (double)TensorPrimitives.Dot(vector, s.Dense.Vector(r))))
+            .Where(x => x.Score > 0).OrderByDescending(x => x.Score).ThenBy(x => x.Row).Take(depth).ToList();
     }
 
     /// <summary>

@@ -77,7 +77,9 @@ public sealed class SearchIndex : IDisposable
         Root = Path.Combine(options.DataDir, "search");
         NeuralModel = options.BuiltInEmbedder ? NeuralEmbedder.ConfiguredModelName : null;
         Settings = settings ?? SearchSettings.FromEnvironment();
-        Neural = new(NeuralEmbedder.Dimensions, logger: _logger);
+        // Beside the generations, not in one: a new generation (reindex) keeps the model's graph, whose papers are keyed by id.
+        Neural = new(NeuralEmbedder.Dimensions, logger: _logger,
+            graphPath: NeuralModel is null ? null : Path.Combine(Root, "graph-" + string.Concat(NeuralModel.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_')) + ".usearch"));
     }
 
     public Similarity Similarity => new BM25Similarity(Settings.K1, Settings.B);

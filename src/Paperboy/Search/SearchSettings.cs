@@ -56,6 +56,13 @@ public sealed record SearchSettings
     public float LsaWeight { get; init; } = 0.25f;
 
     /// <summary>
+    /// Above this many papers, LSA re-scores the keyword and model lists' candidates instead of scanning every
+    /// paper's vector (1M × 192 floats: ~55 ms a query); below, it ranks the whole catalog. docs/SEARCH.md has
+    /// the MAP of both ways on CACM and Cranfield.
+    /// </summary>
+    public int LsaScanUpTo { get; init; } = NeuralIndex.DefaultGraphFromRows;
+
+    /// <summary>
     /// The relevance floor: a paper that no query word matches is shown only when the model's cosine
     /// (before feedback moves the query) reaches <see cref="SemanticFloor"/>, or LSA's reaches
     /// <see cref="LsaFloor"/>. Measured on CACM and Cranfield (docs/SEARCH.md, "Nothing found").
@@ -118,6 +125,7 @@ public sealed record SearchSettings
         ["lambda"] = (s, v) => s with { LinearDenseWeight = (float)v },
         ["neural"] = (s, v) => s with { NeuralWeight = (float)v },
         ["lsa"] = (s, v) => s with { LsaWeight = (float)v },
+        ["lsascan"] = (s, v) => s with { LsaScanUpTo = (int)v },
         ["neuralfb"] = (s, v) => s with { NeuralFeedbackWeight = (float)v },
         ["neuralfbdocs"] = (s, v) => s with { NeuralFeedbackDocs = (int)v },
         ["semfloor"] = (s, v) => s with { SemanticFloor = v },

@@ -64,7 +64,7 @@ public sealed class Metrics(TimeProvider time)
         }
     }
 
-    public async Task<string> RenderAsync(Database database, Search.PaperVectors vectors, PaperboyOptions options, CancellationToken ct)
+    public async Task<string> RenderAsync(Database database, Search.PaperVectors vectors, PaperboyOptions options, long graphPapers, CancellationToken ct)
     {
         var counts = await SiteCounts.CountAsync(database, ct);
         // SPEC §10: papers with a current vector of the built-in model (0 while it is off).
@@ -94,6 +94,7 @@ public sealed class Metrics(TimeProvider time)
         foreach (var count in counts)
             if (count is { Number: { } number, Help: { } help }) Gauge(sb, "paperboy_" + count.Key, help, number);
         Gauge(sb, "paperboy_papers_embedded", "Papers with a vector of the built-in model.", embedded);
+        Gauge(sb, "paperboy_search_graph_papers", "Papers semantic search finds through this instance's HNSW graph (0 below 100,000 papers and until it is first built).", graphPapers);
         Gauge(sb, "paperboy_uptime_seconds", "Seconds since this process started.", (long)(time.GetUtcNow() - _started).TotalSeconds);
         return sb.ToString();
     }

@@ -120,9 +120,9 @@ public static class WebApp
                 return Results.Json(new { status = "unavailable", error = ex.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
-        app.MapGet("/metrics", async (HttpContext http, PaperVectors vectors, CommunityOptions community, CancellationToken token) =>
+        app.MapGet("/metrics", async (HttpContext http, PaperVectors vectors, SearchIndex index, CommunityOptions community, CancellationToken token) =>
             await Metrics.MayReadAsync(http, community) is { } refused ? refused
-            : Results.Text(await metrics.RenderAsync(database, vectors, options, token), "text/plain; version=0.0.4; charset=utf-8"));
+            : Results.Text(await metrics.RenderAsync(database, vectors, options, index.Neural.GraphRows, token), "text/plain; version=0.0.4; charset=utf-8"));
         // Every feature maps its own routes, in the same order as above.
         app.MapPaperApi();
         app.MapHfParity();

@@ -26,5 +26,10 @@ public sealed class EvalTests
         Assert.True(keyword.Map >= plainBm25Map, $"keyword {keyword}");
         Assert.True(hybrid.Map >= hybridFloor, $"hybrid {hybrid}");
         Assert.True(hybrid.Map > keyword.Map + 0.03 && hybrid.Map > semantic.Map + 0.03, $"hybrid {hybrid} vs keyword {keyword} and model alone {semantic}");
+
+        // As a catalog above 100,000 papers ranks: LSA re-scores the keyword and model candidates instead of scanning
+        // every paper. It must keep the quality (measured: ±0.001 MAP on both).
+        var rescoring = await EvalCommand.RunAsync(docs, queries, qrels, SearchMode.Hybrid, null, CancellationToken.None, new SearchSettings { LsaScanUpTo = 0 });
+        Assert.True(rescoring.Map >= hybridFloor && Math.Abs(rescoring.Map - hybrid.Map) < 0.005, $"LSA re-scoring {rescoring} vs scanning {hybrid}");
     }
 }

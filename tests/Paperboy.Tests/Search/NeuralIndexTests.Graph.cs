@@ -113,4 +113,74 @@ public sealed partial class NeuralIndexTests
         Assert.Equal(20, filtered.Count);
         Assert.Equal(scan.Nearest(query, 20, Rare).Select(h => h.Id), filtered.Select(h => h.Id));
     }
+
+    [Fact]
+    public async Task ASavedGraphIsLoadedOnTheNextStartAndOnlyPapersWhoseVectorChangedOrThatAreNewAreAdded()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "graph.usearch");
+        var rows = Topics(3_000, 30, seed: 16);
+        // The builder starts at the last row, so the first save holds every row.
+        using (var first = new NeuralIndex(Dims, graphFromRows: rows.Count, graphPath: path))
+        {
+            for (var i = 0; i < rows.Count; i++) first.Set("p" + i, rows[i]);
+            Assert.True(await Eventually.TrueAsync(() => File.Exists(path + ".keys")), "the graph was not saved");
+            Assert.Equal(0, first.GraphRowsReused);
+        }
+
+        // The next start reads the vectors in another order (rows are numbered as they arrive), one of them replaced, one paper new.
+        var (moved, added) = (Near(rows[2_500], seed: 95), Near(rows[20], seed: 94));
+        using var second = new NeuralIndex(Dims, graphFromRows: GraphFrom, graphPath: path);
+        for (var i = rows.Count - 1; i >= 0; i--) second.Set("p" + i, i == 7 ? moved : rows[i]);
+        second.Set("new", added);
+        Assert.True(await Eventually.TrueAsync(() => second.GraphRows == second.Count), $"graph has {second.GraphRows} of {second.Count} rows");
+
+        Assert.Equal(2_999, second.GraphRowsReused);
+        Assert.Equal("p7", second.Nearest(moved, 1, null).Single().Id);
+        Assert.Equal("new", second.Nearest(added, 1, null).Single().Id);
+        using var scan = ScanOnly(rows);
+        var recall = Topics(50, 30, seed: 17).Average(q =>
+        {
+            var expected = scan.Nearest(q, 10, null).Select(h => h.Id).Where(id => id != "p7").ToHashSet();
+            return second.Nearest(q, 10, null).Count(h => expected.Contains(h.Id)) / (double)expected.Count;
+        });
+        Assert.True(recall >= 0.95, $"recall@10 {recall:0.000}");
+    }
+
+    [Fact]
+    public async Task AnUnreadableSavedGraphIsBuiltAgainAndReplacedByAGoodOne()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "graph.usearch");
+        await File.WriteAllTextAsync(path, "not a graph");
+        await File.WriteAllTextAsync(path + ".keys", "not keys either");
+        var rows = Topics(2_500, 25, seed: 18);
+
+        using (var index = new NeuralIndex(Dims, graphFromRows: rows.Count, graphPath: path))
+        {
+            for (var i = 0; i < rows.Count; i++) index.Set("p" + i, rows[i]);
+            Assert.True(await Eventually.TrueAsync(() => index.GraphRows == index.Count));
+            Assert.Equal(0, index.GraphRowsReused);
+            Assert.Equal("p42", index.Nearest(rows[42], 1, null).Single().Id);
+            // The keys file is written last, so once it is whole the graph is too.
+            Assert.True(await Eventually.TrueAsync(() => new FileInfo(path + ".keys") is { Exists: true, Length: > 1_000 }), "the broken graph was not replaced");
+        }
+
+        using var again = new NeuralIndex(Dims, graphFromRows: GraphFrom, graphPath: path);
+        for (var i = 0; i < rows.Count; i++) again.Set("p" + i, rows[i]);
+        Assert.True(await Eventually.TrueAsync(() => again.GraphRows == again.Count));
+        Assert.Equal(rows.Count, again.GraphRowsReused);
+    }
+
+    [Fact]
+    public void TheGraphGrowsItsRoomAQuarterAtATimeNotOneRowAtATimeAsThePackageWould()
+    {
+        using var graph = AnnGraph.TryCreate(Dims, out var failure) ?? throw new InvalidOperationException(failure);
+        var rows = Topics(3, 1, seed: 19);
+
+        graph.Set([(1UL, rows[0])]);
+        Assert.True(graph.Capacity >= 1_024, $"room for {graph.Capacity} rows after the first");
+        graph.Set([(2UL, rows[1]), (3UL, rows[2])]);
+        Assert.Equal([2UL, 1UL, 3UL], graph.Nearest(rows[1], 3).Take(1).Concat(graph.Nearest(rows[0], 1)).Concat(graph.Nearest(rows[2], 1)));
+    }
 }
