@@ -97,11 +97,8 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
                 Write(row, vector);
                 _count = row + 1; // published last: a reader never sees a row before its vector
             }
-            else
-            {
-                Write(row, vector);
-                if (row < _graphRows) _moved.Enqueue(row);
-            }
+            // The follower reads the newest batch again on each poll (stamps can tie): the same vector is not a move.
+            else if (Write(row, vector) && row < _graphRows) _moved.Enqueue(row);
         }
         if (_count >= _graphFromRows) GrowGraphInBackground();
     }
@@ -309,14 +306,20 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
         }
     }
 
-    void Write(int row, ReadOnlySpan<float> vector)
+    /// <summary>Quantises <paramref name="vector"/> into the row; false when the row already held exactly these codes.</summary>
+    bool Write(int row, ReadOnlySpan<float> vector)
     {
-        var codes = Codes(row);
         var max = 0f;
         foreach (var x in vector) max = Math.Max(max, Math.Abs(x));
         var scale = max > 0 ? max / 127f : 0f;
-        for (var i = 0; i < vector.Length; i++) codes[i] = scale == 0 ? (sbyte)0 : (sbyte)Math.Round(vector[i] / scale);
-        _scales[row / ChunkRows][row % ChunkRows] = scale;
+        Span<sbyte> fresh = stackalloc sbyte[vector.Length];
+        for (var i = 0; i < vector.Length; i++) fresh[i] = scale == 0 ? (sbyte)0 : (sbyte)Math.Round(vector[i] / scale);
+        ref var stored = ref _scales[row / ChunkRows][row % ChunkRows];
+        var codes = Codes(row);
+        if (stored == scale && fresh.SequenceEqual(codes)) return false;
+        fresh.CopyTo(codes);
+        stored = scale;
+        return true;
     }
 
     Span<sbyte> Codes(int row) => _codes[row / ChunkRows].AsSpan(row % ChunkRows * Dimensions, Dimensions);

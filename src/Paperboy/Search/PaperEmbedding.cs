@@ -22,14 +22,25 @@ public sealed class PaperEmbedding(PaperVectors store, NeuralEmbedder embedder)
     readonly object _gate = new();
     readonly Queue<(long Ticks, int Papers)> _recent = new();
 
+    string? _nothingPendingAt; // the papers' latest update when the last look found nothing to embed
+
     /// <summary>Set by the worker: why embedding is not running, or null.</summary>
     public string? LastError { get; set; }
 
     /// <summary>Embeds one batch of pending papers; returns how many were checked (0: nothing left).</summary>
     public async Task<int> EmbedBatchAsync(CancellationToken ct = default)
     {
+        // Finding that nothing is pending joins every paper to its vector (seconds at a million papers, every idle poll):
+        // once that found nothing, it runs again only after a paper changed. Read first, so a paper added meanwhile counts as a change.
+        var changed = await store.LatestChangeAsync(ct);
+        if (changed is not null && changed == _nothingPendingAt) return 0;
         var pending = await store.PendingAsync(Model, BatchSize, ct);
-        if (pending.Count == 0) return 0;
+        if (pending.Count == 0)
+        {
+            _nothingPendingAt = changed;
+            return 0;
+        }
+        _nothingPendingAt = null;
         var texts = pending.Select(p => NeuralEmbedder.PaperText(p.Title, p.Abstract)).ToList();
         var hashes = texts.Select(NeuralEmbedder.TextHash).ToList();
         // Only papers whose text changed are embedded again; a vote or a new link changes nothing here.

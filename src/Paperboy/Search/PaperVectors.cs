@@ -27,6 +27,13 @@ public sealed class PaperVectors(Database database, TimeProvider time)
             """, new { model, take }, cancellationToken: ct))).AsList();
     }
 
+    /// <summary>The newest <c>updated_at</c> of any paper (a new, edited, hidden or shown paper moves it): an index lookup.</summary>
+    public async Task<string?> LatestChangeAsync(CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MAX(updated_at) FROM papers", cancellationToken: ct));
+    }
+
     /// <summary>(embedded, waiting) among visible papers.</summary>
     public async Task<(long Embedded, long Pending)> CountsAsync(string model, CancellationToken ct = default)
     {

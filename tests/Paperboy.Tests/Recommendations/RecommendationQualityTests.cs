@@ -5,6 +5,7 @@ using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Recommendations;
 
+[Trait("Engine", "independent")] // ranking quality over the index snapshot: the engine only stores the papers
 public sealed class RecommendationQualityTests
 {
     [Fact]
