@@ -19,6 +19,9 @@ sealed class AnnGraph : IDisposable
 
     readonly USearchIndex _index;
     readonly ReaderWriterLockSlim _lock = new();
+    // USearch gives each search one of its thread contexts (as many as the machine has cores) and fails a search
+    // that finds none free ("Reserve capacity ahead of searches!"): 16 requests at once on 2 cores did.
+    readonly SemaphoreSlim _searches = new(Environment.ProcessorCount);
     bool _disposed;
 
     AnnGraph(USearchIndex index) => _index = index;
@@ -41,6 +44,8 @@ sealed class AnnGraph : IDisposable
             graph.Dispose();
             return null;
         }
+        // A loaded graph has no thread contexts until a reserve makes them: searches would all fail.
+        graph?.Reserve(graph._index.Capacity());
         return graph;
     }
 
@@ -92,8 +97,14 @@ sealed class AnnGraph : IDisposable
     void ReserveAhead(int adding)
     {
         var size = _index.Size();
-        if (_index.Capacity() >= size + (ulong)adding || Handle?.GetValue(_index) is not IntPtr handle || handle == IntPtr.Zero) return;
-        usearch_reserve(handle, checked((UIntPtr)Math.Max(size + (ulong)adding, size + size / 4 + 1024)), out _);
+        if (_index.Capacity() < size + (ulong)adding) Reserve(Math.Max(size + (ulong)adding, size + size / 4 + 1024));
+    }
+
+    /// <summary>Room for <paramref name="rows"/>, and a thread context per core for searches.</summary>
+    void Reserve(ulong rows)
+    {
+        if (Handle?.GetValue(_index) is IntPtr handle && handle != IntPtr.Zero)
+            usearch_reserve(handle, checked((UIntPtr)Math.Max(rows, 1)), out _);
     }
 
     /// <summary>Rows the graph has room for before its next reserve.</summary>
@@ -102,6 +113,7 @@ sealed class AnnGraph : IDisposable
     /// <summary>The keys nearest <paramref name="query"/>, best first (USearch explores max(64, count) candidates).</summary>
     public ulong[] Nearest(float[] query, int count)
     {
+        _searches.Wait();
         _lock.EnterReadLock();
         try
         {
@@ -109,7 +121,11 @@ sealed class AnnGraph : IDisposable
             var found = _index.Search(query, count, out var keys, out _);
             return found < keys.Length ? keys[..found] : keys;
         }
-        finally { _lock.ExitReadLock(); }
+        finally
+        {
+            _lock.ExitReadLock();
+            _searches.Release();
+        }
     }
 
     /// <summary>Writes the graph to <paramref name="path"/> through a temporary file, so a crash midway leaves the last good one.</summary>

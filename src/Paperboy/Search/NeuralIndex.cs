@@ -392,7 +392,17 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
             // Twice the list asked for, so a filter or the codes' re-scoring can drop some and still fill it,
             // and never fewer than a search page's 100 asks: below that the graph's recall falls faster than its cost.
             var ask = Math.Min(covered, Math.Max(2 * take, MinCandidates));
-            var candidates = graph.Nearest(query.ToArray(), ask);
+            ulong[]? candidates;
+            try { candidates = graph.Nearest(query.ToArray(), ask); }
+            catch (Cloud.Unum.USearch.USearchException ex)
+            {
+                // The scan below answers this query; the graph is not trusted again.
+                _logger?.LogError(ex, "The HNSW graph failed a search; semantic search scans every paper's vector");
+                _graphUnavailable = true;
+                _graph = null;
+                candidates = null;
+            }
+            candidates ??= [];
             var rows = new List<int>(candidates.Length);
             lock (_gate)
                 foreach (var key in candidates)
@@ -400,7 +410,7 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
             foreach (var row in rows) Offer(row);
             for (var row = covered; row < count; row++) Offer(row); // added since the graph caught up
             // A filter that passes few papers can empty the candidates: then only the scan finds the rest.
-            scanned = heap.Count >= take || candidates.Length < ask;
+            scanned = !_graphUnavailable && (heap.Count >= take || candidates.Length < ask);
             if (!scanned) heap.Clear();
         }
         if (!scanned)

@@ -183,4 +183,40 @@ public sealed partial class NeuralIndexTests
         graph.Set([(2UL, rows[1]), (3UL, rows[2])]);
         Assert.Equal([2UL, 1UL, 3UL], graph.Nearest(rows[1], 3).Take(1).Concat(graph.Nearest(rows[0], 1)).Concat(graph.Nearest(rows[2], 1)));
     }
+
+    [Fact]
+    public async Task SixteenSearchesAtOnceOnABuiltAndOnALoadedGraphAllAnswerFromTheGraph()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "graph.usearch");
+        var rows = Topics(3_000, 30, seed: 20);
+        var queries = Topics(32, 30, seed: 21);
+        foreach (var start in new[] { "built", "loaded" })
+        {
+            using var index = new NeuralIndex(Dims, graphFromRows: rows.Count, graphPath: path);
+            for (var i = 0; i < rows.Count; i++) index.Set("p" + i, rows[i]);
+            Assert.True(await Eventually.TrueAsync(() => index.GraphRows == index.Count && File.Exists(path + ".keys")), start);
+            // Deep lists (2,000 candidates asked of the graph), so that each search lasts long enough to overlap.
+            var expected = queries.Select(q => index.Nearest(q, 1_000, null).Take(10).Select(h => h.Id).ToList()).ToList();
+
+            // More threads than USearch has search contexts (one per core), started together and preempted mid-search.
+            var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+            using var ready = new Barrier(16);
+            var threads = Enumerable.Range(0, 16).Select(t => new Thread(() =>
+            {
+                ready.SignalAndWait();
+                for (var n = 0; n < 10; n++)
+                {
+                    var k = (t + n) % queries.Count;
+                    var found = index.Nearest(queries[k], 1_000, null).Take(10).Select(h => h.Id).ToList();
+                    if (!found.SequenceEqual(expected[k])) failures.Add($"{start}: query {k}");
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+
+            Assert.Empty(failures);
+            Assert.Equal(index.Count, index.GraphRows); // a failed search would have dropped the graph for the scan
+        }
+    }
 }
