@@ -63,6 +63,12 @@ public sealed record SearchSettings
     public int LsaScanUpTo { get; init; } = NeuralIndex.DefaultGraphFromRows;
 
     /// <summary>
+    /// Above this many papers, a query of several words first ranks the papers that have them all, and ranks
+    /// every paper with any of them only when fewer than the list asked have them all (docs/SEARCH.md).
+    /// </summary>
+    public int ConjunctionFrom { get; init; } = NeuralIndex.DefaultGraphFromRows;
+
+    /// <summary>
     /// The relevance floor: a paper that no query word matches is shown only when the model's cosine
     /// (before feedback moves the query) reaches <see cref="SemanticFloor"/>, or LSA's reaches
     /// <see cref="LsaFloor"/>. Measured on CACM and Cranfield (docs/SEARCH.md, "Nothing found").
@@ -126,6 +132,7 @@ public sealed record SearchSettings
         ["neural"] = (s, v) => s with { NeuralWeight = (float)v },
         ["lsa"] = (s, v) => s with { LsaWeight = (float)v },
         ["lsascan"] = (s, v) => s with { LsaScanUpTo = (int)v },
+        ["conjunction"] = (s, v) => s with { ConjunctionFrom = (int)v },
         ["neuralfb"] = (s, v) => s with { NeuralFeedbackWeight = (float)v },
         ["neuralfbdocs"] = (s, v) => s with { NeuralFeedbackDocs = (int)v },
         ["semfloor"] = (s, v) => s with { SemanticFloor = v },

@@ -110,4 +110,35 @@ public sealed class SearchServiceTests(SearchFixture fixture) : IClassFixture<Se
         Assert.True(similar.Count(h => Regex.IsMatch(h.Paper.Title + h.Paper.Abstract, "gaussian|splat|driv|simulat", RegexOptions.IgnoreCase)) >= 6);
         Assert.Null(await fixture.Search.SimilarAsync("0000.00000", 10));
     }
+
+    [Fact]
+    public void InALargeCatalogPapersWithEveryWordComeFirstWithTheirScoresAndTooFewOfThemFallBackToAnyWord()
+    {
+        // The month's 2,327 papers stand for a catalog above the threshold (100,000 papers by default).
+        var large = new Ranking(new SearchSettings { ConjunctionFrom = 0 });
+        var small = new Ranking(new SearchSettings());
+        using var snapshot = fixture.Search.Index.Acquire();
+        List<RankedPaper> Rank(Ranking ranking, string query, int depth) =>
+            ranking.Rank(snapshot, ParsedQuery.Parse(query), SearchMode.Keyword, SearchFilters.None, SearchSort.Relevance, depth);
+
+        // More than 10 of the month's papers are on robot learning: the first 10 of them, scored as the full search scores them,
+        // where the full search's first 10 include papers with only one of the words (measured on this month).
+        var both = Rank(large, "robot learning", 10);
+        var full = Rank(small, "robot learning", 5_000).ToDictionary(r => r.Id, r => r.Score);
+        Assert.Equal(10, both.Count);
+        Assert.NotEqual(Rank(small, "robot learning", 10).Select(r => r.Id), both.Select(r => r.Id));
+        var words = ParsedQuery.Parse("robot learning").Terms;
+        foreach (var hit in both)
+        {
+            Assert.Equal(full[hit.Id], hit.Score, 5);
+            var doc = snapshot.Searcher.Search(new Lucene.Net.Search.TermQuery(new Lucene.Net.Index.Term(Documents.Id, hit.Id)), 1).ScoreDocs[0].Doc;
+            var terms = new HashSet<string>();
+            var e = snapshot.Reader.GetTermVector(doc, Documents.Text).GetEnumerator();
+            while (e.MoveNext()) terms.Add(e.Term.Utf8ToString());
+            Assert.True(words.All(terms.Contains), $"{hit.Id} lacks one of {string.Join(", ", words)} in its title and abstract");
+        }
+
+        // Fewer than the list asked have every word: the full search, unchanged.
+        Assert.Equal(Rank(small, "gaussian splatting", 100).Select(r => (r.Id, r.Score)), Rank(large, "gaussian splatting", 100).Select(r => (r.Id, r.Score)));
+    }
 }
