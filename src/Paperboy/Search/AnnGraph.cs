@@ -128,18 +128,22 @@ sealed class AnnGraph : IDisposable
         }
     }
 
-    /// <summary>Writes the graph to <paramref name="path"/> through a temporary file, so a crash midway leaves the last good one.</summary>
-    public void Save(string path)
+    /// <summary>
+    /// Writes the graph to <paramref name="path"/> through a temporary file, so a crash midway leaves the last good one;
+    /// false (and nothing written) once disposed.
+    /// </summary>
+    public bool Save(string path)
     {
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
         _lock.EnterReadLock();
         try
         {
-            if (_disposed) return;
+            if (_disposed) return false;
             _index.Save(temporary);
         }
         finally { _lock.ExitReadLock(); }
         File.Move(temporary, path, overwrite: true);
+        return true;
     }
 
     public void Dispose()

@@ -142,6 +142,7 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
                 var graph = _growingGraph ??= OpenGraph();
                 if (graph is null) return;
                 AddToGraph(graph);
+                if (_graphUnavailable) return; // disposed midway: neither published nor saved
                 var first = _graph is null;
                 if (first)
                 {
@@ -275,7 +276,11 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
             }
             // The keys go last: a graph without its matching keys file is rebuilt rather than trusted.
             File.Delete(keysPath);
-            graph.Save(_graphPath!);
+            if (!graph.Save(_graphPath!))
+            {
+                File.Delete(temporary); // disposed meanwhile: keys without their graph would be trusted at the next start
+                return;
+            }
             File.Move(temporary, keysPath);
             _addedSinceSave = 0;
             _logger?.LogInformation("Saved the HNSW graph of {Rows} papers to {Path}", rows, _graphPath);

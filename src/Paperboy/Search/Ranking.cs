@@ -140,10 +140,6 @@ public sealed class Ranking(SearchSettings settings)
     bool WordsMatchTogether(Snapshot s, ParsedQuery q, Query? constraint)
     {
         if (q.Phrases.Count > 0 || q.Terms.Count == 0) return true;
-        // One or two words and no filter: whether any paper has one is in the term dictionary, without a second pass
-        // over the postings the keyword list walks anyway (the text field holds the title too).
-        if (q.Terms.Count < 3 && constraint is null)
-            return q.Terms.Any(t => s.Reader.DocFreq(new Term(Documents.Text, t)) > 0 || s.Reader.DocFreq(new Term(Documents.Authors, t)) > 0);
         var query = new BooleanQuery { MinimumNumberShouldMatch = q.Terms.Count >= 3 ? 2 : 1 };
         foreach (var term in q.Terms) query.Add(TermClause(term, 1f), Occur.SHOULD);
         // Whether one paper matches, not which scores best: stop at the first (at a million papers, scoring every

@@ -219,4 +219,21 @@ public sealed partial class NeuralIndexTests
             Assert.Equal(index.Count, index.GraphRows); // a failed search would have dropped the graph for the scan
         }
     }
+
+    [Fact]
+    public void AGraphDisposedBeforeItsSaveWritesNothing()
+    {
+        // A server stopping during the first build: a keys file without its graph would be trusted at the next start.
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "graph.usearch");
+        var graph = AnnGraph.TryCreate(Dims, out var failure) ?? throw new InvalidOperationException(failure);
+        graph.Set([(1UL, Topics(1, 1, seed: 22)[0])]);
+        Assert.True(graph.Save(path));
+        File.Delete(path);
+
+        graph.Dispose();
+
+        Assert.False(graph.Save(path));
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
 }
