@@ -15,15 +15,24 @@ public sealed class PaperVectors(Database database, TimeProvider time)
     public Database Database => database;
 
     /// <summary>Papers with no current vector, newest first: today's papers become searchable by meaning first.</summary>
+    /// <remarks>
+    /// Which papers first, from narrow rows (id, dates; the vector side from <c>paper_vectors_seen</c> alone), then
+    /// their text: joining and sorting the full rows cost 5 s at a million papers with nothing to do, and more than 30 s
+    /// under load (docs/PERFORMANCE.md); this way 1.3 s.
+    /// </remarks>
     public async Task<List<PendingPaper>> PendingAsync(string model, int take, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
         return (await c.QueryAsync<PendingPaper>(new CommandDefinition("""
             SELECT p.id, p.title, p.abstract, p.updated_at, v.text_hash
-            FROM papers p LEFT JOIN paper_vectors v ON v.paper_id = p.id AND v.model = @model
-            WHERE p.hidden = FALSE AND (v.paper_id IS NULL OR v.seen_update <> p.updated_at)
+            FROM (SELECT q.id FROM papers q
+                  WHERE q.hidden = FALSE
+                    AND NOT EXISTS (SELECT 1 FROM paper_vectors w WHERE w.model = @model AND w.paper_id = q.id AND w.seen_update = q.updated_at)
+                  ORDER BY COALESCE(q.published, '') DESC, q.id DESC
+                  LIMIT @take) pending
+            JOIN papers p ON p.id = pending.id
+            LEFT JOIN paper_vectors v ON v.paper_id = p.id AND v.model = @model
             ORDER BY COALESCE(p.published, '') DESC, p.id DESC
-            LIMIT @take
             """, new { model, take }, cancellationToken: ct))).AsList();
     }
 
