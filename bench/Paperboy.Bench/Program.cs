@@ -10,6 +10,9 @@ using Paperboy.Storage;
 // Search benchmarks for docs/PERFORMANCE.md and docs/SEARCH.md (run in Release):
 //   dotnet run -c Release --project bench/Paperboy.Bench -- latency ../shared/data/corpus-arxiv-daily
 //   dotnet run -c Release --project bench/Paperboy.Bench -- similar ../shared/data
+// The keyword list at scale, on a data directory bench/million.sh (DATA=…) or an import made (settings lines as PAPERBOY_SEARCH_TUNE):
+//   dotnet run -c Release --project bench/Paperboy.Bench -- keyword DATA_DIR "flat=0" "flat=1"
+//   dotnet run -c Release --project bench/Paperboy.Bench -- merge DATA_DIR/search/gNNN   (a copy's index into one segment)
 // Recommendation quality for docs/RECOMMENDATIONS.md:
 //   [SEEDS=1,2,3] dotnet run -c Release --project bench/Paperboy.Bench -- recommend ../shared/data/corpus-arxiv-daily [members] [min topics] [method prefixes]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -28,6 +31,8 @@ return args[0] switch
     "tune" => await Bench.TuneAsync(args[1], args[2..]),
     "ann" => Bench.Ann(int.Parse(args[1], CultureInfo.InvariantCulture)),
     "seed-vectors" => await Bench.SeedVectorsAsync(args[1]),
+    "keyword" => await Bench.KeywordAsync(args[1], args[2..]),
+    "merge" => Bench.Merge(args[1]),
     _ => 2,
 };
 
@@ -324,6 +329,66 @@ static class Bench
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>
+    /// The keyword list on an existing data directory (e.g. bench/million.sh's, with PAPERBOY_DATABASE for its
+    /// PostgreSQL), one thread, over bench/queries.lua's 40 searches: time per search for each settings line
+    /// (PAPERBOY_SEARCH_TUNE syntax), and how much of the first line's top 100 each other line keeps.
+    /// </summary>
+    public static async Task<int> KeywordAsync(string dataDir, string[] settingsList)
+    {
+        var lua = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "queries.lua"));
+        var block = lua[lua.IndexOf('{', StringComparison.Ordinal)..lua.IndexOf('}', StringComparison.Ordinal)];
+        var queries = System.Text.RegularExpressions.Regex.Matches(block, "\"([^\"]+)\"").Select(m => Paperboy.Search.ParsedQuery.Parse(m.Groups[1].Value)).ToList();
+        var options = new PaperboyOptions { DataDir = dataDir, DatabaseUrl = Environment.GetEnvironmentVariable("PAPERBOY_DATABASE") };
+        using var index = new SearchIndex(Database.FromOptions(options), options, new SearchSettings());
+        await index.EnsureReadyAsync();
+        using var snapshot = index.Acquire();
+        Console.WriteLine($"{index.Count} papers, {queries.Count} searches, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        List<List<string>>? reference = null;
+        foreach (var line in settingsList.DefaultIfEmpty(""))
+        {
+            Environment.SetEnvironmentVariable("PAPERBOY_SEARCH_TUNE", line.Replace(' ', ','));
+            var ranking = new Ranking(SearchSettings.FromEnvironment());
+            List<string> Run(Paperboy.Search.ParsedQuery q) =>
+                ranking.Rank(snapshot, q, SearchMode.Keyword, SearchFilters.None, SearchSort.Relevance, 100).Select(r => r.Id).ToList();
+            var lists = queries.Select(Run).ToList(); // warm-up, and the lists compared
+            var times = new List<double>();
+            var rounds = int.TryParse(Environment.GetEnvironmentVariable("ROUNDS"), out var r) ? r : 3;
+            for (var round = 0; round < rounds; round++)
+                foreach (var q in queries)
+                {
+                    var clock = Stopwatch.StartNew();
+                    Run(q);
+                    times.Add(clock.Elapsed.TotalMilliseconds);
+                }
+            times.Sort();
+            reference ??= lists;
+            var kept = lists.Zip(reference, (a, b) => b.Count == 0 ? 1.0 : a.Intersect(b).Count() / (double)b.Count).Average();
+            Report($"keyword [{line}] (top 100 kept {kept:P1})", times, null);
+            if (Environment.GetEnvironmentVariable("EACH") is not null)
+                foreach (var (q, i) in queries.Select((q, i) => (q, i)))
+                {
+                    var clock = Stopwatch.StartNew();
+                    var n = Run(q).Count;
+                    Console.WriteLine($"   {clock.Elapsed.TotalMilliseconds,7:0.00} ms  {n,4} hits  {q.FreeText}");
+                }
+        }
+        return 0;
+    }
+
+    /// <summary>Merges a Lucene index directory (a search generation of a copied data directory) into one segment.</summary>
+    public static int Merge(string luceneDir)
+    {
+        var clock = Stopwatch.StartNew();
+        using var dir = Lucene.Net.Store.FSDirectory.Open(luceneDir);
+        using (var reader = DirectoryReader.Open(dir)) Console.WriteLine($"{reader.Leaves.Count} segments, {reader.NumDocs} documents");
+        using var writer = new IndexWriter(dir, new IndexWriterConfig(TextAnalysis.Version, TextAnalysis.English) { OpenMode = OpenMode.APPEND });
+        writer.ForceMerge(1);
+        writer.Commit();
+        Console.WriteLine($"merged into one segment in {clock.Elapsed.TotalSeconds:0.0} s");
+        return 0;
     }
 
     /// <summary>The engine underneath with none of ours: a BM25 OR-query on the text field, top 20.</summary>

@@ -272,13 +272,27 @@ public sealed class Ranking(SearchSettings settings)
             foreach (var pq in phrases) query.Add(pq, Occur.MUST);
             return query;
         }
+        // Every word in the text field (title and abstract), whose postings the conjunction walks one list each;
+        // a title or author match only adds to the score of the papers it finds, as in the full query.
+        BooleanQuery AllWordsInText()
+        {
+            var query = new BooleanQuery();
+            foreach (var term in q.Terms)
+            {
+                query.Add(new TermQuery(new Term(Documents.Text, term)), Occur.MUST);
+                query.Add(new TermQuery(new Term(Documents.Title, term)) { Boost = settings.TitleBoost }, Occur.SHOULD);
+                query.Add(new TermQuery(new Term(Documents.Authors, term)) { Boost = settings.AuthorBoost }, Occur.SHOULD);
+            }
+            foreach (var pq in phrases) query.Add(pq, Occur.MUST);
+            return query;
+        }
         // A large catalog: the papers with every word first. Lucene.NET 4.8 scores every paper with any word
         // (~70 ms a query at a million papers, docs/PERFORMANCE.md); a conjunction walks the rarest word's postings.
         // BM25's scores are the same sums either way, so when enough papers have every word the list is the top of
         // the full one among them; with too few, the full search runs as before.
         if (s.Dense.Count > settings.ConjunctionFrom && q.Terms.Count >= 2)
         {
-            var all = Search(s, Words(Occur.MUST), constraint, depth);
+            var all = Search(s, settings.FlatConjunction ? AllWordsInText() : Words(Occur.MUST), constraint, depth);
             if (all.Count >= depth) return all;
         }
         return Search(s, Words(Occur.SHOULD), constraint, depth);

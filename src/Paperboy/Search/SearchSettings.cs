@@ -69,6 +69,13 @@ public sealed record SearchSettings
     public int ConjunctionFrom { get; init; } = NeuralIndex.DefaultGraphFromRows;
 
     /// <summary>
+    /// The conjunction walks one list per word, the text field's (title and abstract), and adds title and author
+    /// matches to the papers it finds; off (for measurement), each word's three fields at once: same top 100 on the
+    /// 40 benchmark searches at 1M, ~20 % slower (docs/PERFORMANCE.md).
+    /// </summary>
+    public bool FlatConjunction { get; init; } = true;
+
+    /// <summary>
     /// The relevance floor: a paper that no query word matches is shown only when the model's cosine
     /// (before feedback moves the query) reaches <see cref="SemanticFloor"/>, or LSA's reaches
     /// <see cref="LsaFloor"/>. Measured on CACM and Cranfield (docs/SEARCH.md, "Nothing found").
@@ -133,6 +140,7 @@ public sealed record SearchSettings
         ["lsa"] = (s, v) => s with { LsaWeight = (float)v },
         ["lsascan"] = (s, v) => s with { LsaScanUpTo = (int)v },
         ["conjunction"] = (s, v) => s with { ConjunctionFrom = (int)v },
+        ["flat"] = (s, v) => s with { FlatConjunction = v != 0 },
         ["neuralfb"] = (s, v) => s with { NeuralFeedbackWeight = (float)v },
         ["neuralfbdocs"] = (s, v) => s with { NeuralFeedbackDocs = (int)v },
         ["semfloor"] = (s, v) => s with { SemanticFloor = v },

@@ -138,6 +138,11 @@ public sealed class SearchServiceTests(SearchFixture fixture) : IClassFixture<Se
             Assert.True(words.All(terms.Contains), $"{hit.Id} lacks one of {string.Join(", ", words)} in its title and abstract");
         }
 
+        // The conjunction walks one list per word (the text field) and adds the title and author matches: the same papers
+        // and scores as when it walks each word's three fields.
+        var nested = new Ranking(new SearchSettings { ConjunctionFrom = 0, FlatConjunction = false });
+        Assert.Equal(Rank(nested, "robot learning", 10).Select(r => (r.Id, Math.Round(r.Score, 4))), both.Select(r => (r.Id, Math.Round(r.Score, 4))));
+
         // Fewer than the list asked have every word: the full search, unchanged.
         Assert.Equal(Rank(small, "gaussian splatting", 100).Select(r => (r.Id, r.Score)), Rank(large, "gaussian splatting", 100).Select(r => (r.Id, r.Score)));
     }
