@@ -37,6 +37,9 @@ public static partial class HarvestFixtures
         ["PAPERBOY_HARVEST_BACKOFF"] = "0.05",
         ["PAPERBOY_CONTACT"] = "harvest-tests@example.org",
         ["PAPERBOY_HARVEST_ARXIV_URL"] = new Uri(stub, "oai").ToString(),
+        // The API too: the one arXiv client keeps arXiv's 3 s between requests while either address is arxiv.org's,
+        // which made every page of these runs wait 3 s (and a lookup would have gone to the real arXiv).
+        ["PAPERBOY_HARVEST_ARXIV_API_URL"] = new Uri(stub, "api/query").ToString(),
     };
 
     public static Harvesters Harvesters(Database database, HarvestSettings settings) =>
