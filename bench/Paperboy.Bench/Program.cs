@@ -342,6 +342,11 @@ static class Bench
         var block = lua[lua.IndexOf('{', StringComparison.Ordinal)..lua.IndexOf('}', StringComparison.Ordinal)];
         var queries = System.Text.RegularExpressions.Regex.Matches(block, "\"([^\"]+)\"").Select(m => Paperboy.Search.ParsedQuery.Parse(m.Groups[1].Value)).ToList();
         var options = new PaperboyOptions { DataDir = dataDir, DatabaseUrl = Environment.GetEnvironmentVariable("PAPERBOY_DATABASE") };
+        if (options.DatabaseUrl is null && !File.Exists(Path.Combine(dataDir, "paperboy.db")))
+        {
+            Console.Error.WriteLine($"{dataDir} holds no paperboy.db: give a data directory (`paperboy --data DIR import ...`), or PAPERBOY_DATABASE for PostgreSQL");
+            return 2;
+        }
         using var index = new SearchIndex(Database.FromOptions(options), options, new SearchSettings());
         await index.EnsureReadyAsync();
         using var snapshot = index.Acquire();
@@ -368,7 +373,7 @@ static class Bench
             var kept = lists.Zip(reference, (a, b) => b.Count == 0 ? 1.0 : a.Intersect(b).Count() / (double)b.Count).Average();
             Report($"keyword [{line}] (top 100 kept {kept:P1})", times, null);
             if (Environment.GetEnvironmentVariable("EACH") is not null)
-                foreach (var (q, i) in queries.Select((q, i) => (q, i)))
+                foreach (var q in queries)
                 {
                     var clock = Stopwatch.StartNew();
                     var n = Run(q).Count;

@@ -278,11 +278,8 @@ public sealed class Ranking(SearchSettings settings)
         {
             var query = new BooleanQuery();
             foreach (var term in q.Terms)
-            {
-                query.Add(new TermQuery(new Term(Documents.Text, term)), Occur.MUST);
-                query.Add(new TermQuery(new Term(Documents.Title, term)) { Boost = settings.TitleBoost }, Occur.SHOULD);
-                query.Add(new TermQuery(new Term(Documents.Authors, term)) { Boost = settings.AuthorBoost }, Occur.SHOULD);
-            }
+                foreach (var field in FieldQueries(term))
+                    query.Add(field, field.Term.Field == Documents.Text ? Occur.MUST : Occur.SHOULD);
             foreach (var pq in phrases) query.Add(pq, Occur.MUST);
             return query;
         }
@@ -301,15 +298,18 @@ public sealed class Ranking(SearchSettings settings)
     /// <summary>One query word over the fields: text (title+abstract) plus a title bonus and the author names.</summary>
     Query TermClause(string term, float weight)
     {
-        var clause = new BooleanQuery
-        {
-            { new TermQuery(new Term(Documents.Text, term)), Occur.SHOULD },
-            { new TermQuery(new Term(Documents.Title, term)) { Boost = settings.TitleBoost }, Occur.SHOULD },
-            { new TermQuery(new Term(Documents.Authors, term)) { Boost = settings.AuthorBoost }, Occur.SHOULD },
-        };
-        clause.Boost = weight;
+        var clause = new BooleanQuery { Boost = weight };
+        foreach (var field in FieldQueries(term)) clause.Add(field, Occur.SHOULD);
         return clause;
     }
+
+    /// <summary>Where a query word is matched: the text field, a title bonus and the author names, each with its boost.</summary>
+    TermQuery[] FieldQueries(string term) =>
+    [
+        new TermQuery(new Term(Documents.Text, term)),
+        new TermQuery(new Term(Documents.Title, term)) { Boost = settings.TitleBoost },
+        new TermQuery(new Term(Documents.Authors, term)) { Boost = settings.AuthorBoost },
+    ];
 
     static List<(int Row, double Score)> Search(Snapshot s, Query query, Query? constraint, int depth)
     {
