@@ -55,6 +55,14 @@ public sealed class InstanceExportTests
         await using (var c = await source.App.Database.OpenAsync())
             Assert.True(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox") > 0, "the subscription should have queued its confirmation");
 
+        // The site records its start-up digest run a moment after it starts; exported before that, the other engine's site
+        // would record its own and export one row more (seen on a loaded CI machine). Waited for, as a real move would be.
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            await using var c = await source.App.Database.OpenAsync();
+            return await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM digest_runs WHERE kind = 'schedule'") > 0;
+        }), "the site never recorded its scheduled digest run");
+
         using var dir = new TempDir();
         var exported = await PaperboyCli.RunAsync(source.App.DataDir, source.App.CliEnvironment, "export", "--output", dir.File("one.jsonl.gz"));
         Assert.True(exported.ExitCode == 0, exported.Stderr);
