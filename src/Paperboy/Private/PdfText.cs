@@ -28,13 +28,17 @@ public static class PdfText
 
     static readonly byte[] StreamKeyword = "stream"u8.ToArray();
 
-    public static async Task<PdfFacts> ReadAsync(byte[] pdf, TimeSpan? timeLimit = null, CancellationToken ct = default)
+    public static Task<PdfFacts> ReadAsync(byte[] pdf, CancellationToken ct = default) =>
+        ReadAsync(pdf, Extract, ParseTimeLimit, TimeProvider.System, ct);
+
+    /// <summary>The same, with the parser and the clock given: a test holds a parse and moves a fake clock past the limit.</summary>
+    internal static async Task<PdfFacts> ReadAsync(byte[] pdf, Func<byte[], PdfFacts> extract, TimeSpan timeLimit, TimeProvider clock, CancellationToken ct)
     {
         Check(pdf);
         // PdfPig cannot be interrupted; the time limit frees the request, and the inflation guard above
         // already bounds what the abandoned parse could still allocate.
-        var parse = Task.Run(() => Extract(pdf), ct);
-        try { return await parse.WaitAsync(timeLimit ?? ParseTimeLimit, ct); }
+        var parse = Task.Run(() => extract(pdf), ct);
+        try { return await parse.WaitAsync(timeLimit, clock, ct); }
         catch (TimeoutException) { throw new PdfRejectedException("The PDF took too long to read; it may be damaged. Save it again from its editor, or enter the details by hand."); }
     }
 
