@@ -460,7 +460,7 @@ static class Bench
             var options = new PaperboyOptions { DataDir = dir };
             var database = Database.FromOptions(options);
             await new Importer(database).ImportAsync([Path.Combine(shared, "ir", "cacm", "docs.jsonl")], "paperboy", TextWriter.Null);
-            using var embedder = new NeuralEmbedder();
+            using var embedder = NeuralEmbedder.FromEnvironment();
             foreach (var (name, settings, neural) in new[]
             {
                 ("MiniLM neighbours + more-like-this, λ=0.5", new SearchSettings(), true),

@@ -39,6 +39,7 @@ public sealed class ConfigurationTests
         { "PAPERBOY_EMBEDDINGS_URL", "localhost:11434", "is not an absolute http(s) URL" },
         { "PAPERBOY_EMBEDDER", "of", "is not a boolean (use 1/0, true/false, on/off)" },
         { "PAPERBOY_EMBED_TOKENS", "128k", "is not a whole number" },
+        { "PAPERBOY_EMBED_PRECISION", "fp16", "is not one of int8, float" },
         { "PAPERBOY_SEARCH_TUNE", "k1:1.2", "is not name=number (names: k1, b, title," },
         { "PAPERBOY_SUBMISSION_WINDOW_DAYS", "two weeks", "is not a whole number" },
         { "PAPERBOY_METRICS", "pubic", "is not one of public, private" },
@@ -169,6 +170,7 @@ public sealed class ConfigurationTests
             ["PAPERBOY_EMBEDDINGS_URL"] = "http://127.0.0.1:11434/v1/embeddings",
             ["PAPERBOY_EMBED_TOKENS"] = "128",
             ["PAPERBOY_EMBED_THREADS"] = "2",
+            ["PAPERBOY_EMBED_PRECISION"] = "Float",
             ["PAPERBOY_PUBLIC_URL"] = "https://papers.example.org/hub",
             ["PAPERBOY_SUBMISSIONS_PER_DAY"] = "7",
             ["PAPERBOY_METRICS"] = "Public",
@@ -208,8 +210,8 @@ public sealed class ConfigurationTests
         var endpoint = provider.GetRequiredService<EmbeddingEndpoint>();
         Assert.Equal(new Uri("http://127.0.0.1:11434/v1"), endpoint.BaseUri);
         Assert.Equal("nomic-embed-text", endpoint.Model);
-        Assert.Equal(new BuiltInModelSettings(true, 128, 2), provider.GetRequiredService<BuiltInModelSettings>());
-        Assert.Equal(NeuralEmbedder.ModelFor(128), provider.GetRequiredService<NeuralEmbedder>().Model);
+        Assert.Equal(new BuiltInModelSettings(true, 128, 2, Quantized: false), provider.GetRequiredService<BuiltInModelSettings>());
+        Assert.Equal("all-MiniLM-L6-v2@128", provider.GetRequiredService<NeuralEmbedder>().Model);
 
         Assert.Equal(new Uri("https://papers.example.org/hub/"), provider.GetRequiredService<SiteUrl>().ForEmail);
 

