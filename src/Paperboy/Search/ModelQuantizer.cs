@@ -9,8 +9,8 @@ namespace Paperboy.Search;
 /// (ONNX Runtime's own quantiser is Python-only). Every <c>MatMul</c> whose second input is a constant
 /// 2-D float weight becomes ONNX Runtime's <c>DynamicQuantizeMatMul</c>: the weight is stored as int8
 /// with one scale per output column (symmetric, zero point 0), and the activations are quantised to
-/// uint8 per call. The integer products run on the CPU's int8 dot-product instructions (VNNI, AMX),
-/// about twice as fast as float here; docs/SEARCH.md has the speed and the quality measured.
+/// uint8 per call. The model embeds about twice as fast as in float on this project's machine (int8
+/// dot-product instructions, VNNI); docs/SEARCH.md has the speed and the quality measured.
 /// </summary>
 public static class ModelQuantizer
 {
@@ -43,7 +43,7 @@ public static class ModelQuantizer
             replacement.Input.Add(names.Scale);
             replacement.Input.Add(names.Zero);
             // The layer's bias, added by the one node that reads the product, is added inside the product instead
-            // (a float Add over every activation was 13 % of the int8 model's time).
+            // (float Adds over every activation were 13 % of the int8 model's time, most of them these).
             if (BiasAdd(graph, weights, node.Output[0], weight.Dims[1]) is var (add, bias))
             {
                 replacement.Input.Add(bias);

@@ -92,8 +92,15 @@ public sealed class NeuralEmbedder : IDisposable
     /// <summary>The model name vectors are stored under with the current settings, or null when the model is off.</summary>
     public static string? ConfiguredModel => Enabled ? ConfiguredModelName : null;
 
-    /// <summary>The model name vectors are stored under with the configured truncation.</summary>
-    public static string ConfiguredModelName => BuiltInModelSettings.Current is var settings ? ModelFor(settings.Tokens, settings.Quantized) : ModelName;
+    /// <summary>The model name vectors are stored under with the configured truncation and precision.</summary>
+    public static string ConfiguredModelName
+    {
+        get
+        {
+            var settings = BuiltInModelSettings.Current;
+            return ModelFor(settings.Tokens, settings.Quantized);
+        }
+    }
 
     public static NeuralEmbedder FromEnvironment() => SettingsSetup.FromEnvironment(BuiltInModelSettings.Read).Create();
 
