@@ -92,6 +92,7 @@ static class SearchCommands
         if (pending == 0)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{embedded:N0} papers have their {embedder.Model} vector"));
+            await PruneAsync(store, embedder.Model, ct);
             return ExitCodes.Ok;
         }
         if (!await store.TryLeaseAsync(EmbeddingWorker.LeaseName, owner, EmbeddingWorker.LeaseLength, ct))
@@ -123,7 +124,19 @@ static class SearchCommands
         }
         progress.Clear();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embedded {done:N0} papers in {clock.Elapsed.TotalSeconds:0.0} s"));
+        // Only once every paper has its vector: a run stopped midway leaves the old ones for search to use.
+        if ((await store.CountsAsync(embedder.Model, ct)).Pending == 0) await PruneAsync(store, embedder.Model, ct);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Deletes the vectors of the model's other names (another precision or truncation) that nothing has written for a day.</summary>
+    static async Task PruneAsync(PaperVectors store, string model, CancellationToken ct)
+    {
+        foreach (var (old, deleted) in await store.PruneSupersededAsync(model, ct))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"deleted {deleted:N0} vectors of {old}, replaced by {model}"));
+        foreach (var (old, newest) in await store.SupersededAsync(model, ct))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"kept the vectors of {old}: one was written at {newest}, less than a day ago (another instance may still use them)"));
     }
 
     static string Duration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes:00} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min" : $"{t.Seconds} s";

@@ -52,6 +52,18 @@ public sealed class NeuralEmbedder : IDisposable
         return Math.Clamp(maxTokens, 8, ModelMaxTokens) is var t && t == ModelMaxTokens ? name : $"{name}@{t}";
     }
 
+    /// <summary>
+    /// Whether two stored names are the built-in model at some precision and truncation: vectors of one are
+    /// comparable with the other's (cosine ~0.99 between int8 and float of one text), unlike another model's.
+    /// </summary>
+    public static bool SameModel(string a, string b) => BaseName(a) == ModelName && BaseName(b) == ModelName;
+
+    static string BaseName(string stored)
+    {
+        var name = stored.Split('@')[0];
+        return name.EndsWith("-int8", StringComparison.Ordinal) ? name[..^"-int8".Length] : name;
+    }
+
     /// <summary>Padded tokens per ONNX Runtime call: big enough to keep the matrix kernels busy, small enough for the cache.</summary>
     const int TokensPerBatch = 8192;
     const int MaxBatch = 64;

@@ -80,7 +80,8 @@ public sealed class PaperEmbedding(PaperVectors store, NeuralEmbedder embedder)
         var (embedded, pending) = await store.CountsAsync(Model, ct);
         var rate = Rate;
         TimeSpan? left = pending == 0 ? TimeSpan.Zero : rate is > 0 ? TimeSpan.FromSeconds(pending / rate.Value) : null;
-        return new EmbeddingStatus(Model, embedded, pending, rate, left, LastError);
+        var superseded = await store.SupersededAsync(Model, ct);
+        return new EmbeddingStatus(Model, embedded, pending, rate, left, LastError) { Superseded = superseded.Select(s => s.Model).ToList() };
     }
 }
 
@@ -121,19 +122,28 @@ public static class CachedEmbedding
 }
 
 /// <summary>What /admin shows of the embedding work.</summary>
-public sealed record EmbeddingStatus(string Model, long Embedded, long Pending, double? PapersPerSecond, TimeSpan? TimeLeft, string? LastError);
+public sealed record EmbeddingStatus(string Model, long Embedded, long Pending, double? PapersPerSecond, TimeSpan? TimeLeft, string? LastError)
+{
+    /// <summary>The model's other names with vectors still stored (an upgrade's old precision): search uses them until replaced.</summary>
+    public IReadOnlyList<string> Superseded { get; init; } = [];
+}
 
 /// <summary>
 /// Embeds papers in the background of <c>serve</c>. One instance works at a time (a lease in the
 /// database); the others wait and only follow the stored vectors. Idle, it looks for new papers
 /// every <see cref="IdleInterval"/>.
 /// </summary>
-public sealed class EmbeddingWorker(PaperEmbedding embedding, PaperVectors store, PaperboyOptions options, ILogger<EmbeddingWorker> logger) : BackgroundService
+public sealed class EmbeddingWorker(PaperEmbedding embedding, PaperVectors store, PaperboyOptions options, TimeProvider time, ILogger<EmbeddingWorker> logger) : BackgroundService
 {
     public static readonly TimeSpan IdleInterval = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan LeaseLength = TimeSpan.FromMinutes(2);
     public const string LeaseName = "embedding";
     readonly string _owner = PaperVectors.Owner("serve-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>How often, once every paper has its vector, the worker looks for another name's vectors to delete.</summary>
+    public static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+
+    DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -152,6 +162,12 @@ public sealed class EmbeddingWorker(PaperEmbedding embedding, PaperVectors store
                     if (done > 0) wait = TimeSpan.Zero;
                     if (done > 0 && !logged) { logger.LogInformation("Embedding papers with {Model} in the background", embedding.Model); logged = true; }
                     if (done == 0 && logged) { logger.LogInformation("Every paper has its {Model} vector", embedding.Model); logged = false; }
+                    if (done == 0 && time.GetUtcNow() >= _nextPrune)
+                    {
+                        _nextPrune = time.GetUtcNow() + PruneInterval;
+                        foreach (var (old, deleted) in await store.PruneSupersededAsync(embedding.Model, stoppingToken))
+                            logger.LogInformation("Deleted {Deleted} vectors of {Old}: every paper has its {Model} vector", deleted, old, embedding.Model);
+                    }
                 }
                 failures = 0;
                 embedding.LastError = null;

@@ -98,6 +98,62 @@ public sealed class PaperVectors(Database database, TimeProvider time)
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>
+    /// How long the vectors of another name of the built-in model are kept once the configured name covers every
+    /// paper: a day after the last of them was written, so an instance still running the other setting (a rolling
+    /// upgrade of several servers) does not find its vectors gone and embed everything again.
+    /// </summary>
+    public static readonly TimeSpan SupersededKept = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The other names the built-in model's vectors are stored under here (the other precision, another truncation:
+    /// the same model, so the same space) with the newest <c>embedded_at</c> of each. Each name is found by an index
+    /// seek from the one before (a loose index scan), so this reads a few index entries, not a million rows.
+    /// </summary>
+    public async Task<List<(string Model, string Newest)>> SupersededAsync(string model, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var names = (await c.QueryAsync<string>(new CommandDefinition("""
+            WITH RECURSIVE m(model) AS (
+                SELECT MIN(model) FROM paper_vectors
+                UNION ALL
+                SELECT (SELECT MIN(v.model) FROM paper_vectors v WHERE v.model > m.model) FROM m WHERE m.model IS NOT NULL)
+            SELECT model FROM m WHERE model IS NOT NULL
+            """, cancellationToken: ct))).Where(n => n != model && NeuralEmbedder.SameModel(n, model)).ToList();
+        var result = new List<(string, string)>(names.Count);
+        foreach (var name in names)
+            result.Add((name, await c.ExecuteScalarAsync<string>(new CommandDefinition(
+                "SELECT MAX(embedded_at) FROM paper_vectors WHERE model = @name", new { name }, cancellationToken: ct)) ?? ""));
+        return result;
+    }
+
+    /// <summary>
+    /// Deletes the vectors of the model's other names (<see cref="SupersededAsync"/>) whose newest is older than
+    /// <see cref="SupersededKept"/>, a few thousand rows per statement so that no transaction holds a million.
+    /// For when every paper has its vector of <paramref name="model"/>; returns what was deleted, per name.
+    /// </summary>
+    public async Task<List<(string Model, long Deleted)>> PruneSupersededAsync(string model, CancellationToken ct = default)
+    {
+        var cutoff = StoredTime.Format(time.GetUtcNow() - SupersededKept);
+        var pruned = new List<(string, long)>();
+        foreach (var (name, newest) in await SupersededAsync(model, ct))
+        {
+            if (string.CompareOrdinal(newest, cutoff) >= 0) continue;
+            long deleted = 0;
+            while (true)
+            {
+                await using var c = await database.OpenAsync(ct);
+                var n = await c.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM paper_vectors WHERE model = @name AND paper_id IN (SELECT paper_id FROM paper_vectors WHERE model = @name LIMIT 5000)",
+                    new { name }, cancellationToken: ct));
+                if (n == 0) break;
+                deleted += n;
+            }
+            pruned.Add((name, deleted));
+        }
+        return pruned;
+    }
+
     /// <summary>Vectors stored at or after <paramref name="since"/> (all of them for ""), oldest first, streamed.</summary>
     public async IAsyncEnumerable<(string Id, float[] Vector, string EmbeddedAt)> SinceAsync(string model, string since,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)

@@ -158,6 +158,14 @@ public sealed class SearchIndex : IDisposable
         var from = string.CompareOrdinal(Neural.Watermark, settled) < 0 ? Neural.Watermark : settled;
         var read = 0;
         var newest = Neural.Watermark;
+        // The first time, the vectors of the model's other names first (after an upgrade of its precision or
+        // truncation, until the worker has replaced them all): every paper keeps its place in semantic search
+        // meanwhile, instead of the model covering only what was re-embedded so far (hours at a million papers).
+        // Each is overwritten by the configured name's vector below, or as it is stored; the watermark is this name's.
+        if (newest.Length == 0 && Neural.Count == 0)
+            foreach (var (old, _) in await store.SupersededAsync(model, ct))
+                await foreach (var (id, vector, _) in store.SinceAsync(old, "", ct))
+                    Neural.Set(id, vector);
         await foreach (var (id, vector, at) in store.SinceAsync(model, from, ct))
         {
             Neural.Set(id, vector);

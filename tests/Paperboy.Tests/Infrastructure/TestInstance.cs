@@ -113,12 +113,25 @@ public sealed class TestInstance : IAsyncDisposable
     }
 
     /// <summary>A site with the built-in neural model on (off in other tests, <see cref="TestDefaults"/>): it embeds the imported papers in the background.</summary>
-    public static async Task<TestInstance> StartEmbeddingAsync(string engine, params string[] importPaths)
+    public static Task<TestInstance> StartEmbeddingAsync(string engine, params string[] importPaths) =>
+        StartEmbeddingAsync(engine, null, importPaths);
+
+    /// <summary>Like <see cref="StartEmbeddingAsync(string, string[])"/>, with <paramref name="prepare"/> run on the imported database before the site starts.</summary>
+    public static async Task<TestInstance> StartEmbeddingAsync(string engine, Func<TestInstance, Task>? prepare, params string[] importPaths)
     {
         var instance = new TestInstance(engine, builtInEmbedder: true);
-        foreach (var path in importPaths) await instance.ImportAsync(path);
-        await instance.StartServerAsync(null);
-        return instance;
+        try
+        {
+            foreach (var path in importPaths) await instance.ImportAsync(path);
+            if (prepare is not null) await prepare(instance);
+            await instance.StartServerAsync(null);
+            return instance;
+        }
+        catch
+        {
+            await instance.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>
