@@ -136,8 +136,13 @@ static class SearchCommands
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"deleted {deleted:N0} vectors of {old}, replaced by {model}"));
         foreach (var (old, newest) in await store.SupersededAsync(model, ct))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"kept the vectors of {old}: one was written at {newest}, less than a day ago (another instance may still use them)"));
+                $"kept the vectors of {old}: one was written at {Readable(newest)}, less than a day ago (another instance may still use them)"));
     }
+
+    /// <summary>A stored time as a person reads it (to the minute, UTC); the stored text if it is not one.</summary>
+    static string Readable(string stored) =>
+        DateTimeOffset.TryParse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : stored;
 
     static string Duration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes:00} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min" : $"{t.Seconds} s";
 
