@@ -8,6 +8,12 @@ namespace Paperboy.Tests.Search;
 
 public sealed class IndexLifecycleTests
 {
+    /// <summary>
+    /// Three days of Hugging Face papers (28): these tests are about following changes and switching generations, not
+    /// the size of an index; a month of arXiv (2,327) made each start import and index ~3 s more.
+    /// </summary>
+    static string[] Days => new[] { "2025-11-26.json", "2025-11-27.json", "2025-11-28.json" }.Select(day => SharedData.Path("hf-daily-papers", day)).ToArray();
+
     static string Paper(string id, string title, string abstractText) =>
         JsonSerializer.Serialize(new { id, title, @abstract = abstractText, authors = new[] { "Ada Testwright" }, published = "2025-03-20", categories = new[] { "cs.IR" } });
 
@@ -15,7 +21,7 @@ public sealed class IndexLifecycleTests
     public async Task PapersImportedWhileTheSiteRunsBecomeSearchableWithinSeconds()
     {
         using var dir = new TempDir();
-        await using var app = await TestInstance.StartAsync(SearchFixture.CorpusFile);
+        await using var app = await TestInstance.StartAsync(Days);
         var file = dir.Write("new.jsonl", Paper("2503.99999", "Zymurgical retrieval of fermented abstracts", "We study zymurgical retrieval."));
         await app.ImportAsync(file);
 
@@ -31,22 +37,22 @@ public sealed class IndexLifecycleTests
     public async Task AChangeThatCommitsAfterANewerOneIsStillIndexed()
     {
         // Another instance's transaction stamped its row before ours but committed after the index moved on.
-        await using var app = await TestInstance.StartAsync(SearchFixture.CorpusFile);
+        await using var app = await TestInstance.StartAsync(Days);
         var index = app.Services.GetRequiredService<SearchIndex>();
         await using (var c = await app.Database.OpenAsync())
         {
-            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET title = 'Quixotic lattice retrieval', updated_at = @At WHERE id = '2503.11731'",
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET title = 'Quixotic lattice retrieval', updated_at = @At WHERE id = '2511.17889'",
                 new { At = Paperboy.Storage.StoredTime.Format(TimeProvider.System.GetUtcNow()) });
         }
-        Assert.True(await SearchesAsync(app, "quixotic", "2503.11731"), "the newer change is searchable");
+        Assert.True(await SearchesAsync(app, "quixotic", "2511.17889"), "the newer change is searchable");
         var late = Paperboy.Storage.StoredTime.Format(DateTimeOffset.UtcNow.AddSeconds(-30));
         Assert.True(string.CompareOrdinal(late, index.Watermark) < 0, "the late change is older than what the index has applied");
         await using (var c = await app.Database.OpenAsync())
         {
-            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET title = 'Zephyrine ranking of late commits', updated_at = @late WHERE id = '2503.12441'",
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET title = 'Zephyrine ranking of late commits', updated_at = @late WHERE id = '2511.21541'",
                 new { late });
         }
-        Assert.True(await SearchesAsync(app, "zephyrine", "2503.12441"), "the late change is searchable");
+        Assert.True(await SearchesAsync(app, "zephyrine", "2511.21541"), "the late change is searchable");
     }
 
     static Task<bool> SearchesAsync(TestInstance app, string word, string id) =>
@@ -55,27 +61,27 @@ public sealed class IndexLifecycleTests
     [Fact]
     public async Task AHiddenPaperLeavesSearchWithinSeconds()
     {
-        await using var app = await TestInstance.StartAsync(SearchFixture.CorpusFile);
-        Assert.Contains("2503.11731", await app.Client.GetStringAsync("/api/papers/search?q=2503.11731"), StringComparison.Ordinal);
+        await using var app = await TestInstance.StartAsync(Days);
+        var index = app.Services.GetRequiredService<SearchIndex>();
+        var all = index.Count;
+        Assert.Contains("2511.17889", await app.Client.GetStringAsync("/api/papers/search?q=2511.17889"), StringComparison.Ordinal);
+        Assert.Contains("2511.17889", await app.Client.GetStringAsync("/api/papers/search?q=mobile%20robots%20vision%20language%20action&mode=keyword"), StringComparison.Ordinal);
         await using (var c = await app.Database.OpenAsync())
         {
-            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET hidden = TRUE, updated_at = @At WHERE id = '2503.11731'",
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE papers SET hidden = TRUE, updated_at = @At WHERE id = '2511.17889'",
                 new { At = Paperboy.Storage.StoredTime.Format(TimeProvider.System.GetUtcNow()) });
         }
         // Pages never show it (rows are read with hidden = FALSE); the index itself drops it on the next poll.
-        Assert.DoesNotContain("2503.11731", await app.Client.GetStringAsync("/api/papers/search?q=industrial%20sensor%20simulation%20gaussian%20splatting&mode=keyword"), StringComparison.Ordinal);
-        var index = app.Services.GetRequiredService<SearchIndex>();
-        Assert.Equal(2326, await Eventually.ReturnsAsync(() => Task.FromResult(index.Count), n => n == 2326));
+        Assert.DoesNotContain("2511.17889", await app.Client.GetStringAsync("/api/papers/search?q=mobile%20robots%20vision%20language%20action&mode=keyword"), StringComparison.Ordinal);
+        Assert.Equal(all - 1, await Eventually.ReturnsAsync(() => Task.FromResult(index.Count), n => n == all - 1));
     }
 
     [Fact]
     public async Task AReindexFromTheCommandLineWhileTheSiteRunsIsFollowed()
     {
         using var dir = new TempDir();
-        // Three days of Hugging Face papers (81): what is tested is the switch of generations, not the size of one,
-        // and the reindex runs in a process of its own, where the month of arXiv papers took ~15 s.
-        await using var app = await TestInstance.StartAsync(new[] { "2025-11-26.json", "2025-11-27.json", "2025-11-28.json" }
-            .Select(day => SharedData.Path("hf-daily-papers", day)).ToArray());
+        // The reindex runs in a process of its own: on the month of arXiv papers it took ~15 s.
+        await using var app = await TestInstance.StartAsync(Days);
         Assert.Contains("2511.17889", await app.Client.GetStringAsync("/api/papers/search?q=robot&mode=keyword"), StringComparison.Ordinal);
         var before = Directory.GetDirectories(Path.Combine(app.DataDir, "search")).Single();
 
@@ -132,13 +138,13 @@ public sealed class IndexLifecycleTests
         using var dir = new TempDir();
         var options = TestEngine.Options(dir.File("data"));
         var database = Paperboy.Storage.Database.FromOptions(options);
-        await new Paperboy.Ingestion.Importer(database).ImportAsync([SearchFixture.CorpusFile], null, TextWriter.Null);
+        await new Paperboy.Ingestion.Importer(database).ImportAsync(Days, null, TextWriter.Null);
         using (var index = new SearchIndex(database, options)) await index.RebuildAsync();
         var gen = Directory.GetDirectories(Path.Combine(options.DataDir, "search")).Single();
         foreach (var f in Directory.GetFiles(gen)) await File.WriteAllTextAsync(f, "not an index");
         using var reopened = new SearchIndex(database, options);
         await reopened.EnsureReadyAsync();
-        Assert.Equal(2327, reopened.Count);
+        Assert.Equal(28, reopened.Count);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 

@@ -11,8 +11,10 @@ public sealed class SearchCliTests
     {
         using var dir = new TempDir();
         var data = dir.File("data");
-        Assert.Equal(0, (await PaperboyCli.RunAsync(data, "import", SearchFixture.CorpusFile)).ExitCode);
-        var result = await PaperboyCli.RunAsync(data, "search", "gaussian splatting", "--limit", "7", "--json");
+        // November 2025's Hugging Face papers (240): five processes each read them all, which a month of arXiv made ~35 s a pass.
+        var november = Directory.GetFiles(SharedData.Path("hf-daily-papers"), "2025-11-*.json").Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(0, (await PaperboyCli.RunAsync(data, ["import", .. november])).ExitCode);
+        var result = await PaperboyCli.RunAsync(data, "search", "video generation", "--limit", "7", "--json");
         Assert.Equal(0, result.ExitCode);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(7, lines.Length);
@@ -25,13 +27,13 @@ public sealed class SearchCliTests
         }).ToList();
         Assert.Equal(scores.OrderByDescending(s => s), scores);
 
-        var similar = await PaperboyCli.RunAsync(data, "similar", "2503.11731", "--limit", "3", "--json");
+        var similar = await PaperboyCli.RunAsync(data, "similar", "2511.17889", "--limit", "3", "--json");
         Assert.Equal(0, similar.ExitCode);
         Assert.Equal(3, similar.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
         var reindex = await PaperboyCli.RunAsync(data, "reindex");
         Assert.Equal(0, reindex.ExitCode);
-        Assert.Matches(new Regex(@"reindexed 2327 papers"), reindex.Stdout);
+        Assert.Matches(new Regex(@"reindexed 240 papers"), reindex.Stdout);
         // The live generation and the one before it (a running server may still read it); never more.
         Assert.Equal(0, (await PaperboyCli.RunAsync(data, "reindex")).ExitCode);
         var generations = Directory.GetDirectories(Path.Combine(data, "search")).Select(Path.GetFileName).ToList();
