@@ -132,9 +132,10 @@ static class SearchCommands
     /// <summary>Deletes the vectors of the model's other names (another precision or truncation) that nothing has written for a day.</summary>
     static async Task PruneAsync(PaperVectors store, string model, CancellationToken ct)
     {
-        foreach (var (old, deleted) in await store.PruneSupersededAsync(model, ct))
+        var (pruned, kept) = await store.PruneSupersededAsync(model, ct);
+        foreach (var (old, deleted) in pruned)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"deleted {deleted:N0} vectors of {old}, replaced by {model}"));
-        foreach (var (old, newest) in await store.SupersededAsync(model, ct))
+        foreach (var (old, newest) in kept)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"kept the vectors of {old}: one was written at {Readable(newest)}, less than a day ago (another instance may still use them)"));
     }

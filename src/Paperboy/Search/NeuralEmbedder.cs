@@ -53,15 +53,14 @@ public sealed class NeuralEmbedder : IDisposable
     }
 
     /// <summary>
-    /// Whether two stored names are the built-in model at some precision and truncation: vectors of one are
-    /// comparable with the other's (cosine ~0.99 between int8 and float of one text), unlike another model's.
+    /// Whether a stored name is the built-in model at some precision and truncation (<see cref="ModelFor"/>): its
+    /// vectors are comparable with every other such name's (cosine ~0.99 between int8 and float of one text),
+    /// unlike another model's.
     /// </summary>
-    public static bool SameModel(string a, string b) => BaseName(a) == ModelName && BaseName(b) == ModelName;
-
-    static string BaseName(string stored)
+    public static bool IsBuiltIn(string stored)
     {
         var name = stored.Split('@')[0];
-        return name.EndsWith("-int8", StringComparison.Ordinal) ? name[..^"-int8".Length] : name;
+        return (name.EndsWith("-int8", StringComparison.Ordinal) ? name[..^"-int8".Length] : name) == ModelName;
     }
 
     /// <summary>Padded tokens per ONNX Runtime call: big enough to keep the matrix kernels busy, small enough for the cache.</summary>

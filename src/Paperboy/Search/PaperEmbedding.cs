@@ -169,7 +169,7 @@ public sealed class EmbeddingWorker(PaperEmbedding embedding, PaperVectors store
                     if (done == 0 && time.GetUtcNow() >= _nextPrune)
                     {
                         _nextPrune = time.GetUtcNow() + PruneInterval;
-                        foreach (var (old, deleted) in await store.PruneSupersededAsync(embedding.Model, stoppingToken))
+                        foreach (var (old, deleted) in (await store.PruneSupersededAsync(embedding.Model, stoppingToken)).Pruned)
                             logger.LogInformation("Deleted {Deleted} vectors of {Old}: every paper has its {Model} vector", deleted, old, embedding.Model);
                     }
                 }

@@ -119,7 +119,7 @@ public sealed class PaperVectors(Database database, TimeProvider time)
                 UNION ALL
                 SELECT (SELECT MIN(v.model) FROM paper_vectors v WHERE v.model > m.model) FROM m WHERE m.model IS NOT NULL)
             SELECT model FROM m WHERE model IS NOT NULL
-            """, cancellationToken: ct))).Where(n => n != model && NeuralEmbedder.SameModel(n, model)).ToList();
+            """, cancellationToken: ct))).Where(n => n != model && NeuralEmbedder.IsBuiltIn(n) && NeuralEmbedder.IsBuiltIn(model)).ToList();
         var result = new List<(string, string)>(names.Count);
         foreach (var name in names)
             result.Add((name, await c.ExecuteScalarAsync<string>(new CommandDefinition(
@@ -130,15 +130,22 @@ public sealed class PaperVectors(Database database, TimeProvider time)
     /// <summary>
     /// Deletes the vectors of the model's other names (<see cref="SupersededAsync"/>) whose newest is older than
     /// <see cref="SupersededKept"/>, a few thousand rows per statement so that no transaction holds a million.
-    /// For when every paper has its vector of <paramref name="model"/>; returns what was deleted, per name.
+    /// For when every paper has its vector of <paramref name="model"/>; returns what was deleted, per name, and the
+    /// names kept with their newest vector.
     /// </summary>
-    public async Task<List<(string Model, long Deleted)>> PruneSupersededAsync(string model, CancellationToken ct = default)
+    public async Task<(List<(string Model, long Deleted)> Pruned, List<(string Model, string Newest)> Kept)> PruneSupersededAsync(
+        string model, CancellationToken ct = default)
     {
         var cutoff = StoredTime.Format(time.GetUtcNow() - SupersededKept);
         var pruned = new List<(string, long)>();
+        var kept = new List<(string, string)>();
         foreach (var (name, newest) in await SupersededAsync(model, ct))
         {
-            if (string.CompareOrdinal(newest, cutoff) >= 0) continue;
+            if (string.CompareOrdinal(newest, cutoff) >= 0)
+            {
+                kept.Add((name, newest));
+                continue;
+            }
             long deleted = 0;
             while (true)
             {
@@ -151,7 +158,7 @@ public sealed class PaperVectors(Database database, TimeProvider time)
             }
             pruned.Add((name, deleted));
         }
-        return pruned;
+        return (pruned, kept);
     }
 
     /// <summary>Vectors stored at or after <paramref name="since"/> (all of them for ""), oldest first, streamed.</summary>

@@ -10,6 +10,13 @@ public static class SharedData
     public static string[] Files(string folder, string pattern) =>
         Directory.GetFiles(Path(folder), pattern).OrderBy(f => f, StringComparer.Ordinal).ToArray();
 
+    /// <summary>
+    /// Three days of Hugging Face papers (2025-11-26..28, 28 papers), a small real catalog for tests of search:
+    /// among them the mobile-robots paper 2511.17889 that the model finds for a question in other words.
+    /// </summary>
+    public static string[] ThreeHfDays => new[] { "2025-11-26.json", "2025-11-27.json", "2025-11-28.json" }
+        .Select(day => Path("hf-daily-papers", day)).ToArray();
+
     static string Find()
     {
         var fromEnv = Environment.GetEnvironmentVariable("PAPERBOY_SHARED_DATA");

@@ -9,10 +9,10 @@ namespace Paperboy.Tests.Search;
 public sealed class IndexLifecycleTests
 {
     /// <summary>
-    /// Three days of Hugging Face papers (28): these tests are about following changes and switching generations, not
-    /// the size of an index; a month of arXiv (2,327) made each start import and index ~3 s more.
+    /// These tests are about following changes and switching generations, not the size of an index: a month of
+    /// arXiv (2,327 papers) made each start import and index ~3 s more than these 28.
     /// </summary>
-    static string[] Days => new[] { "2025-11-26.json", "2025-11-27.json", "2025-11-28.json" }.Select(day => SharedData.Path("hf-daily-papers", day)).ToArray();
+    static string[] Days => SharedData.ThreeHfDays;
 
     static string Paper(string id, string title, string abstractText) =>
         JsonSerializer.Serialize(new { id, title, @abstract = abstractText, authors = new[] { "Ada Testwright" }, published = "2025-03-20", categories = new[] { "cs.IR" } });

@@ -15,8 +15,6 @@ namespace Paperboy.Tests.Search;
 /// </summary>
 public sealed class ModelUpgradeTests
 {
-    static readonly string[] Files = ["2025-11-26.json", "2025-11-27.json", "2025-11-28.json"];
-
     /// <summary>The model as the package ships it: what an instance stored before int8 became the default.</summary>
     const string Float = NeuralEmbedder.ModelName;
 
@@ -43,7 +41,7 @@ public sealed class ModelUpgradeTests
             await StoreAsync(instance, Float, twoDaysAgo, texts => floatModel.Embed(texts));
             // ...and now another instance holds the embedding lease, so the new vectors wait until the test lets go.
             Assert.True(await new PaperVectors(instance.Database, TimeProvider.System).TryLeaseAsync(EmbeddingWorker.LeaseName, ElsewhereOwner, TimeSpan.FromHours(1)));
-        }, Files.Select(f => SharedData.Path("hf-daily-papers", f)).ToArray());
+        }, SharedData.ThreeHfDays);
         var embedding = app.Services.GetRequiredService<PaperEmbedding>();
         Assert.Equal("all-MiniLM-L6-v2-int8", embedding.Model);
         var status = await embedding.StatusAsync();
@@ -95,7 +93,7 @@ public sealed class ModelUpgradeTests
             texts.Select(_ => Enumerable.Range(0, NeuralEmbedder.Dimensions).Select(_ => (float)random.NextDouble()).ToArray()).ToArray();
         await using var app = await TestInstance.StartAfterAsync(TestInstance.DefaultEngine, async instance =>
         {
-            await instance.ImportAsync(SharedData.Path("hf-daily-papers", Files[0]));
+            await instance.ImportAsync(SharedData.ThreeHfDays[0]);
             await StoreAsync(instance, Float, now.AddDays(-3), Noise); // superseded long ago
             await StoreAsync(instance, "all-MiniLM-L6-v2-int8@128", now.AddHours(-2), Noise); // another instance's, written two hours ago
             await StoreAsync(instance, "some-other-model", now.AddDays(-30), Noise); // not the built-in model: another space

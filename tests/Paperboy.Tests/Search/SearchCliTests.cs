@@ -12,8 +12,7 @@ public sealed class SearchCliTests
         using var dir = new TempDir();
         var data = dir.File("data");
         // November 2025's Hugging Face papers (240): five processes each read them all, which a month of arXiv made ~35 s a pass.
-        var november = Directory.GetFiles(SharedData.Path("hf-daily-papers"), "2025-11-*.json").Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(0, (await PaperboyCli.RunAsync(data, ["import", .. november])).ExitCode);
+        Assert.Equal(0, (await PaperboyCli.RunAsync(data, ["import", .. SharedData.Files("hf-daily-papers", "2025-11-*.json")])).ExitCode);
         var result = await PaperboyCli.RunAsync(data, "search", "video generation", "--limit", "7", "--json");
         Assert.Equal(0, result.ExitCode);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -16,10 +16,7 @@ namespace Paperboy.Tests.Search;
 /// </summary>
 public sealed class SemanticSearchTests
 {
-    static readonly string[] Days = ["2025-11-26.json", "2025-11-27.json", "2025-11-28.json"];
-    static string[] Files => Days.Select(d => SharedData.Path("hf-daily-papers", d)).ToArray();
-
-    /// <summary>81 papers: more than one batch, so a kill can fall between two.</summary>
+    static string[] Files => SharedData.ThreeHfDays;
 
     static async Task<long> GaugeAsync(HttpClient client, string name)
     {
