@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Paperboy.Tests.Infrastructure;
 
@@ -116,13 +114,7 @@ public sealed partial class SiteBrowserTests
             var rgb = Regex.Matches(background, @"\d+").Take(3).Select(m => int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
             Assert.True(rgb.Sum() < 200, $"{path}: body background {background} is not dark");
             await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
-            var axe = await page.RunAxe(new AxeRunOptions
-            {
-                RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
-                ResultTypes = [ResultType.Violations],
-            });
-            foreach (var v in axe.Violations.Where(v => v.Impact is "serious" or "critical"))
-                problems.Add($"{path} (dark): {v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}");
+            problems.AddRange((await Axe.SeriousAsync(page)).Select(v => $"{path} (dark): {v}"));
         }
         Assert.True(problems.Count == 0, string.Join('\n', problems));
         Assert.Empty(site.Browser.Errors);
