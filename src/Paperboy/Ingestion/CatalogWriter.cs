@@ -30,8 +30,7 @@ public static class CatalogWriter
     {
         var outcomes = new WriteOutcome[batch.Count];
         var settled = new bool[batch.Count];
-        var ids = batch.Select(p => p.Id).Distinct().ToList();
-        var args = new { ids };
+        var args = new { ids = dialect.List(batch.Select(p => p.Id).Distinct()) };
         var known = (await connection.QueryAsync<string>($"SELECT id FROM papers WHERE id {dialect.In("ids")}", args, tx)).ToHashSet();
         // Records applied before are skipped here for the whole batch, as UpsertAsync would one by one (a re-import).
         var seen = (await connection.QueryAsync<(string Id, string Fingerprint)>(

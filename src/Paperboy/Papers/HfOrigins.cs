@@ -14,7 +14,7 @@ public sealed class HfOrigins(Database database)
     public async Task<IReadOnlyList<HfPaper>> AddToAsync(IReadOnlyList<HfPaper> papers, CancellationToken ct = default)
     {
         if (papers.Count == 0) return papers;
-        var ids = papers.Select(p => p.Id).Distinct(StringComparer.Ordinal).ToList();
+        var ids = database.Dialect.List(papers.Select(p => p.Id).Distinct(StringComparer.Ordinal));
         await using var c = await database.OpenAsync(ct);
         var In = database.Dialect.In("ids");
         // The first time a paper was featured is when it was "submitted on daily"; a later re-feature does not move it.

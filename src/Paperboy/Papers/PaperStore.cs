@@ -17,13 +17,9 @@ public sealed class PaperStore(Database database, TimeProvider time)
         var wanted = ids.Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Count == 0) return papers;
         await using var c = await database.OpenAsync(ct);
-        // Chunks keep SQLite's expanded parameter list short; PostgreSQL gets each as one array.
-        foreach (var chunk in wanted.Chunk(500))
-        {
-            var rows = await c.QueryAsync<Paper>(new CommandDefinition(
-                $"SELECT * FROM papers WHERE hidden = FALSE AND id {database.Dialect.In("chunk")}", new { chunk }, cancellationToken: ct));
-            foreach (var paper in rows) papers[paper.Id] = paper;
-        }
+        var rows = await c.QueryAsync<Paper>(new CommandDefinition(
+            $"SELECT * FROM papers WHERE hidden = FALSE AND id {database.Dialect.In("ids")}", new { ids = database.Dialect.List(wanted) }, cancellationToken: ct));
+        foreach (var paper in rows) papers[paper.Id] = paper;
         return papers;
     }
 

@@ -388,7 +388,7 @@ public sealed class SearchIndex : IDisposable
             if (pending.Count == 0) return 0;
             changed = (await c.QueryAsync<Paper>(new CommandDefinition(
                 SelectPapers + " WHERE id " + _database.Dialect.In("ids") + " ORDER BY updated_at, id",
-                new { ids = pending }, cancellationToken: ct))).AsList();
+                new { ids = _database.Dialect.List(pending) }, cancellationToken: ct))).AsList();
         }
         if (changed.Count == 0) return 0;
         var upserts = new List<(string, PaperFacts, float[])>();

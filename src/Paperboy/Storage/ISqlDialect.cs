@@ -24,10 +24,16 @@ public interface ISqlDialect
     string ILike { get; }
 
     /// <summary>
-    /// Membership in a list parameter, e.g. <c>id {In("ids")}</c>: Dapper expands a list into
-    /// <c>IN (@ids1, @ids2, …)</c> on SQLite but sends it to PostgreSQL as one array, which needs <c>= ANY(@ids)</c>.
+    /// Membership in a list of ids bound as one parameter, whatever its length: <c>id {In("ids")}</c> with
+    /// <c>new { ids = dialect.List(ids) }</c>. PostgreSQL gets an array (<c>= ANY(@ids)</c>); SQLite a JSON
+    /// array read by <c>json_each</c>. Dapper's own expansion (<c>IN (@ids1, @ids2, …)</c>) costs SQLite's driver
+    /// a look-up by name through every parameter for each one: a re-import's 1,000-id batches spent a third of
+    /// their time there.
     /// </summary>
     string In(string parameter);
+
+    /// <summary>The value to bind to an <see cref="In"/> parameter.</summary>
+    object List(IEnumerable<string> values);
 
     /// <summary>Holds a lock for the life of the connection so only one process migrates at a time.</summary>
     Task LockMigrationsAsync(DbConnection connection, CancellationToken ct);

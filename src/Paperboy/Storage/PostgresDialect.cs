@@ -46,6 +46,8 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string In(string parameter) => $"= ANY(@{parameter})";
 
+    public object List(IEnumerable<string> values) => values.ToArray();
+
     public DbConnection CreateConnection() => _dataSource.CreateConnection();
 
     public Task PrepareAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;

@@ -21,7 +21,9 @@ public sealed class SqliteDialect(string path) : ISqlDialect
     public string Path => path;
     public string ILike => "LIKE";
 
-    public string In(string parameter) => $"IN @{parameter}";
+    public string In(string parameter) => $"IN (SELECT value FROM json_each(@{parameter}))";
+
+    public object List(IEnumerable<string> values) => System.Text.Json.JsonSerializer.Serialize(values);
 
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 

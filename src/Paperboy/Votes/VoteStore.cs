@@ -56,14 +56,9 @@ public sealed class VoteStore(Database database, TimeProvider time)
         var ids = paperIds.Distinct().ToArray();
         if (ids.Length == 0) return [];
         await using var c = await database.OpenAsync(ct);
-        var voted = new HashSet<string>(StringComparer.Ordinal);
-        // Chunks keep the IN list under every engine's parameter limit.
-        foreach (var chunk in ids.Chunk(500))
-        {
-            var rows = await c.QueryAsync<string>(new CommandDefinition(
-                $"SELECT paper_id FROM votes WHERE user_id = @userId AND paper_id {database.Dialect.In("chunk")}", new { userId, chunk }, cancellationToken: ct));
-            voted.UnionWith(rows);
-        }
-        return voted;
+        var rows = await c.QueryAsync<string>(new CommandDefinition(
+            $"SELECT paper_id FROM votes WHERE user_id = @userId AND paper_id {database.Dialect.In("ids")}",
+            new { userId, ids = database.Dialect.List(ids) }, cancellationToken: ct));
+        return rows.ToHashSet(StringComparer.Ordinal);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Papers;
@@ -36,5 +37,20 @@ public sealed class EngineTests
         Assert.Equal(["papers", "daily entries", "members", "subscribers", "latest day"],
             table.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..15].TrimEnd()));
         Assert.Contains("daily entries           8", table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AListOfIdsOfAnyLengthIsOneParameterOnBothEngines(string engine)
+    {
+        await using var app = await TestInstance.StartOnAsync(engine, SharedData.Path("ir", "cacm", "docs.jsonl"));
+        // More ids than SQLite's 32,766 parameters and PostgreSQL's 65,535, one of them hostile.
+        var ids = Enumerable.Range(1, 3204).Select(i => $"cacm-{i}")
+            .Concat(Enumerable.Range(0, 70_000).Select(i => $"no-such-{i}"))
+            .Append("x'); DROP TABLE papers; --").ToList();
+        var found = await app.Services.GetRequiredService<Paperboy.Papers.PaperStore>().VisibleByIdAsync(ids);
+        Assert.Equal(3204, found.Count);
+        Assert.Equal("cacm-1410", found["cacm-1410"].Id);
     }
 }
