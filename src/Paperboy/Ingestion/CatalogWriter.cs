@@ -20,7 +20,7 @@ public static class CatalogWriter
 {
     /// <summary>
     /// Writes a batch in one transaction, with the outcome of each record in order. Papers the catalog
-    /// has never seen (the bulk of a first import) go in with a few multi-row statements for the whole
+    /// has never seen (the bulk of a first import) go in with bulk inserts (<see cref="BulkInsert"/>) for the whole
     /// batch: on a database server that replaces ~6 round trips per paper. Records applied before are
     /// skipped with one query for the batch. Everything else (changed papers, an id twice in the batch)
     /// merges one record at a time through <see cref="UpsertAsync"/>, so the outcome is the same as

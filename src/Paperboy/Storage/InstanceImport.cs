@@ -14,7 +14,7 @@ public sealed class ExportFileException(long line, string message) : Exception(m
 /// Restores an <see cref="InstanceExport"/> file into an empty database, in one transaction: a
 /// truncated or garbled file, or one the database refuses, leaves the target as it was. Ids,
 /// password and token hashes and the outbox are kept as they are; generated ids continue after
-/// the largest restored one. Rows are streamed in multi-row statements, so memory stays flat.
+/// the largest restored one. Rows are streamed in bulk inserts, so memory stays flat.
 /// </summary>
 public static class InstanceImport
 {
@@ -162,7 +162,7 @@ public static class InstanceImport
             throw new TargetNotEmptyException($"the target database is not empty (rows in {string.Join(", ", used)}); restore an export into a fresh database (a new --data dir or an empty PostgreSQL database)");
     }
 
-    /// <summary>Rows collected into multi-row INSERTs, one table and column list at a time.</summary>
+    /// <summary>Rows collected into bulk INSERTs (<see cref="BulkInsert"/>), one table and column list at a time.</summary>
     sealed class PendingRows(DbConnection connection, DbTransaction tx)
     {
         const int BatchRows = 500;
