@@ -9,6 +9,7 @@ using static Paperboy.Tests.Digests.DigestTestApp;
 
 namespace Paperboy.Tests.Digests;
 
+[RunsFor(14)]
 public sealed class DigestDeliveryTests(SharedMaildev maildev) : IClassFixture<SharedMaildev>, IAsyncLifetime
 {
     Maildev _mail = null!;

@@ -9,6 +9,7 @@ namespace Paperboy.Tests.Feed;
 /// What a reader sees in a real browser (Debian's Chromium driven by Playwright): cards, the
 /// abstract behind its summary, math typeset by KaTeX, no CSP violations, nothing wider than a phone.
 /// </summary>
+[RunsFor(30)]
 public sealed class BrowserTests
 {
     const string Chromium = "/usr/bin/chromium";

@@ -6,6 +6,7 @@ using Paperboy.Tests.Infrastructure;
 namespace Paperboy.Tests.Feed;
 
 /// <summary>The reader's pages over HTTP, on the real app with real Hugging Face days.</summary>
+[RunsFor(15)]
 public sealed partial class FeedPageTests
 {
     // 2025-11-20 has 8 papers; its most upvoted is 2511.15065 (57 votes), then 2511.14993 (34).

@@ -16,6 +16,7 @@ namespace Paperboy.Tests.Feed;
 /// scrolls sideways, the header keeps its tabs and search box, and the morning-read details work.
 /// One site and one browser for the class (see <see cref="SiteFixture"/>); each test signs in on its own page.
 /// </summary>
+[RunsFor(55)]
 public sealed partial class SiteBrowserTests(SiteFixture site, ITestOutputHelper output) : IClassFixture<SiteFixture>
 {
     static readonly int[] Widths = [1280, 390];

@@ -10,6 +10,7 @@ namespace Paperboy.Tests.Ingestion;
 /// Bad input through the real binary: every good record is kept, each bad one is reported as
 /// <c>PATH:LINE: reason</c> with exit code 3; an unreadable path is exit 2 and changes nothing.
 /// </summary>
+[RunsFor(16)]
 public sealed class BadInputTests : IDisposable
 {
     readonly TempDir _dir = new();

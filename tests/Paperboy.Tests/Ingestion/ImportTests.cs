@@ -6,6 +6,7 @@ using Paperboy.Tests.Infrastructure;
 namespace Paperboy.Tests.Ingestion;
 
 /// <summary>The importer over a real database (the engine under test): merges across sources, daily entries, idempotence.</summary>
+[RunsFor(15)]
 public sealed class ImportTests : IDisposable
 {
     readonly TempDir _dir = new();

@@ -16,6 +16,7 @@ namespace Paperboy.Tests.Operations;
 /// other engine (SQLite → PostgreSQL by default; PostgreSQL → SQLite under PAPERBOY_TEST_ENGINE=postgres)
 /// and back, and keeps working there.
 /// </summary>
+[RunsFor(18)]
 public sealed class InstanceExportTests
 {
     static string OtherEngine => TestInstance.DefaultEngine == "sqlite" ? "postgres" : "sqlite";

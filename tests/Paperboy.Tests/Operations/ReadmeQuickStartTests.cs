@@ -14,6 +14,7 @@ namespace Paperboy.Tests.Operations;
 /// test fails whenever the README and the program disagree, and follows the README when it changes.
 /// </summary>
 [Trait("Engine", "independent")] // the README's commands name no engine: they run on the embedded one whatever the pass
+[RunsFor(65)]
 public sealed partial class ReadmeQuickStartTests
 {
     const string Site = "http://127.0.0.1:5000";

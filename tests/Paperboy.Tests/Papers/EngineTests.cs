@@ -8,6 +8,7 @@ namespace Paperboy.Tests.Papers;
 
 /// <summary>The catalog behaves the same on the embedded engine and on PostgreSQL.</summary>
 [Trait("Engine", "independent")] // each test names its engines: runs on the first pass only (.ci/run)
+[RunsFor(14)]
 public sealed class EngineTests
 {
     [Theory]

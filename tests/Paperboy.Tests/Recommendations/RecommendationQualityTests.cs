@@ -6,6 +6,7 @@ using Paperboy.Tests.Infrastructure;
 namespace Paperboy.Tests.Recommendations;
 
 [Trait("Engine", "independent")] // ranking quality over the index snapshot: the engine only stores the papers
+[RunsFor(30)]
 public sealed class RecommendationQualityTests
 {
     [Fact]

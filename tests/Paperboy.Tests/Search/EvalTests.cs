@@ -11,6 +11,7 @@ namespace Paperboy.Tests.Search;
 /// are computed once per machine (<see cref="VectorCache"/>).
 /// </summary>
 [Trait("Engine", "independent")] // opens no database: runs on the first engine only (.ci/run)
+[RunsFor(30)]
 public sealed class EvalTests
 {
     [Theory]

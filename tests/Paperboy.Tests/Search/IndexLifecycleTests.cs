@@ -6,6 +6,7 @@ using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Search;
 
+[RunsFor(15)]
 public sealed class IndexLifecycleTests
 {
     /// <summary>

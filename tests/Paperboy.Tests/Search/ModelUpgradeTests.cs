@@ -13,6 +13,7 @@ namespace Paperboy.Tests.Search;
 /// truncation) on the engine under test: search keeps using the old vectors until each paper has its new one,
 /// and the old ones are deleted once nothing needs them.
 /// </summary>
+[RunsFor(18)]
 public sealed class ModelUpgradeTests
 {
     /// <summary>The model as the package ships it: what an instance stored before int8 became the default.</summary>

@@ -4,6 +4,7 @@ using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Search;
 
+[RunsFor(33)]
 public sealed class SearchCliTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Paperboy.Tests.Search;
 /// The built-in neural model in the running site, on the engine under test: papers are embedded in
 /// the background, stored once in the database, and search says when meaning takes part.
 /// </summary>
+[RunsFor(30)]
 public sealed class SemanticSearchTests
 {
     static string[] Files => SharedData.ThreeHfDays;

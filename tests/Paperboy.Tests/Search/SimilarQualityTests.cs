@@ -7,6 +7,7 @@ namespace Paperboy.Tests.Search;
 
 /// <summary>"Similar papers" measured against CACM's citation links (cacm.all .X lines of kind 5).</summary>
 [Trait("Engine", "independent")] // ranking quality over the index: the engine only stores the papers (~100 s a pass)
+[RunsFor(26)]
 public sealed class SimilarQualityTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Paperboy.Tests.SignIn;
 /// Single sign-on against a real OpenID Connect provider (OpenIddict's server on 127.0.0.1), driven by
 /// an HTTP client that follows redirects with its cookies, like a browser without JavaScript.
 /// </summary>
+[RunsFor(35)]
 public sealed class SingleSignOnTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using static Paperboy.Tests.Webhooks.WebhookTestApp;
 namespace Paperboy.Tests.Webhooks;
 
 /// <summary>The webhooks API: who may make, see and remove a hook, and which URLs are refused (server-side request forgery).</summary>
+[RunsFor(18)]
 public sealed class WebhookApiTests : IAsyncLifetime
 {
     WebhookReceiver _receiver = null!;
