@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 
 namespace Paperboy.Storage;
 
@@ -13,9 +14,9 @@ namespace Paperboy.Storage;
 public static class BulkInsert
 {
     /// <summary>
-    /// Bound parameters per statement. Both engines allow far more (32,766 / 65,535), but binding by
-    /// name costs SQLite time that grows faster than the count: at 8,000 a first import ran 5× slower
-    /// than row by row; at ~1,000 a few dozen statements per batch still spare the server thousands of round trips.
+    /// Bound parameters per multi-row statement (PostgreSQL). It allows 65,535; ~1,000 already spares the
+    /// server thousands of round trips per batch, and 8,000 was no faster (16.8 s against 10.2 s for three months of
+    /// the corpus, docs/PERFORMANCE.md, Import).
     /// </summary>
     const int MaxParameters = 1000;
 
@@ -23,7 +24,7 @@ public static class BulkInsert
         IReadOnlyList<object?[]> rows, string? suffix = null, CancellationToken ct = default)
     {
         if (rows.Count == 0) return;
-        if (connection is Microsoft.Data.Sqlite.SqliteConnection)
+        if (connection is SqliteConnection)
         {
             await InsertEachAsync(connection, tx, table, columns, rows, suffix, ct);
             return;
