@@ -42,6 +42,8 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
 
     readonly int _graphFromRows;
     readonly string? _graphPath;
+    readonly IReadOnlyList<string> _otherGraphPaths;
+    string? _loadedFrom; // another name's graph this one started from, deleted once this one is saved
     readonly ILogger? _logger;
     readonly Dictionary<ulong, int> _keyRows = []; // the graph's key of each paper (a hash of its id) to its row
     readonly List<ulong[]> _inGraph = []; // per row: a hash of the codes the graph holds for it, 0 when it holds none
@@ -55,12 +57,20 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
     int _addedSinceSave;
 
     /// <param name="graphPath">Where the graph is saved and loaded from (null: never saved): a restart then re-adds only the papers whose vectors changed.</param>
-    public NeuralIndex(int dimensions, int graphFromRows = DefaultGraphFromRows, ILogger? logger = null, string? graphPath = null)
+    /// <param name="otherGraphPaths">
+    /// Graphs saved for the same model under its other names (another precision or truncation). When there is none at
+    /// <paramref name="graphPath"/>, the newest of them is loaded instead: after such an upgrade the vectors read first are
+    /// that name's (<see cref="SearchIndex"/>), the same points, so the graph is reused rather than built again (minutes at
+    /// a million papers), and papers move in it as their new vectors arrive. It is deleted once this graph is saved.
+    /// </param>
+    public NeuralIndex(int dimensions, int graphFromRows = DefaultGraphFromRows, ILogger? logger = null, string? graphPath = null,
+        IReadOnlyList<string>? otherGraphPaths = null)
     {
         Dimensions = dimensions;
         _graphFromRows = graphFromRows;
         _logger = logger;
         _graphPath = graphPath;
+        _otherGraphPaths = otherGraphPaths ?? [];
     }
 
     /// <summary>Papers with a vector.</summary>
@@ -149,7 +159,7 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
                     _graph = graph;
                     _logger?.LogInformation("Semantic search now asks an HNSW graph of {Rows} papers for candidates ({Reused} of them from the saved graph)", _graphRows, GraphRowsReused);
                 }
-                if (_graphPath is not null && _addedSinceSave > 0 && (first || _addedSinceSave >= Math.Max(10_000, _graphRows / 20))) Save(graph);
+                if (_graphPath is not null && (_addedSinceSave > 0 || _loadedFrom is not null) && (first || _addedSinceSave >= Math.Max(10_000, _graphRows / 20))) Save(graph);
             }
             catch (Exception ex)
             {
@@ -228,18 +238,21 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
     /// <summary>The saved graph when there is a usable one, else a new one; null (and the scan for good) when USearch cannot load here.</summary>
     AnnGraph? OpenGraph()
     {
-        if (_graphPath is not null && File.Exists(_graphPath))
+        var source = _graphPath is not null && File.Exists(_graphPath) ? _graphPath
+            : _graphPath is null ? null : _otherGraphPaths.Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+        if (source is not null)
         {
-            var loaded = AnnGraph.TryLoad(_graphPath, Dimensions, out var why);
-            var keys = loaded is null ? null : ReadKeys(_graphPath + ".keys", out why);
+            var loaded = AnnGraph.TryLoad(source, Dimensions, out var why);
+            var keys = loaded is null ? null : ReadKeys(source + ".keys", out why);
             if (loaded is not null && keys is not null)
             {
                 _saved = keys;
-                _logger?.LogInformation("Loaded the saved HNSW graph of {Papers} papers from {Path}", keys.Count, _graphPath);
+                if (source != _graphPath) _loadedFrom = source;
+                _logger?.LogInformation("Loaded the saved HNSW graph of {Papers} papers from {Path}", keys.Count, source);
                 return loaded;
             }
             loaded?.Dispose();
-            _logger?.LogWarning("The saved HNSW graph at {Path} is not usable ({Reason}); building it again", _graphPath, why);
+            _logger?.LogWarning("The saved HNSW graph at {Path} is not usable ({Reason}); building it again", source, why);
         }
         var graph = AnnGraph.TryCreate(Dimensions, out var failure);
         if (graph is null)
@@ -284,6 +297,14 @@ public sealed class NeuralIndex : IVectorSpace, IDisposable
             File.Move(temporary, keysPath);
             _addedSinceSave = 0;
             _logger?.LogInformation("Saved the HNSW graph of {Rows} papers to {Path}", rows, _graphPath);
+            if (_loadedFrom is { } old)
+            {
+                // The keys first, as above: a graph without its keys is never trusted.
+                File.Delete(old + ".keys");
+                File.Delete(old);
+                _loadedFrom = null;
+                _logger?.LogInformation("Deleted the HNSW graph this one started from, {Path}", old);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Cloud.Unum.USearch.USearchException)
         {

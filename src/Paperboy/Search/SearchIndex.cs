@@ -79,7 +79,30 @@ public sealed class SearchIndex : IDisposable
         Settings = settings ?? SearchSettings.FromEnvironment();
         // Beside the generations, not in one: a new generation (reindex) keeps the model's graph, whose papers are keyed by id.
         Neural = new(NeuralEmbedder.Dimensions, logger: _logger,
-            graphPath: NeuralModel is null ? null : Path.Combine(Root, "graph-" + string.Concat(NeuralModel.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_')) + ".usearch"));
+            graphPath: NeuralModel is null ? null : GraphPath(Root, NeuralModel),
+            otherGraphPaths: NeuralModel is null ? null : OtherNamesGraphs(Root, NeuralModel));
+    }
+
+    /// <summary>Where the HNSW graph of the vectors stored under <paramref name="model"/> is saved.</summary>
+    public static string GraphPath(string root, string model) =>
+        Path.Combine(root, GraphPrefix + string.Concat(model.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_')) + GraphSuffix);
+
+    const string GraphPrefix = "graph-";
+    const string GraphSuffix = ".usearch";
+
+    /// <summary>
+    /// The graphs saved for the built-in model under names other than <paramref name="model"/> (another precision or
+    /// truncation), which a first build after such an upgrade starts from (<see cref="NeuralIndex"/>); never another model's.
+    /// </summary>
+    public static IReadOnlyList<string> OtherNamesGraphs(string root, string model)
+    {
+        if (!Directory.Exists(root)) return [];
+        var own = GraphPath(root, model);
+        // The file name keeps the model name but for '@' (→ '_'), which the built-in model's own name does not contain.
+        return Directory.EnumerateFiles(root, GraphPrefix + "*" + GraphSuffix)
+            .Where(path => path != own && NeuralEmbedder.IsBuiltIn(Path.GetFileName(path)[GraphPrefix.Length..^GraphSuffix.Length].Replace('_', '@')))
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     public Similarity Similarity => new BM25Similarity(Settings.K1, Settings.B);

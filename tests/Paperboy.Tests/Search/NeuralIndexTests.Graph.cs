@@ -115,6 +115,43 @@ public sealed partial class NeuralIndexTests
     }
 
     [Fact]
+    public async Task AfterAPrecisionChangeTheGraphOfTheModelsOtherNameIsLoadedThenSavedUnderTheNewNameInItsPlace()
+    {
+        using var dir = new TempDir();
+        var (floatGraph, int8Graph) = (SearchIndex.GraphPath(dir.Path, "all-MiniLM-L6-v2"), SearchIndex.GraphPath(dir.Path, "all-MiniLM-L6-v2-int8"));
+        var rows = Topics(3_000, 30, seed: 18);
+        using (var before = new NeuralIndex(Dims, graphFromRows: rows.Count, graphPath: floatGraph))
+        {
+            for (var i = 0; i < rows.Count; i++) before.Set("p" + i, rows[i]);
+            Assert.True(await Eventually.TrueAsync(() => File.Exists(floatGraph + ".keys")), "the graph was not saved");
+        }
+
+        // The upgraded start: no graph under the new name; the old name's vectors load first, one paper already re-embedded.
+        var others = SearchIndex.OtherNamesGraphs(dir.Path, "all-MiniLM-L6-v2-int8");
+        Assert.Equal([floatGraph], others);
+        var reembedded = Near(rows[1_234], seed: 93);
+        using var after = new NeuralIndex(Dims, graphFromRows: GraphFrom, graphPath: int8Graph, otherGraphPaths: others);
+        for (var i = 0; i < rows.Count; i++) after.Set("p" + i, i == 1_234 ? reembedded : rows[i]);
+        Assert.True(await Eventually.TrueAsync(() => after.GraphRows == after.Count), $"graph has {after.GraphRows} of {after.Count} rows");
+
+        Assert.Equal(2_999, after.GraphRowsReused);
+        Assert.Equal("p1234", after.Nearest(reembedded, 1, null).Single().Id);
+        Assert.True(await Eventually.TrueAsync(() => File.Exists(int8Graph + ".keys") && !File.Exists(floatGraph)), "the graph was not saved under the new name");
+        Assert.False(File.Exists(floatGraph + ".keys"));
+    }
+
+    [Fact]
+    public void OnlyTheBuiltInModelsOtherNamesGraphsAreStartedFrom()
+    {
+        using var dir = new TempDir();
+        string[] names = ["all-MiniLM-L6-v2", "all-MiniLM-L6-v2@128", "all-MiniLM-L6-v2-int8", "snowflake-arctic-embed-xs", "all-MiniLM-L12-v2"];
+        foreach (var name in names) File.WriteAllText(SearchIndex.GraphPath(dir.Path, name), "");
+        Assert.Equal([SearchIndex.GraphPath(dir.Path, "all-MiniLM-L6-v2"), SearchIndex.GraphPath(dir.Path, "all-MiniLM-L6-v2@128")],
+            SearchIndex.OtherNamesGraphs(dir.Path, "all-MiniLM-L6-v2-int8"));
+        Assert.Empty(SearchIndex.OtherNamesGraphs(Path.Combine(dir.Path, "none"), "all-MiniLM-L6-v2-int8"));
+    }
+
+    [Fact]
     public async Task ASavedGraphIsLoadedOnTheNextStartAndOnlyPapersWhoseVectorChangedOrThatAreNewAreAdded()
     {
         using var dir = new TempDir();
