@@ -184,19 +184,21 @@ static class Bench
 
     /// <summary>
     /// The site's own graph (<see cref="NeuralIndex"/>: batches, reserve ahead, keyed by id): its build rate from
-    /// nothing, the save, and a restart that loads the saved graph and re-adds nothing; recall through the site's path.
+    /// nothing, the save, a restart that loads the saved graph and re-adds nothing, and a start after a change of
+    /// precision, which loads the old name's graph; recall through the site's path.
     /// </summary>
     static void SiteGraph(int rows, float[] flat, List<float[]> queries, List<List<string>> truth)
     {
         const int dims = NeuralEmbedder.Dimensions;
         var dir = Directory.CreateTempSubdirectory("paperboy-graph-");
-        var path = Path.Combine(dir.FullName, "graph.usearch");
+        var (before, after) = (NeuralEmbedder.ModelName, NeuralEmbedder.ModelName + "-int8");
         try
         {
-            foreach (var start in new[] { "built from nothing", "loaded from the saved graph" })
+            foreach (var (start, model) in new[] { ("built from nothing", before), ("loaded from the saved graph", before), ("after a precision change", after) })
             {
+                var path = SearchIndex.GraphPath(dir.FullName, model);
                 var clock = Stopwatch.StartNew();
-                using var index = new NeuralIndex(dims, graphFromRows: rows, graphPath: path);
+                using var index = new NeuralIndex(dims, graphFromRows: rows, graphPath: path, otherGraphPaths: SearchIndex.OtherNamesGraphs(dir.FullName, model));
                 for (var r = 0; r < rows; r++) index.Set("p" + r, flat.AsSpan(r * dims, dims));
                 var loaded = clock.Elapsed;
                 while (index.GraphRows < index.Count) Thread.Sleep(20);
@@ -206,7 +208,9 @@ static class Bench
                     $"({rows / ready.TotalSeconds:0} rows/s), {index.GraphRowsReused} reused; recall@10 {recall:0.000}");
                 clock.Restart();
                 while (!File.Exists(path + ".keys")) Thread.Sleep(20);
-                Console.WriteLine($"  saved: {new FileInfo(path).Length / 1048576} MB graph + {new FileInfo(path + ".keys").Length / 1048576} MB keys");
+                while (SearchIndex.OtherNamesGraphs(dir.FullName, model).Count > 0 && clock.Elapsed.TotalSeconds < 10) Thread.Sleep(20); // the old graph goes right after the save
+                Console.WriteLine($"  saved: {new FileInfo(path).Length / 1048576} MB graph + {new FileInfo(path + ".keys").Length / 1048576} MB keys; " +
+                    $"graphs on disk: {string.Join(", ", Directory.EnumerateFiles(dir.FullName, "*.usearch").Select(Path.GetFileName))}");
             }
         }
         finally { dir.Delete(recursive: true); }
