@@ -112,6 +112,7 @@ public sealed class PaperVectors(Database database, TimeProvider time)
     /// </summary>
     public async Task<List<(string Model, string Newest)>> SupersededAsync(string model, CancellationToken ct = default)
     {
+        if (!NeuralEmbedder.IsBuiltIn(model)) return []; // another model's vectors are another space
         await using var c = await database.OpenAsync(ct);
         var names = (await c.QueryAsync<string>(new CommandDefinition("""
             WITH RECURSIVE m(model) AS (
@@ -119,7 +120,7 @@ public sealed class PaperVectors(Database database, TimeProvider time)
                 UNION ALL
                 SELECT (SELECT MIN(v.model) FROM paper_vectors v WHERE v.model > m.model) FROM m WHERE m.model IS NOT NULL)
             SELECT model FROM m WHERE model IS NOT NULL
-            """, cancellationToken: ct))).Where(n => n != model && NeuralEmbedder.IsBuiltIn(n) && NeuralEmbedder.IsBuiltIn(model)).ToList();
+            """, cancellationToken: ct))).Where(n => n != model && NeuralEmbedder.IsBuiltIn(n)).ToList();
         var result = new List<(string, string)>(names.Count);
         foreach (var name in names)
             result.Add((name, await c.ExecuteScalarAsync<string>(new CommandDefinition(

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Commons;
 using Microsoft.Playwright;
 using Paperboy.Tests.Infrastructure;
 
@@ -125,83 +124,5 @@ public sealed class BrowserTests
         await PageFixtures.WriteAsync(app.Database, PageFixtures.ReadHf(PageFixtures.HfDay("2025-11-20")));
         await PageFixtures.WriteAsync(app.Database, PageFixtures.ReadHf(PageFixtures.HfDay("2025-11-18")));
         return app;
-    }
-}
-
-/// <summary>Chromium launched headless, collecting console errors, page errors and CSP violations.</summary>
-public sealed class BrowserSession : IAsyncDisposable
-{
-    readonly IPlaywright _playwright;
-    readonly IBrowser _browser;
-    readonly List<string> _errors = [];
-
-    BrowserSession(IPlaywright playwright, IBrowser browser)
-    {
-        _playwright = playwright;
-        _browser = browser;
-    }
-
-    public IReadOnlyList<string> Errors => _errors;
-
-    public static async Task<BrowserSession> LaunchAsync()
-    {
-        if (!File.Exists("/usr/bin/chromium"))
-            Assert.Fail("Chromium is not installed at /usr/bin/chromium. Run .ci/run (it installs the Debian chromium package), or: apt-get install -y chromium");
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
-        return new BrowserSession(playwright, browser);
-    }
-
-    public async Task<IPage> NewPageAsync(int width, int height, bool javaScript = true)
-    {
-        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height }, JavaScriptEnabled = javaScript });
-        // CSP violations are reported on the console as errors, so this catches them too.
-        page.Console += (_, message) => { if (message.Type is "error" or "warning") _errors.Add($"console {message.Type}: {message.Text}"); };
-        page.PageError += (_, error) => _errors.Add("page error: " + error);
-        page.RequestFailed += (_, request) => _errors.Add($"request failed: {request.Url} {request.Failure}");
-        page.Response += (_, response) => { if (response.Status >= 400) _errors.Add($"HTTP {response.Status}: {response.Url}"); };
-        return page;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.CloseAsync();
-        _playwright.Dispose();
-    }
-}
-
-/// <summary>axe-core's WCAG 2.2 AA and best-practice rules, run on a page as it stands.</summary>
-public static class Axe
-{
-    // axe-core itself, as Deque's package bundles it.
-    static readonly string Source = new BundledAxeScriptProvider().GetScript();
-
-    static readonly object Options = new
-    {
-        runOnly = new { type = "tag", values = new[] { "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice" } },
-        // Violations only: listing every passing node of a 50-card page costs seconds per run.
-        resultTypes = new[] { "violations" },
-    };
-
-    /// <summary>
-    /// The serious and critical findings, each as "impact rule: help — the first nodes". axe is loaded into the
-    /// page once and run there. The package's <c>RunAxe</c> loads it again on every run and opens a second page to
-    /// merge the results of frames (these pages have none): ~1 s more a run, a minute over the walk of every page.
-    /// </summary>
-    public static async Task<List<string>> SeriousAsync(IPage page)
-    {
-        if (!await page.EvaluateAsync<bool>("() => typeof window.axe === 'object'"))
-            await page.EvaluateAsync("() => { " + Source + " }");
-        return [.. await page.EvaluateAsync<string[]>("""
-            async options => (await axe.run(document, options)).violations
-              .filter(v => v.impact === 'serious' || v.impact === 'critical')
-              .map(v => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map(n => n.html).join(' | ')}`)
-            """, Options)];
     }
 }
