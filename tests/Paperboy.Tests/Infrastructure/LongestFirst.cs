@@ -12,8 +12,8 @@ public sealed class RunsForAttribute(int seconds) : Attribute
 }
 
 /// <summary>
-/// The order test classes start in. xunit runs two at a time (one per core) and starts the next when one ends,
-/// so a long class that starts late leaves the other core idle at the end of the pass: the walk of every page in
+/// The order test classes start in. xunit runs a few at a time (two per core, xunit.runner.json) and starts the next
+/// when one ends, so a long class that starts late runs alone at the end of the pass: the walk of every page in
 /// Chromium (55 s) started 348 s into a 403 s pass, the other core done at 370 s. Classes marked
 /// <see cref="RunsForAttribute"/> start first, longest first; the rest keep xunit's order.
 /// </summary>
