@@ -151,7 +151,7 @@ public static class AccountPages
         [FromForm(Name = "current")] string? current, [FromForm(Name = "password")] string? password)
     {
         var user = http.Member();
-        if (!MemberStore.VerifyPassword(user, current))
+        if (!members.VerifyPassword(user, current))
             return await SettingsAsync(http, members, user, error: "Your current password is not right.", status: StatusCodes.Status400BadRequest);
         if (MemberStore.CheckPassword(password, user.Email, user.Name) is { } error)
             return await SettingsAsync(http, members, user, error: error, status: StatusCodes.Status400BadRequest);

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paperboy.Papers;
 using Paperboy.Votes;
 using Paperboy.Web;
@@ -17,6 +19,8 @@ public static class MemberApi
 {
     public static IServiceCollection AddMembers(this IServiceCollection services)
     {
+        // Identity's PBKDF2 hasher with its options (PasswordHasherOptions: 100,000 iterations unless configured).
+        services.TryAddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<MemberStore>();
         services.AddSingleton<ResetMailer>();
         return services;

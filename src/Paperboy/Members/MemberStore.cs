@@ -40,19 +40,22 @@ public enum SignInResult { Ok, Failed, Blocked }
 
 /// <summary>
 /// Accounts, passwords and API tokens. Passwords go through ASP.NET Core Identity's hasher
-/// (PBKDF2-HMAC-SHA512, 100k iterations, per-password salt); tokens are random 256-bit strings
-/// of which only the SHA-256 is stored, so a leaked database leaks no usable credential.
+/// (PBKDF2-HMAC-SHA512, 100k iterations, per-password salt; a hash made with fewer iterations than
+/// the hasher's is redone at the next sign-in); tokens are random 256-bit strings of which only the
+/// SHA-256 is stored, so a leaked database leaks no usable credential.
 /// </summary>
-public sealed partial class MemberStore(Database database, CommunityOptions options, TimeProvider time)
+public sealed partial class MemberStore(Database database, CommunityOptions options, TimeProvider time, IPasswordHasher<User> hasher)
 {
     public const int MinPasswordLength = 10;
     public const int MaxPasswordLength = 256;
 
-    static readonly PasswordHasher<User> Hasher = new();
+    /// <summary>For the command line: the hasher the site registers (<see cref="MemberApi.AddMembers"/>), with Identity's defaults.</summary>
+    public MemberStore(Database database, CommunityOptions options, TimeProvider time) : this(database, options, time, new PasswordHasher<User>()) { }
 
     // A hash of a random password, verified when an email is unknown, so that sign-in takes
     // as long for a stranger as for a member and timing does not reveal which emails exist.
-    static readonly string DummyHash = Hasher.HashPassword(new User(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+    // Made on the first such sign-in, so a command that never signs anyone in does not pay for it.
+    readonly Lazy<string> _dummyHash = new(() => hasher.HashPassword(new User(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))));
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,31}$")]
     private static partial Regex HandlePattern();
@@ -117,7 +120,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         if (CheckName(name) is { } nameError) return (null, nameError);
         if (CheckPassword(password, email, name) is { } passwordError) return (null, passwordError);
 
-        var hash = Hasher.HashPassword(new User(), password);
+        var hash = hasher.HashPassword(new User(), password);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         if (admin)
@@ -182,12 +185,12 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         var user = string.IsNullOrWhiteSpace(email) ? null : await FindByEmailAsync(email, ct);
         if (user is null)
         {
-            Hasher.VerifyHashedPassword(new User(), DummyHash, password);
+            hasher.VerifyHashedPassword(new User(), _dummyHash.Value, password);
             return (SignInResult.Failed, null);
         }
         var now = time.GetUtcNow();
         var locked = user.LockedUntil is not null && string.CompareOrdinal(user.LockedUntil, StoredTime.Format(now)) > 0;
-        var verdict = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         await using var c = await database.OpenAsync(ct);
         if (locked || verdict == PasswordVerificationResult.Failed)
         {
@@ -205,7 +208,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
             return (SignInResult.Failed, null);
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
-            user.PasswordHash = Hasher.HashPassword(user, password);
+            user.PasswordHash = hasher.HashPassword(user, password);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET failed_logins = 0, locked_until = NULL, password_hash = @PasswordHash WHERE id = @Id", user, cancellationToken: ct));
         return user.Blocked ? (SignInResult.Blocked, user) : (SignInResult.Ok, user);
@@ -218,7 +221,7 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET password_hash = @hash, security_stamp = @stamp, failed_logins = 0, locked_until = NULL WHERE id = @id",
-            new { id = user.Id, hash = Hasher.HashPassword(user, password), stamp = NewStamp() }, tx, cancellationToken: ct));
+            new { id = user.Id, hash = hasher.HashPassword(user, password), stamp = NewStamp() }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("DELETE FROM sessions WHERE user_id = @id", new { id = user.Id }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return (await GetAsync(user.Id, ct))!;
@@ -245,8 +248,8 @@ public sealed partial class MemberStore(Database database, CommunityOptions opti
             new { userId, email = NormalizeEmail(email), now = StoredTime.Format(time.GetUtcNow()) }, cancellationToken: ct)) > 0;
     }
 
-    public static bool VerifyPassword(User user, string? password) =>
-        password is not null && Hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
+    public bool VerifyPassword(User user, string? password) =>
+        password is not null && hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
 
     // ---- Password resets -------------------------------------------------------------------
 

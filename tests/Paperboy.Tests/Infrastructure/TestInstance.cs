@@ -52,6 +52,17 @@ public sealed class TestInstance : IAsyncDisposable
         else builder.Logging.AddFilter(_ => false);
     }
 
+    /// <summary>
+    /// The real password hasher (Identity's PBKDF2-HMAC-SHA512) at 1,000 iterations instead of 100,000: each hash or
+    /// check cost ~90 ms of CPU, and the members the tests register and sign in took a minute of CPU per pass. The
+    /// site's own setting is tested where nothing lowers it (<c>MemberCliTests</c>); a hash records its iteration
+    /// count, so it verifies either way.
+    /// </summary>
+    public static void FastPasswordHashing(WebApplicationBuilder builder) =>
+        builder.Services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = TestPasswordIterations);
+
+    public const int TestPasswordIterations = 1_000;
+
     /// <summary>Imports the given files (through the real importer), then starts the site.</summary>
     public static Task<TestInstance> StartAsync(params string[] importPaths) => StartOnAsync(DefaultEngine, importPaths);
 
@@ -160,6 +171,7 @@ public sealed class TestInstance : IAsyncDisposable
         _app = await WebApp.BuildAsync(Options, "http://127.0.0.1:0", builder =>
         {
             QuietLogging(builder);
+            FastPasswordHashing(builder);
             configure?.Invoke(builder);
         });
         watchIndex?.Invoke(_app.Services);

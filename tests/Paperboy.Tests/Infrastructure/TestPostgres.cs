@@ -60,11 +60,13 @@ public static class TestPostgres
     /// Closes every connection to a test's database now. Each <c>Database</c> a test makes keeps its
     /// own pool, whose idle connections Npgsql keeps for 5 minutes; while the drop waits in the queue
     /// they add up, across the tests of those minutes, to more than the server's 100 (CI failed with
-    /// "too many clients" this way). Ending backends takes no checkpoint, so this stays cheap.
+    /// "too many clients" this way). Ending backends takes no checkpoint, so this stays cheap. Each is
+    /// waited for (up to 5 s): a signalled backend is still listed for a moment, and under load a test
+    /// saw it there after its dispose had returned.
     /// </summary>
     public static void Disconnect(string name)
     {
-        try { CountFor("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @n AND pid <> pg_backend_pid()", name); }
+        try { CountFor("SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE datname = @n AND pid <> pg_backend_pid()", name); }
         catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException) { } // no server: nothing to close
     }
 

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Paperboy.Tests.Community;
 using Paperboy.Tests.Infrastructure;
 using Paperboy.Web;
@@ -249,10 +252,37 @@ public sealed class AccountTests
         var hash = await c.ExecuteScalarAsync<string>("SELECT password_hash FROM users");
         Assert.DoesNotContain("correct horse", hash!, StringComparison.Ordinal);
         Assert.Equal(1, (int)Convert.FromBase64String(hash!)[0]); // Identity v3 format: PBKDF2 with HMAC-SHA512
+        Assert.Equal(TestInstance.TestPasswordIterations, Iterations(hash!)); // the site's hasher options are the ones used
         var stored = await c.ExecuteScalarAsync<string>("SELECT token_hash FROM api_tokens");
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))), stored); // SHA-256, computed here, not by the code under test
         Assert.NotEqual(token, stored);
     }
+
+    [Fact]
+    public async Task AHashMadeWithFewerIterationsThanTheSitesIsRedoneAtTheNextSignIn()
+    {
+        // This site hashes at Identity's default; the member's hash was made at a tenth of it (an older, cheaper setting).
+        await using var app = await CommunityApp.StartAsync(configure: b => b.Services.Configure<PasswordHasherOptions>(o => o.IterationCount = 100_000));
+        var (user, _, _) = await app.MemberAsync("ada@example.com");
+        var weak = new PasswordHasher<Paperboy.Members.User>(Options.Create(new PasswordHasherOptions { IterationCount = 10_000 }))
+            .HashPassword(user, "correct horse battery");
+        await using (var c = await app.App.Database.OpenAsync())
+            await c.ExecuteAsync("UPDATE users SET password_hash = @weak WHERE id = @id", new { weak, id = user.Id });
+
+        Assert.Equal(HttpStatusCode.Redirect, (await app.NewBrowser().SignInAsync("ada@example.com")).StatusCode);
+
+        await using (var c = await app.App.Database.OpenAsync())
+        {
+            var hash = await c.ExecuteScalarAsync<string>("SELECT password_hash FROM users WHERE id = @id", new { id = user.Id });
+            Assert.NotEqual(weak, hash);
+            Assert.Equal(100_000, Iterations(hash!));
+        }
+        // And the new hash is a working one.
+        Assert.Equal(HttpStatusCode.Redirect, (await app.NewBrowser().SignInAsync("ada@example.com")).StatusCode);
+    }
+
+    /// <summary>The iteration count an Identity v3 hash records (big-endian, after the format byte and the PRF).</summary>
+    internal static int Iterations(string hash) => (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(Convert.FromBase64String(hash).AsSpan(5, 4));
 
     [Fact]
     public async Task SigningOutEndsTheSession()

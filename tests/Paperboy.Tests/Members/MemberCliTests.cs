@@ -23,6 +23,11 @@ public sealed class MemberCliTests
 
         var stats = await PaperboyCli.RunAsync(dir.Path, "stats", "--json");
         Assert.Contains("\"members\":2", stats.Stdout, StringComparison.Ordinal);
+
+        // The command line hashes at Identity's full strength (nothing in a test lowers it here, unlike test sites).
+        await using var c = await TestEngine.Database(dir.Path).OpenAsync();
+        foreach (var hash in await Dapper.SqlMapper.QueryAsync<string>(c, "SELECT password_hash FROM users"))
+            Assert.Equal(100_000, AccountTests.Iterations(hash));
     }
 
     [Theory]

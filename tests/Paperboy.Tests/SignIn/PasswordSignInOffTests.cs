@@ -49,6 +49,6 @@ public sealed class PasswordSignInOffTests
             new Dictionary<string, string?>(app.App.CliEnvironment) { ["PAPERBOY_PASSWORD_SIGNIN"] = "off" },
             "users", "set-password", "--email", "grace@lab.example.org", "--password", "lantern orbit velvet");
         Assert.True(cli.ExitCode == 0, cli.Stderr);
-        Assert.True(Paperboy.Members.MemberStore.VerifyPassword((await app.Members.FindByEmailAsync("grace@lab.example.org"))!, "lantern orbit velvet"));
+        Assert.True(app.Members.VerifyPassword((await app.Members.FindByEmailAsync("grace@lab.example.org"))!, "lantern orbit velvet"));
     }
 }
