@@ -45,7 +45,11 @@ public sealed class TestOidcProvider : IAsyncDisposable
     public const string ClientId = "paperboy";
     public const string ClientSecret = "test-client-secret-9f3a";
 
-    readonly RsaSecurityKey _key = new(RSA.Create(2048)) { KeyId = "test-key-1" };
+    // One signing key and one encryption key for every provider of the test run: generating a 2,048-bit RSA key
+    // costs 0.1–0.5 s of CPU, and each provider made two (its own signing key, OpenIddict's ephemeral encryption
+    // key), ~2 % of a pass's CPU. A provider's tokens still name its own issuer (its port), which the site checks.
+    static readonly RsaSecurityKey SigningKey = new(RSA.Create(2048)) { KeyId = "test-key-1" };
+    static readonly SymmetricSecurityKey EncryptionKey = new(RandomNumberGenerator.GetBytes(32));
     WebApplication? _app;
 
     public Uri Issuer { get; private set; } = null!;
@@ -77,8 +81,8 @@ public sealed class TestOidcProvider : IAsyncDisposable
             o.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token");
             o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
             o.RegisterScopes(Scopes.OpenId, Scopes.Email, Scopes.Profile);
-            o.AddSigningKey(_key);
-            o.AddEphemeralEncryptionKey();
+            o.AddSigningKey(SigningKey);
+            o.AddEncryptionKey(EncryptionKey);
             o.DisableAccessTokenEncryption();
             o.EnableDegradedMode();
             o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().DisableTransportSecurityRequirement();
@@ -164,7 +168,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
                 payload["nonce"] = "not-the-nonce-the-site-sent";
                 break;
         }
-        return new JsonWebTokenHandler().CreateToken(payload.ToJsonString(), new SigningCredentials(_key, SecurityAlgorithms.RsaSha256));
+        return new JsonWebTokenHandler().CreateToken(payload.ToJsonString(), new SigningCredentials(SigningKey, SecurityAlgorithms.RsaSha256));
     }
 
     /// <summary>The provider goes down: its port stops answering.</summary>
