@@ -43,12 +43,14 @@ public sealed class TestInstance : IAsyncDisposable
 
     /// <summary>
     /// A test site logs nothing into the test run's output; PAPERBOY_TEST_LOG=1 shows the app's warnings and errors,
-    /// to see why a test got a 500. For tests that build the app themselves too.
+    /// to see why a test got a 500; PAPERBOY_TEST_ERROR_LOG=FILE keeps the exceptions behind 500s (<see cref="UnhandledErrorLog"/>).
+    /// For tests that build the app themselves too.
     /// </summary>
     public static void QuietLogging(WebApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("PAPERBOY_TEST_LOG") == "1") builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        else if (UnhandledErrorLog.Path is { } path) UnhandledErrorLog.AddTo(builder.Logging, path);
         else builder.Logging.AddFilter(_ => false);
     }
 
