@@ -44,7 +44,20 @@ static class EvalCommand
     }
 
     public static async Task<Evaluation.Scores> RunAsync(string docsPath, string queriesPath, string qrelsPath, SearchMode mode,
-        string? runPath, CancellationToken ct, SearchSettings? settings = null, Action<string>? progress = null)
+        string? runPath, CancellationToken ct, SearchSettings? settings = null, Action<string>? progress = null) =>
+        (await EvaluateAsync(docsPath, queriesPath, qrelsPath, settings, [(mode, settings)], runPath, progress, ct))[0];
+
+    /// <summary>
+    /// Several runs over one import and one index: each a mode and the settings it ranks with. The index is built with
+    /// <paramref name="settings"/>, so only ranking settings may differ between runs (BM25's k1 and b, the LSA's
+    /// dimensions and sample are the index's).
+    /// </summary>
+    public static Task<IReadOnlyList<Evaluation.Scores>> RunAllAsync(string docsPath, string queriesPath, string qrelsPath,
+        IReadOnlyList<(SearchMode Mode, SearchSettings? Ranking)> runs, CancellationToken ct, SearchSettings? settings = null) =>
+        EvaluateAsync(docsPath, queriesPath, qrelsPath, settings, runs, null, null, ct);
+
+    static async Task<IReadOnlyList<Evaluation.Scores>> EvaluateAsync(string docsPath, string queriesPath, string qrelsPath, SearchSettings? settings,
+        IReadOnlyList<(SearchMode Mode, SearchSettings? Ranking)> runs, string? runPath, Action<string>? progress, CancellationToken ct)
     {
         var evaluation = new Evaluation(Evaluation.ReadQrels(qrelsPath));
         var queryList = Evaluation.ReadQueries(queriesPath);
@@ -63,27 +76,32 @@ static class EvalCommand
             if (progress is not null) index.Progress = (stage, papers) => progress(string.Create(CultureInfo.InvariantCulture, $"indexing, {stage}: {papers:N0} papers…"));
             await index.RebuildAsync(ct);
             using var embedder = NeuralEmbedder.FromEnvironment();
-            if (mode != SearchMode.Keyword)
+            if (runs.Any(r => r.Mode != SearchMode.Keyword))
                 await CachedEmbedding.FillAsync(database, embedder, index.Neural,
                     progress is null ? null : (done, total) => progress(string.Create(CultureInfo.InvariantCulture, $"embedding: {done:N0} of {total:N0} documents…")), ct);
-            var search = new PaperSearch(index, database, embedder: embedder);
-            var perQuery = new List<Evaluation.Scores>();
-            await using var runFile = runPath is null ? null : new StreamWriter(runPath);
-            var tag = "paperboy-" + mode.ToString().ToLowerInvariant();
-            var done = 0;
-            foreach (var (qid, text) in queryList)
+            var results = new List<Evaluation.Scores>();
+            foreach (var (mode, ranking) in runs)
             {
-                ct.ThrowIfCancellationRequested();
-                progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"queries: {++done:N0} of {queryList.Count:N0}…"));
-                var ranked = search.Rank(text, mode, Depth);
-                if (runFile is not null)
+                var search = new PaperSearch(index, database, embedder: embedder, ranking: ranking);
+                var perQuery = new List<Evaluation.Scores>();
+                await using var runFile = runPath is null ? null : new StreamWriter(runPath);
+                var tag = "paperboy-" + mode.ToString().ToLowerInvariant();
+                var done = 0;
+                foreach (var (qid, text) in queryList)
                 {
-                    for (var i = 0; i < ranked.Count; i++)
-                        await runFile.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{qid} Q0 {ranked[i].Id} {i + 1} {ranked[i].Score:0.######} {tag}"));
+                    ct.ThrowIfCancellationRequested();
+                    progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"queries: {++done:N0} of {queryList.Count:N0}…"));
+                    var ranked = search.Rank(text, mode, Depth);
+                    if (runFile is not null)
+                    {
+                        for (var i = 0; i < ranked.Count; i++)
+                            await runFile.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{qid} Q0 {ranked[i].Id} {i + 1} {ranked[i].Score:0.######} {tag}"));
+                    }
+                    if (evaluation.Score(qid, ranked.Select(r => r.Id).ToList()) is { } s) perQuery.Add(s);
                 }
-                if (evaluation.Score(qid, ranked.Select(r => r.Id).ToList()) is { } s) perQuery.Add(s);
+                results.Add(Evaluation.Mean(perQuery));
             }
-            return Evaluation.Mean(perQuery);
+            return results;
         }
         finally
         {

@@ -41,7 +41,10 @@ public static class PrivateApi
                 ? SitePages.Page<PrivateListPage>(http, new { Papers = await store.VisibleAsync(user, null, http.RequestAborted) })
                 : Results.Redirect("/login?returnUrl=%2Fpapers%2Fprivate"));
 
-        app.MapGet("/papers/local-{code}", PageAsync);
+        // Ordered first: "/papers/local-x.md" also fits the public "/papers/{id}.md" and "/papers/{id}", and routing
+        // ranks the three alike (each segment mixes text and a parameter), which answered 500. A local id's
+        // addresses are this feature's alone, so a ".md" after one is just an unknown local paper here (404).
+        app.MapGet("/papers/local-{code}", PageAsync).WithOrder(-1);
         app.MapGet("/api/papers/local-{code}", PaperJsonAsync);
         app.MapGet("/papers/local-{code}/pdf", PdfAsync);
         app.MapPost("/papers/local-{code}/link", LinkFormAsync).RequireRateLimiting(RateLimits.Submissions);

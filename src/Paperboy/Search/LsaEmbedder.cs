@@ -214,58 +214,180 @@ public sealed class LsaEmbedder
         return cols;
     }
 
-    /// <summary>Cyclic Jacobi eigen-decomposition of a symmetric n×n matrix (n ≈ 200: milliseconds).</summary>
-    static (double[] Values, double[] Vectors) SymmetricEigen(double[] matrix, int n)
+    /// <summary>
+    /// Eigen-decomposition of a symmetric n×n matrix (row-major): Householder reduction to tridiagonal form, then
+    /// the implicit QL algorithm (EISPACK's tred2 and tql2, as in JAMA). Vectors are row-major with the eigenvectors
+    /// in columns: component i of eigenvector j is <c>Vectors[i * n + j]</c>. It replaced cyclic Jacobi, whose ten
+    /// or so sweeps over a ~200² Gram matrix took ~50 ms of a small catalog's index build; this is ~10× less.
+    /// </summary>
+    internal static (double[] Values, double[] Vectors) SymmetricEigen(double[] matrix, int n)
     {
-        var a = (double[])matrix.Clone();
-        var vectors = new double[n * n];
-        for (var i = 0; i < n; i++) vectors[i * n + i] = 1;
-        for (var sweep = 0; sweep < 60; sweep++)
+        var v = (double[])matrix.Clone();
+        var d = new double[n];
+        var e = new double[n];
+        if (n == 0) return (d, v);
+        Tridiagonalize(v, d, e, n);
+        DiagonalizeTridiagonal(v, d, e, n);
+        return (d, v);
+    }
+
+    /// <summary>tred2: Householder reduction of v (symmetric) to tridiagonal form; v becomes the accumulated transformation.</summary>
+    static void Tridiagonalize(double[] v, double[] d, double[] e, int n)
+    {
+        for (var j = 0; j < n; j++) d[j] = v[(n - 1) * n + j];
+        for (var i = n - 1; i > 0; i--)
         {
-            double off = 0, total = 0;
-            for (var i = 0; i < n; i++)
-                for (var j = 0; j < n; j++)
+            double scale = 0, h = 0;
+            for (var k = 0; k < i; k++) scale += Math.Abs(d[k]);
+            if (scale == 0)
+            {
+                e[i] = d[i - 1];
+                for (var j = 0; j < i; j++)
                 {
-                    total += a[i * n + j] * a[i * n + j];
-                    if (i != j) off += a[i * n + j] * a[i * n + j];
+                    d[j] = v[(i - 1) * n + j];
+                    v[i * n + j] = 0;
+                    v[j * n + i] = 0;
                 }
-            if (off <= 1e-22 * Math.Max(total, 1e-300)) break;
-            for (var p = 0; p < n - 1; p++)
-                for (var q = p + 1; q < n; q++)
+            }
+            else
+            {
+                for (var k = 0; k < i; k++)
                 {
-                    var apq = a[p * n + q];
-                    if (Math.Abs(apq) < 1e-300) continue;
-                    var theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-                    var t = Math.Sign(theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1));
-                    if (theta == 0) t = 1;
-                    var c = 1 / Math.Sqrt(t * t + 1);
-                    var s = t * c;
-                    for (var k = 0; k < n; k++)
-                    {
-                        var akp = a[k * n + p];
-                        var akq = a[k * n + q];
-                        a[k * n + p] = c * akp - s * akq;
-                        a[k * n + q] = s * akp + c * akq;
-                    }
-                    for (var k = 0; k < n; k++)
-                    {
-                        var apk = a[p * n + k];
-                        var aqk = a[q * n + k];
-                        a[p * n + k] = c * apk - s * aqk;
-                        a[q * n + k] = s * apk + c * aqk;
-                    }
-                    for (var k = 0; k < n; k++)
-                    {
-                        var vkp = vectors[k * n + p];
-                        var vkq = vectors[k * n + q];
-                        vectors[k * n + p] = c * vkp - s * vkq;
-                        vectors[k * n + q] = s * vkp + c * vkq;
-                    }
+                    d[k] /= scale;
+                    h += d[k] * d[k];
                 }
+                var f = d[i - 1];
+                var g = Math.Sqrt(h);
+                if (f > 0) g = -g;
+                e[i] = scale * g;
+                h -= f * g;
+                d[i - 1] = f - g;
+                for (var j = 0; j < i; j++) e[j] = 0;
+                for (var j = 0; j < i; j++)
+                {
+                    f = d[j];
+                    v[j * n + i] = f;
+                    g = e[j] + v[j * n + j] * f;
+                    for (var k = j + 1; k <= i - 1; k++)
+                    {
+                        g += v[k * n + j] * d[k];
+                        e[k] += v[k * n + j] * f;
+                    }
+                    e[j] = g;
+                }
+                f = 0;
+                for (var j = 0; j < i; j++)
+                {
+                    e[j] /= h;
+                    f += e[j] * d[j];
+                }
+                var hh = f / (h + h);
+                for (var j = 0; j < i; j++) e[j] -= hh * d[j];
+                for (var j = 0; j < i; j++)
+                {
+                    f = d[j];
+                    g = e[j];
+                    for (var k = j; k <= i - 1; k++) v[k * n + j] -= f * e[k] + g * d[k];
+                    d[j] = v[(i - 1) * n + j];
+                    v[i * n + j] = 0;
+                }
+            }
+            d[i] = h;
         }
-        var values = new double[n];
-        for (var i = 0; i < n; i++) values[i] = a[i * n + i];
-        return (values, vectors);
+        for (var i = 0; i < n - 1; i++)
+        {
+            v[(n - 1) * n + i] = v[i * n + i];
+            v[i * n + i] = 1;
+            var h = d[i + 1];
+            if (h != 0)
+            {
+                for (var k = 0; k <= i; k++) d[k] = v[k * n + i + 1] / h;
+                for (var j = 0; j <= i; j++)
+                {
+                    double g = 0;
+                    for (var k = 0; k <= i; k++) g += v[k * n + i + 1] * v[k * n + j];
+                    for (var k = 0; k <= i; k++) v[k * n + j] -= g * d[k];
+                }
+            }
+            for (var k = 0; k <= i; k++) v[k * n + i + 1] = 0;
+        }
+        for (var j = 0; j < n; j++)
+        {
+            d[j] = v[(n - 1) * n + j];
+            v[(n - 1) * n + j] = 0;
+        }
+        v[(n - 1) * n + n - 1] = 1;
+        e[0] = 0;
+    }
+
+    /// <summary>tql2: the symmetric tridiagonal QL algorithm with implicit shifts; d gets the eigenvalues, v the eigenvectors.</summary>
+    static void DiagonalizeTridiagonal(double[] v, double[] d, double[] e, int n)
+    {
+        for (var i = 1; i < n; i++) e[i - 1] = e[i];
+        e[n - 1] = 0;
+        double f = 0, tst1 = 0;
+        var eps = Math.Pow(2, -52);
+        for (var l = 0; l < n; l++)
+        {
+            tst1 = Math.Max(tst1, Math.Abs(d[l]) + Math.Abs(e[l]));
+            var m = l;
+            while (m < n && Math.Abs(e[m]) > eps * tst1) m++;
+            if (m > l)
+            {
+                for (var iteration = 0; iteration < 100 && Math.Abs(e[l]) > eps * tst1; iteration++)
+                {
+                    var g = d[l];
+                    var p = (d[l + 1] - g) / (2 * e[l]);
+                    var r = Hypot(p, 1);
+                    if (p < 0) r = -r;
+                    d[l] = e[l] / (p + r);
+                    d[l + 1] = e[l] * (p + r);
+                    var dl1 = d[l + 1];
+                    var h = g - d[l];
+                    for (var i = l + 2; i < n; i++) d[i] -= h;
+                    f += h;
+
+                    p = d[m];
+                    double c = 1, c2 = 1, c3 = 1, s = 0, s2 = 0;
+                    var el1 = e[l + 1];
+                    for (var i = m - 1; i >= l; i--)
+                    {
+                        c3 = c2;
+                        c2 = c;
+                        s2 = s;
+                        g = c * e[i];
+                        h = c * p;
+                        r = Hypot(p, e[i]);
+                        e[i + 1] = s * r;
+                        s = e[i] / r;
+                        c = p / r;
+                        p = c * d[i] - s * g;
+                        d[i + 1] = h + s * (c * g + s * d[i]);
+                        for (var k = 0; k < n; k++)
+                        {
+                            h = v[k * n + i + 1];
+                            v[k * n + i + 1] = s * v[k * n + i] + c * h;
+                            v[k * n + i] = c * v[k * n + i] - s * h;
+                        }
+                    }
+                    p = -s * s2 * c3 * el1 * e[l] / dl1;
+                    e[l] = s * p;
+                    d[l] = c * p;
+                }
+            }
+            d[l] += f;
+            e[l] = 0;
+        }
+    }
+
+    static double Hypot(double a, double b)
+    {
+        a = Math.Abs(a);
+        b = Math.Abs(b);
+        if (a < b) (a, b) = (b, a);
+        if (a == 0) return 0;
+        var ratio = b / a;
+        return a * Math.Sqrt(1 + ratio * ratio);
     }
 
     public void Write(BinaryWriter w)

@@ -38,11 +38,12 @@ public sealed record SearchResults(IReadOnlyList<SearchHit> Hits, int Total, str
 /// The search service pages, the JSON API and the command line call: parse, rank over a snapshot
 /// of the index, fetch the papers, mark the matches.
 /// </summary>
+/// <param name="ranking">How to rank, when not as the index's settings say (the eval compares settings over one index).</param>
 public sealed class PaperSearch(SearchIndex index, Database database, ExternalEmbeddings? external = null, NeuralEmbedder? embedder = null,
-    TimeProvider? time = null)
+    TimeProvider? time = null, SearchSettings? ranking = null)
 {
     public const int MaxLimit = 1000;
-    readonly Ranking _ranking = new(index.Settings);
+    readonly Ranking _ranking = new(ranking ?? index.Settings);
     readonly PaperStore _papers = new(database, time ?? TimeProvider.System);
     readonly Private.PrivatePaperStore _private = new(database, time ?? TimeProvider.System);
     readonly ConditionalWeakTable<Lucene.Net.Index.DirectoryReader, ConcurrentDictionary<(string, int, bool), List<RankedPaper>>> _similarCache = new();

@@ -81,11 +81,13 @@ public sealed class PrivateVisibilityTests
                         leaks.Add($"{who}: GET {url} ({(int)response.StatusCode}) shows “{secret}”");
                     if (response.StatusCode == HttpStatusCode.OK && path.Contains(id, StringComparison.Ordinal) && path.StartsWith("/papers/", StringComparison.Ordinal))
                         leaks.Add($"{who}: GET {url} answered 200 for the private paper");
+                    // A refusal, not a crash: "/papers/local-….md" fitted three routes alike and answered 500.
+                    if (response.StatusCode == HttpStatusCode.InternalServerError) leaks.Add($"{who}: GET {url} answered 500");
                 }
                 walked.Add(url);
             }
         }
-        Assert.True(leaks.Count == 0, "the private paper leaked:\n" + string.Join('\n', leaks));
+        Assert.True(leaks.Count == 0, "the private paper leaked, or a page broke:\n" + string.Join('\n', leaks));
         // The walk covered what it must, so an empty route table cannot pass.
         Assert.Contains(walked, u => u.StartsWith($"/papers/{id}?", StringComparison.Ordinal));
         Assert.Contains(walked, u => u.StartsWith($"/api/papers/{id}?", StringComparison.Ordinal));

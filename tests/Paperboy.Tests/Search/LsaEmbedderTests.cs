@@ -105,4 +105,43 @@ public sealed class LsaEmbedderTests
         Assert.Equal(0.8f, v[1], 5);
         Assert.All(zero, x => Assert.Equal(0f, x));
     }
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(40, 40)]
+    [InlineData(208, 60)] // a small catalog's Gram matrix: k + 16 columns, rank of its few papers
+    public void TheEigenDecompositionReconstructsItsMatrixWithOrthonormalVectors(int n, int rank)
+    {
+        // A Gram matrix, as LSA makes: BᵀB for a rank×n B (symmetric, positive semi-definite, n − rank zero eigenvalues).
+        var rng = new Random(n * 31 + rank);
+        var b = new double[rank * n];
+        for (var i = 0; i < b.Length; i++) b[i] = rng.NextDouble() * 2 - 1;
+        var a = new double[n * n];
+        for (var i = 0; i < n; i++)
+            for (var j = 0; j < n; j++)
+                for (var r = 0; r < rank; r++) a[i * n + j] += b[r * n + i] * b[r * n + j];
+
+        var (values, vectors) = LsaEmbedder.SymmetricEigen(a, n);
+
+        var scale = values.Max(Math.Abs);
+        for (var j = 0; j < n; j++)
+        {
+            // A v = λ v, column by column.
+            for (var i = 0; i < n; i++)
+            {
+                double av = 0;
+                for (var k = 0; k < n; k++) av += a[i * n + k] * vectors[k * n + j];
+                Assert.True(Math.Abs(av - values[j] * vectors[i * n + j]) < 1e-9 * scale, $"column {j}, row {i}: {av} vs {values[j] * vectors[i * n + j]}");
+            }
+            // Orthonormal columns.
+            for (var j2 = j; j2 < n; j2++)
+            {
+                double dot = 0;
+                for (var k = 0; k < n; k++) dot += vectors[k * n + j] * vectors[k * n + j2];
+                Assert.True(Math.Abs(dot - (j == j2 ? 1 : 0)) < 1e-9, $"columns {j} and {j2}: {dot}");
+            }
+        }
+        Assert.Equal(n - rank, values.Count(v => Math.Abs(v) < 1e-9 * scale));
+        Assert.All(values, v => Assert.True(v > -1e-9 * scale, $"negative eigenvalue {v} of a Gram matrix"));
+    }
 }
