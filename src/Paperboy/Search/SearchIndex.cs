@@ -292,7 +292,9 @@ public sealed class SearchIndex : IDisposable
         Progress?.Invoke("training the embedder", ids.Count);
         var analysed = clock.Elapsed;
         var lsa = LsaEmbedder.Train(sample, Settings.Dimensions).ForCorpus(ids.Count);
-        sample.Clear();
+        // A catalog no larger than the sample was sampled whole, in order: its terms fold it in below.
+        var sampledWhole = sample.Count == ids.Count;
+        if (!sampledWhole) sample.Clear();
         intern.Clear();
         var trained = clock.Elapsed;
         // One segment: a rebuild leaves ~15 at a million papers, and every query pays per segment (term lookups,
@@ -302,7 +304,13 @@ public sealed class SearchIndex : IDisposable
         Progress?.Invoke("merging the keyword index", ids.Count);
         writer.ForceMerge(1);
         var vectors = new float[(long)ids.Count * lsa.Dimensions];
-        if (lsa.Dimensions > 0)
+        if (lsa.Dimensions > 0 && sampledWhole)
+        {
+            // Every paper's terms are at hand: no second read and tokenization of the catalog.
+            Parallel.For(0, ids.Count, i => lsa.Embed(sample[i]).CopyTo(vectors.AsSpan(i * lsa.Dimensions, lsa.Dimensions)));
+            Progress?.Invoke("embedding papers", ids.Count);
+        }
+        else if (lsa.Dimensions > 0)
         {
             // A second pass folds every paper into the space, a chunk at a time.
             var rows = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);
@@ -326,6 +334,7 @@ public sealed class SearchIndex : IDisposable
             }
             Flush();
         }
+        sample.Clear();
         var dense = new DenseIndex(lsa.Dimensions, ids.ToArray(), facts.ToArray(), vectors);
         writer.SetCommitData(new Dictionary<string, string> { [WatermarkKey] = watermark });
         writer.Commit();

@@ -149,6 +149,31 @@ public sealed class IndexLifecycleTests
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
+    [Theory]
+    [InlineData(50_000)] // the whole catalog sampled: folded in from the terms read for training
+    [InlineData(10)] // a sample of 10: folded in by a second read of the catalog
+    public async Task EveryPaperIsFoldedIntoTheSpaceAsItsOwnTermsWouldPlaceIt(int sample)
+    {
+        using var dir = new TempDir();
+        var options = TestEngine.Options(dir.File("data"));
+        var database = Paperboy.Storage.Database.FromOptions(options);
+        await new Paperboy.Ingestion.Importer(database).ImportAsync(Days, null, TextWriter.Null);
+        using var index = new SearchIndex(database, options, new SearchSettings { LsaSample = sample });
+        await index.RebuildAsync();
+
+        using var snapshot = index.Acquire();
+        Assert.True(snapshot.Dense.Dimensions > 0);
+        await using var c = await database.OpenAsync();
+        var papers = (await Dapper.SqlMapper.QueryAsync<Paperboy.Papers.Paper>(c, "SELECT id, title, abstract FROM papers")).ToList();
+        Assert.Equal(28, papers.Count);
+        foreach (var paper in papers)
+        {
+            var expected = snapshot.Lsa.Embed(Documents.EmbeddingTerms(paper));
+            Assert.Equal(expected, snapshot.Dense.Vector(snapshot.Dense.Rows[paper.Id]).ToArray());
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
     sealed class Site(Microsoft.AspNetCore.Builder.WebApplication app, HttpClient client) : IAsyncDisposable
     {
         public Task<HttpResponseMessage> GetAsync(string url) => client.GetAsync(url);
