@@ -9,6 +9,8 @@
 #   - no response other than 2xx/3xx during the whole load
 # Prints throughput and latency per load, and PASS/FAIL per check (exit status 1 on any FAIL).
 #   MEMBERS=200 SUBSCRIBERS=200 DURATION=20s CONNECTIONS=16 bash bench/cluster.sh
+# It needs a PostgreSQL role that may create databases (PGHOST, PGPORT, PGUSER, PGPASSWORD). The cluster
+# .ci/run makes for the tests (PGPORT=5433) has one, but runs without fsync: use it for the checks, not for figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=../shared/data

@@ -8,7 +8,8 @@ using Paperboy.Storage;
 namespace Paperboy.Tests.Infrastructure;
 
 /// <summary>
-/// The PostgreSQL server that <c>.ci/run</c> starts on 127.0.0.1. Each test instance gets a
+/// The PostgreSQL cluster that <c>.ci/run</c> makes for the tests (paperboy-test, 127.0.0.1:5433, without
+/// durability or autovacuum). Each test instance gets a
 /// database of its own, dropped afterwards. <c>PAPERBOY_TEST_POSTGRES</c> overrides the admin
 /// connection string.
 /// </summary>
@@ -22,7 +23,7 @@ public static class TestPostgres
     // tests start loaded the system's CA certificates (0.25 s of its 0.7 s for `paperboy stats`).
     public static string AdminConnectionString =>
         Environment.GetEnvironmentVariable("PAPERBOY_TEST_POSTGRES")
-        ?? "Host=127.0.0.1;Port=5432;Username=paperboy;Password=paperboy;Database=postgres;Timeout=60;SSL Mode=Disable";
+        ?? "Host=127.0.0.1;Port=5433;Username=paperboy;Password=paperboy;Database=postgres;Timeout=60;SSL Mode=Disable";
 
     /// <summary>
     /// Creates a database with every migration already applied, copied from a template database that
@@ -183,8 +184,8 @@ public static class TestPostgres
         catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException)
         {
             throw new InvalidOperationException(
-                "PostgreSQL tests need a server on 127.0.0.1:5432 with role paperboy/paperboy: run `bash .ci/run`, " +
-                "which installs and starts it (or set PAPERBOY_TEST_POSTGRES). " + ex.Message, ex);
+                "PostgreSQL tests need a server on 127.0.0.1:5433 with role paperboy/paperboy: run `bash .ci/run`, " +
+                "which makes and starts one (the cluster paperboy-test) (or set PAPERBOY_TEST_POSTGRES). " + ex.Message, ex);
         }
     }
 
