@@ -185,7 +185,7 @@ public static class TestPostgres
         {
             throw new InvalidOperationException(
                 "PostgreSQL tests need a server on 127.0.0.1:5433 with role paperboy/paperboy: run `bash .ci/run`, " +
-                "which makes and starts one (the cluster paperboy-test) (or set PAPERBOY_TEST_POSTGRES). " + ex.Message, ex);
+                "which makes and starts that cluster (paperboy-test), or set PAPERBOY_TEST_POSTGRES. " + ex.Message, ex);
         }
     }
 
