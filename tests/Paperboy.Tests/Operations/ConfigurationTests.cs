@@ -178,6 +178,11 @@ public sealed class ConfigurationTests
             ["PAPERBOY_WEBHOOK_ALLOW_PRIVATE"] = "yes",
             ["PAPERBOY_PASSWORD_SIGNIN"] = "OFF",
             ["PAPERBOY_AUTHOR_DOMAINS"] = "lab.example.org",
+            ["PAPERBOY_OIDC_AUTHORITY"] = "https://login.example.org/realms/lab",
+            ["PAPERBOY_OIDC_CLIENT_ID"] = "paperboy",
+            ["PAPERBOY_OIDC_CLIENT_SECRET"] = "s3cret",
+            ["PAPERBOY_OIDC_DOMAINS"] = "@Lab.example.org, example.com",
+            ["PAPERBOY_OIDC_LABEL"] = " Sign in with Lab ID ",
         }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
         services.AddHarvest().AddThumbnails().AddDigests().AddPaperSearch().AddSettings(SiteUrl.Read);
@@ -220,7 +225,12 @@ public sealed class ConfigurationTests
         Assert.Equal(new CommunityOptions().SubmissionWindowDays, community.SubmissionWindowDays);
         Assert.Equal(["127.0.0.1", "10.0.0.0/8"], community.Proxies().Select(p => p.Address?.ToString() ?? p.Network?.ToString()));
         Assert.True(provider.GetRequiredService<WebhookSettings>().AllowPrivate);
-        Assert.False(provider.GetRequiredService<SignInSettings>().PasswordsEnabled);
+        var signIn = provider.GetRequiredService<SignInSettings>();
+        Assert.False(signIn.PasswordsEnabled);
+        Assert.True(signIn.OidcEnabled);
+        Assert.Equal(("https://login.example.org/realms/lab", "paperboy", "s3cret"), (signIn.Authority, signIn.ClientId, signIn.ClientSecret));
+        Assert.Equal(["lab.example.org", "example.com"], signIn.AllowedDomains);
+        Assert.Equal("Sign in with Lab ID", signIn.ButtonLabel);
         Assert.Equal(["lab.example.org"], provider.GetRequiredService<AuthorSettings>().TrustedDomains);
     }
 
