@@ -32,11 +32,11 @@ public static class ExportPapers
 {
     public sealed record Dated(Paper Paper, string At);
 
-    /// <summary>Runs <paramref name="sql"/> (papers' columns, then <c>dated_at</c>; <c>@Id</c> is the member).</summary>
+    /// <summary>Runs <paramref name="sql"/> (papers' columns, then <c>dated_at</c>; <c>@Id</c> is the member, and so is <c>@viewer</c>, for visibility rules).</summary>
     public static async Task<IReadOnlyList<Dated>> QueryAsync(Database database, string sql, long userId, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
-        return (await c.QueryAsync<Paper, string, Dated>(new CommandDefinition(sql, new { Id = userId }, cancellationToken: ct),
+        return (await c.QueryAsync<Paper, string, Dated>(new CommandDefinition(sql, new { Id = userId, viewer = userId }, cancellationToken: ct),
             (p, at) => new Dated(p, at), splitOn: "dated_at")).AsList();
     }
 
