@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Paperboy.Tests.Community;
+using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Votes;
 
@@ -23,6 +24,27 @@ public sealed class UpvoteApiTests
         using var daily = JsonDocument.Parse(await app.Anonymous.GetStringAsync("/api/daily_papers"));
         var item = daily.RootElement.EnumerateArray().Single(i => i.GetProperty("paper").GetProperty("id").GetString() == CommunityApp.Paper);
         Assert.Equal(4, item.GetProperty("paper").GetProperty("upvotes").GetInt64());
+    }
+
+    [Fact]
+    public async Task AnUpvoteAskedForBeforeRegisteringCountsOnceTheAccountIsMade()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var reader = app.NewBrowser();
+        // From the sign-in page an anonymous upvote leads to, the reader follows "register" instead.
+        var (login, _) = await reader.PageAsync($"/login?returnUrl=%2F&upvote={CommunityApp.Paper}");
+        var register = Dom.Parse(login).QuerySelectorAll("a").Select(a => a.GetAttribute("href")!)
+            .Single(href => href.StartsWith("/register?", StringComparison.Ordinal));
+        var (page, _) = await reader.PageAsync(register);
+        var form = Dom.Parse(page).One("form[action='/register']");
+        Assert.Contains("Transformers are SSMs", Dom.Parse(page).One("main").CleanText(), StringComparison.Ordinal);
+        var carried = form.QuerySelectorAll("input[type=hidden]").Where(i => i.GetAttribute("name") != "__RequestVerificationToken")
+            .Select(i => (i.GetAttribute("name")!, i.GetAttribute("value") ?? "")).ToArray();
+        Assert.Contains(("upvote", CommunityApp.Paper), carried);
+
+        var made = await reader.SubmitAsync(register, "/register", [.. carried, ("email", "new@example.com"), ("name", "newcomer"), ("password", "correct horse battery")]);
+        Assert.Equal(HttpStatusCode.Redirect, made.StatusCode);
+        Assert.Equal(4, await app.UpvotesAsync(CommunityApp.Paper)); // 3 from the source + the newcomer's
     }
 
     [Fact]
