@@ -174,6 +174,22 @@ public sealed class Subscriptions(Database database, SiteUrl site, DigestSetting
             new { userId }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// The subscription a member asked for from /settings whose mailed link is not opened yet (the newest unused,
+    /// unexpired confirmation they asked for), with the frequency they chose: until it is opened the subscription is
+    /// not tied to them, and <see cref="OfMemberAsync"/> does not know it. Only the member's own request shows here.
+    /// </summary>
+    public async Task<MemberSubscription?> AwaitingConfirmationAsync(long userId, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<MemberSubscription>(new CommandDefinition("""
+            SELECT s.id, s.email, t.frequency, 'pending' AS status, s.confirmed_at
+            FROM subscription_tokens t JOIN subscriptions s ON s.id = t.subscription_id
+            WHERE t.user_id = @userId AND t.purpose = 'confirm' AND t.used_at IS NULL AND t.expires_at > @at
+            ORDER BY t.created_at DESC, s.id DESC LIMIT 1
+            """, new { userId, at = StoredTime.Format(now) }, cancellationToken: ct));
+    }
+
     /// <summary>Changes the frequency of a member's own subscription, no mail needed: the tie already proved the address.</summary>
     public async Task<bool> SetMemberFrequencyAsync(long userId, string frequency, CancellationToken ct = default)
     {

@@ -32,14 +32,23 @@ public sealed class BrowserSession : IAsyncDisposable
         return new BrowserSession(playwright, browser);
     }
 
-    public async Task<IPage> NewPageAsync(int width, int height, bool javaScript = true)
+    /// <param name="expectedNotFound">An address whose 404 is what the test is about, so not an error.</param>
+    public async Task<IPage> NewPageAsync(int width, int height, bool javaScript = true, string? expectedNotFound = null)
     {
         var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height }, JavaScriptEnabled = javaScript });
         // CSP violations are reported on the console as errors, so this catches them too.
-        page.Console += (_, message) => { if (message.Type is "error" or "warning") _errors.Add($"console {message.Type}: {message.Text}"); };
+        page.Console += (_, message) =>
+        {
+            // Chromium also reports a 404 on the console, from the address that answered it.
+            if (expectedNotFound is not null && message.Location.StartsWith(expectedNotFound + ":", StringComparison.Ordinal)) return;
+            if (message.Type is "error" or "warning") _errors.Add($"console {message.Type}: {message.Text}");
+        };
         page.PageError += (_, error) => _errors.Add("page error: " + error);
         page.RequestFailed += (_, request) => _errors.Add($"request failed: {request.Url} {request.Failure}");
-        page.Response += (_, response) => { if (response.Status >= 400) _errors.Add($"HTTP {response.Status}: {response.Url}"); };
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400 && !(response.Status == 404 && response.Url == expectedNotFound)) _errors.Add($"HTTP {response.Status}: {response.Url}");
+        };
         return page;
     }
 

@@ -15,13 +15,7 @@ public sealed partial class SiteBrowserTests
     [Fact]
     public async Task ANonsenseSearchSaysNothingWasFoundAndOffersOneWordAtATime()
     {
-        var page = await site.Browser.NewPageAsync(1280, 900);
-        await page.GotoAsync(site.Url("/"));
-        await page.FillAsync("header form.search input", "xyzzy quantum banana lasagna");
-        await page.Keyboard.PressAsync("Enter");
-        // The results' document is what is asserted, not its fonts and scripts; and the engine's test pass shares two
-        // cores with an embedding test, so the wait is generous (it ends as soon as the page is there).
-        await page.ArriveAtAsync(Regex.Escape("/search?"), timeout: 90_000);
+        var page = await SearchFromTheHeaderAsync("xyzzy quantum banana lasagna");
 
         Assert.Contains("No papers found", await page.Locator(".empty h2").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator(".card").CountAsync());

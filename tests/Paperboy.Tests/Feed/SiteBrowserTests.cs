@@ -265,6 +265,9 @@ public sealed class SiteFixture : IAsyncLifetime
     public const string VoterEmail = "voter@example.org";
     public const string Password = "correct horse battery";
     public string MathPaper => "2511.99999";
+    /// <summary>A paper by "Jie Wu", and one by "Jie Jiang" and "Liang Wu": an author search for the first must not find the second.</summary>
+    public const string JieWuPaper = "2506.90001";
+    public const string JieJiangLiangWuPaper = "2506.90002";
 
     public TestInstance App { get; private set; } = null!;
     public BrowserSession Browser { get; private set; } = null!;
@@ -286,7 +289,9 @@ public sealed class SiteFixture : IAsyncLifetime
             published = "2025-11-18",
             daily_date = "2025-11-20",
             upvotes = 2,
-        }, new { id = "2611.00042", title = "A fresh paper", authors = new[] { "Grace Hopper" }, published = today });
+        }, new { id = "2611.00042", title = "A fresh paper", authors = new[] { "Grace Hopper" }, published = today },
+            new { id = JieWuPaper, title = "Colouring sparse graphs greedily", authors = new[] { "Jie Wu" }, published = "2025-06-02" },
+            new { id = JieJiangLiangWuPaper, title = "Tabu lists for graph colouring", authors = new[] { "Jie Jiang", "Liang Wu" }, published = "2025-06-02" });
         // Through the real importer, so the pages show what an import really stores (submitters, featured times).
         // One browser signs in from one address in every test of the class and the page walk opens /login
         // and /register at two widths: the per-address sign-in limit (tested in AccountTests) must not
