@@ -13,9 +13,10 @@ namespace Paperboy.Tests.Feed;
 
 /// <summary>
 /// One page of a walk: an address and the status it answers (an expired link's page is a 404 that must read
-/// well too), or a step that brings the page up, such as posting a form whose answer is a page of its own.
+/// well too), or a step that brings the page up, such as posting a form whose answer is a page of its own;
+/// <paramref name="Shows"/> is what tells that it is the page meant (a new token, not a refusal).
 /// </summary>
-public sealed record Stop(string Path, int Status = 200, Func<IPage, Task<IResponse?>>? Open = null)
+public sealed record Stop(string Path, int Status = 200, Func<IPage, Task<IResponse?>>? Open = null, string? Shows = null)
 {
     public static implicit operator Stop(string path) => new(path);
 }
@@ -59,6 +60,7 @@ public sealed class PageWalk(WalkedSite site, ITestOutputHelper output)
             await page.SetViewportSizeAsync(Widths[0], 900);
             var response = stop.Open is null ? await page.GotoAsync(site.Site.Url(stop.Path)) : await stop.Open(page);
             if (response?.Status != stop.Status) _problems.Add($"{stop.Path}: HTTP {response?.Status}, expected {stop.Status}");
+            if (stop.Shows is not null) await page.Locator(stop.Shows).First.WaitForAsync();
             // Scripts have run: the account corner is filled in (or stays "Sign in") once /api/me/state answered.
             // The pages a mailed link opens have no header and no script.
             if (await page.Locator("#member-nav").CountAsync() > 0)
@@ -94,18 +96,14 @@ public sealed class PageWalk(WalkedSite site, ITestOutputHelper output)
         _problems.Add($"{where}: {widths[0]}px wide on a {widths[1]}px screen: {string.Join(" | ", wide)}");
     }
 
-    /// <summary>
-    /// On <paramref name="path"/>, fills the given fields and posts the form to <paramref name="action"/>: its answer,
-    /// showing <paramref name="shows"/> (the state walked, not a refusal), is the page.
-    /// </summary>
-    public Func<IPage, Task<IResponse?>> Submit(string path, string action, string shows, params (string Selector, string Value)[] fields) => async page =>
+    /// <summary>On <paramref name="path"/>, fills the given fields and posts the form to <paramref name="action"/>: its answer is the page.</summary>
+    public Func<IPage, Task<IResponse?>> Submit(string path, string action, params (string Selector, string Value)[] fields) => async page =>
     {
         await page.GotoAsync(site.Site.Url(path));
         foreach (var (selector, value) in fields) await page.FillAsync(selector, value);
         var response = await page.RunAndWaitForResponseAsync(() => page.Locator($"form[action='{action}'] button[type=submit]").First.ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         await page.ArriveAtAsync(Regex.Escape(action) + "$");
-        await page.Locator(shows).WaitForAsync();
         return response;
     };
 
