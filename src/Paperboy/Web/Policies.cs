@@ -89,9 +89,20 @@ sealed class RefusalHandler : IAuthorizationMiddlewareResultHandler
                 detail: "Sign in, or send Authorization: Bearer with a token from /settings or 'paperboy tokens create'.").ExecuteAsync(http);
             return;
         }
-        await (member.Blocked
-            ? Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account blocked", detail: "This account has been blocked by a moderator.")
-            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admins only", detail: "Only an admin can do this.")).ExecuteAsync(http);
+        var (title, detail) = member.Blocked ? ("Account blocked", "This account has been blocked by a moderator.") : ("Admins only", "Only an admin can do this.");
+        // A browser opening an admin page gets the site's page in words, as it does for an unknown address; API
+        // clients and scripts keep problem+json.
+        if (!api && HttpMethods.IsGet(http.Request.Method) && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            await new Feed.PageResult<Feed.MessagePage>(new Dictionary<string, object?>
+            {
+                [nameof(Feed.MessagePage.Heading)] = title,
+                [nameof(Feed.MessagePage.Message)] = detail,
+                [nameof(Feed.MessagePage.Back)] = null,
+            }, StatusCodes.Status403Forbidden).ExecuteAsync(http);
+            return;
+        }
+        await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: title, detail: detail).ExecuteAsync(http);
     }
 
     /// <summary>The page the reader was on: the form's <c>returnUrl</c>, the route's declared page, the page asked for, or the front page.</summary>
