@@ -30,9 +30,11 @@ public sealed record InvitationLookup(InvitationState State, GroupInvitation? In
 /// Invitations to a group by email (table of migration 0066): a one-time link mailed through the outbox
 /// (the same SMTP settings, retries and exactly-once sending as every mail), valid for <see cref="Lifetime"/>.
 /// Following it joins the group for the account whose address is the invited one, signed in already or
-/// registered after with that address; any other account is told whose link it is.
+/// registered after with that address; any other account is told whose link it is. A link that reached
+/// the address's mailbox proves it, so accepting also confirms the address (as a password-reset link does):
+/// a group's private papers are shown only to members with a confirmed address.
 /// </summary>
-public sealed class GroupInvitations(Database database, GroupStore groups, DigestSettings mail, SiteUrl site, OutboxSignal signal, TimeProvider time)
+public sealed class GroupInvitations(Database database, GroupStore groups, MemberStore members, DigestSettings mail, SiteUrl site, OutboxSignal signal, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
 
@@ -103,6 +105,7 @@ public sealed class GroupInvitations(Database database, GroupStore groups, Diges
             if (used == 0) return false;
         }
         await groups.AddAsync(group, member, ct);
+        await members.MarkEmailVerifiedAsync(member.Id, invitation.Email, ct);
         return true;
     }
 

@@ -10,9 +10,12 @@ using Paperboy.Web;
 
 namespace Paperboy.Groups;
 
-/// <summary>What a group page shows; the private parts are filled only for the group's members.</summary>
+/// <summary>
+/// What a group page shows; the private parts are filled only for the group's members, and its private
+/// papers only for those whose address is confirmed (<see cref="Confirmed"/> false: the page says why there are none).
+/// </summary>
 public sealed record GroupView(Group Group, IReadOnlyList<GroupMember> Members, IReadOnlyList<Paper> Submitted,
-    IReadOnlyList<CollectionRow> Collections, IReadOnlyList<Paper> PrivatePapers, bool IsMember);
+    IReadOnlyList<CollectionRow> Collections, IReadOnlyList<Paper> PrivatePapers, bool IsMember, bool Confirmed = true);
 
 /// <summary>A group page as its sections see it (<see cref="IPageSection{TPage}"/>): the group shown.</summary>
 public sealed record GroupPageContext(Group Group)
@@ -63,18 +66,19 @@ public static class GroupPages
                 SELECT s.paper_id FROM submissions s JOIN group_members m ON m.user_id = s.user_id WHERE m.group_id = @Id)
             ORDER BY p.published DESC, p.id LIMIT 30
             """, new { group.Id }, cancellationToken: http.RequestAborted))).AsList();
-        var collections = (await c.QueryAsync<CollectionRow>(new CommandDefinition("""
-            SELECT k.*, u.name AS owner_name, (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = k.id) AS papers
+        // Each collection's count is of the papers this viewer may see, as its page lists them.
+        var collections = (await c.QueryAsync<CollectionRow>(new CommandDefinition($"""
+            SELECT k.*, u.name AS owner_name, {LibraryStore.VisibleCount} AS papers
             FROM collections k JOIN users u ON u.id = k.user_id
             WHERE (k.is_public = TRUE AND k.user_id IN (SELECT m.user_id FROM group_members m WHERE m.group_id = @Id))
                OR (k.group_id = @Id AND @isMember = TRUE)
             ORDER BY k.name
-            """, new { group.Id, isMember }, cancellationToken: http.RequestAborted))).AsList();
+            """, new { group.Id, isMember, viewer = LibraryStore.ViewerId(viewer) }, cancellationToken: http.RequestAborted))).AsList();
         var privatePapers = isMember ? await privates.VisibleAsync(viewer, group.Id, http.RequestAborted) : [];
         // Back to the pool before the sections take theirs: a page holds one connection at a time.
         await c.CloseAsync();
         var sections = await PageSections.LoadAsync(new GroupPageContext(group), http);
-        return SitePages.Page<GroupPage>(http, new { View = new GroupView(group, members, submitted, collections, privatePapers, isMember), Sections = sections });
+        return SitePages.Page<GroupPage>(http, new { View = new GroupView(group, members, submitted, collections, privatePapers, isMember, viewer?.EmailVerified == true), Sections = sections });
     }
 
     static async Task<IResult> AdminFormAsync(HttpContext http, GroupStore groups, MemberStore members,

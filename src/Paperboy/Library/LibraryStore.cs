@@ -27,6 +27,17 @@ public sealed class LibraryStore(Database database, TimeProvider time)
 {
     public const int MaxNameLength = 80;
 
+    /// <summary>
+    /// SQL: how many papers of the collection aliased <c>k</c> the member <c>@viewer</c> may see (0: an
+    /// anonymous reader): public papers, and private ones only for those who may see them. What a
+    /// collection's page lists for that viewer, so a count never tells an outsider that private papers are there.
+    /// </summary>
+    public static readonly string VisibleCount =
+        $"(SELECT COUNT(*) FROM collection_items i JOIN papers p ON p.id = i.paper_id WHERE i.collection_id = k.id AND {Private.PrivatePaperStore.Visible("p.")})";
+
+    /// <summary>The <c>@viewer</c> of the visibility SQL for a member (or nobody): a blocked member sees what an anonymous reader does.</summary>
+    public static long ViewerId(User? viewer) => viewer is { Blocked: false } ? viewer.Id : 0;
+
     public static string? CheckName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength || name.Any(char.IsControl)
             ? $"A collection name is 1 to {MaxNameLength} characters." : null;
@@ -117,11 +128,10 @@ public sealed class LibraryStore(Database database, TimeProvider time)
     public async Task<CollectionRow?> GetAsync(long collectionId, User? viewer, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var collection = await c.QuerySingleOrDefaultAsync<CollectionRow>(new CommandDefinition("""
-            SELECT k.*, u.name AS owner_name,
-                   (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = k.id) AS papers
+        var collection = await c.QuerySingleOrDefaultAsync<CollectionRow>(new CommandDefinition($"""
+            SELECT k.*, u.name AS owner_name, {VisibleCount} AS papers
             FROM collections k JOIN users u ON u.id = k.user_id WHERE k.id = @collectionId
-            """, new { collectionId }, cancellationToken: ct));
+            """, new { collectionId, viewer = ViewerId(viewer) }, cancellationToken: ct));
         if (collection is null) return null;
         if (collection.IsPublic || collection.UserId == viewer?.Id) return collection;
         if (collection.GroupId is null || viewer is null or { Blocked: true }) return null;
@@ -141,19 +151,19 @@ public sealed class LibraryStore(Database database, TimeProvider time)
         return (await c.QueryAsync<Paper>(new CommandDefinition($"""
             SELECT p.* FROM collection_items i JOIN papers p ON p.id = i.paper_id
             WHERE i.collection_id = @Id AND {Private.PrivatePaperStore.Visible("p.")} ORDER BY i.created_at DESC, p.id
-            """, new { collection.Id, viewer = viewer is { Blocked: false } ? viewer.Id : 0 }, cancellationToken: ct))).AsList();
+            """, new { collection.Id, viewer = ViewerId(viewer) }, cancellationToken: ct))).AsList();
     }
 
+    /// <summary>The owner's collections, each with the number of its papers the owner may see.</summary>
     public async Task<IReadOnlyList<CollectionRow>> CollectionsAsync(User owner, bool publicOnly, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        return (await c.QueryAsync<CollectionRow>(new CommandDefinition("""
-            SELECT k.*, u.name AS owner_name,
-                   (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = k.id) AS papers
+        return (await c.QueryAsync<CollectionRow>(new CommandDefinition($"""
+            SELECT k.*, u.name AS owner_name, {VisibleCount} AS papers
             FROM collections k JOIN users u ON u.id = k.user_id
             WHERE k.user_id = @Id AND (k.is_public = TRUE OR @publicOnly = FALSE)
             ORDER BY k.name
-            """, new { owner.Id, publicOnly }, cancellationToken: ct))).AsList();
+            """, new { owner.Id, publicOnly, viewer = ViewerId(owner) }, cancellationToken: ct))).AsList();
     }
 
     /// <summary>The ids of the member's collections that hold the paper (the paper page says "✓ in …").</summary>

@@ -33,12 +33,12 @@ public static class PrivateApi
         app.MapPost("/api/papers/private/preview", (Delegate)PreviewAsync).MemberWrite(RateLimits.Submissions).WithMetadata(limits);
         app.MapGet("/papers/private/new", async (HttpContext http, GroupStore groups) =>
             await http.CurrentMemberAsync() is { } user
-                ? SitePages.Page<PrivateUploadPage>(http, new { Groups = await groups.OfMemberAsync(user.Id, http.RequestAborted) })
+                ? SitePages.Page<PrivateUploadPage>(http, new { Groups = await groups.OfMemberAsync(user.Id, http.RequestAborted), Confirmed = user.EmailVerified })
                 : Results.Redirect("/login?returnUrl=%2Fpapers%2Fprivate%2Fnew"));
         app.MapPost("/papers/private", CreateFormAsync).RequireRateLimiting(RateLimits.Submissions).WithMetadata(limits);
         app.MapGet("/papers/private", async (HttpContext http, PrivatePaperStore store) =>
             await http.CurrentMemberAsync() is { } user
-                ? SitePages.Page<PrivateListPage>(http, new { Papers = await store.VisibleAsync(user, null, http.RequestAborted) })
+                ? SitePages.Page<PrivateListPage>(http, new { Papers = await store.VisibleAsync(user, null, http.RequestAborted), Confirmed = user.EmailVerified })
                 : Results.Redirect("/login?returnUrl=%2Fpapers%2Fprivate"));
 
         // Ordered first: "/papers/local-x.md" also fits the public "/papers/{id}.md" and "/papers/{id}", and routing
@@ -115,8 +115,17 @@ public static class PrivateApi
     static string? Field(IFormCollection form, string name) =>
         form.TryGetValue(name, out var v) && v.ToString().Trim() is { Length: > 0 } s ? s.Replace("\r\n", "\n", StringComparison.Ordinal) : null;
 
+    /// <summary>
+    /// Why an unconfirmed member may not add one: private papers are shown only to members whose address is
+    /// confirmed (<see cref="PrivatePaperStore.VisibleIds"/>), so they could not see what they added, and an
+    /// account anyone can register must not be able to put papers in front of the members.
+    /// </summary>
+    public const string UnconfirmedMessage =
+        "Private papers are shown only to members whose email address is confirmed: confirm yours (Settings, Email address) to add and see them.";
+
     static async Task<IResult> CreateJsonAsync(HttpContext http, PrivatePaperStore store)
     {
+        if (!http.Member().EmailVerified) return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not saved", detail: UnconfirmedMessage);
         var upload = await ReadUploadAsync(http, http.Member(), requireTitle: true);
         if (upload.Error is not null) return Results.Problem(statusCode: upload.Status, title: "Not saved", detail: upload.Error);
         var paper = await store.CreateAsync(http.Member(), upload.Draft!, upload.GroupId, upload.Pdf, http.RequestAborted);
@@ -136,9 +145,12 @@ public static class PrivateApi
         var user = await http.CurrentMemberAsync();
         if (user is null) return Results.Redirect("/login?returnUrl=%2Fpapers%2Fprivate%2Fnew");
         if (user.Blocked) return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account blocked");
+        if (!user.EmailVerified)
+            return SitePages.Page<PrivateUploadPage>(http, new { Groups = await groups.OfMemberAsync(user.Id, http.RequestAborted), Confirmed = false },
+                StatusCodes.Status403Forbidden);
         var upload = await ReadUploadAsync(http, user, requireTitle: true);
         if (upload.Error is not null)
-            return SitePages.Page<PrivateUploadPage>(http, new { Groups = await groups.OfMemberAsync(user.Id, http.RequestAborted), Error = upload.Error }, upload.Status);
+            return SitePages.Page<PrivateUploadPage>(http, new { Groups = await groups.OfMemberAsync(user.Id, http.RequestAborted), Confirmed = true, Error = upload.Error }, upload.Status);
         var paper = await store.CreateAsync(user, upload.Draft!, upload.GroupId, upload.Pdf, http.RequestAborted);
         return Results.Redirect($"/papers/{paper.Id}");
     }

@@ -39,10 +39,16 @@ public sealed class PrivatePaperStore(Database database, TimeProvider time)
     /// <summary>
     /// SQL: the ids of the private papers the member <c>@viewer</c> may see (0 = nobody signed in: none).
     /// Stores of votes, comments and the library use it next to <c>hidden = FALSE</c>.
+    /// Only a member whose email address is confirmed (<see cref="User.EmailVerified"/>) and who is not
+    /// blocked sees any: anyone can register with any address, so an account is not "one of us" until it
+    /// has proved it reads mail there. Members-only papers are then every such member's; a group's, only
+    /// those of its members. Read from <c>users</c> here, not from the caller's <see cref="User"/>, so a
+    /// confirmation or a block counts at the next query (docs/SECURITY.md, "Private papers").
     /// </summary>
     public const string VisibleIds = """
         SELECT pp.paper_id FROM private_papers pp
-        WHERE @viewer > 0 AND (pp.group_id IS NULL OR pp.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.user_id = @viewer))
+        WHERE @viewer IN (SELECT vu.id FROM users vu WHERE vu.email_verified_at IS NOT NULL AND vu.blocked = FALSE)
+          AND (pp.group_id IS NULL OR pp.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.user_id = @viewer))
         """;
 
     /// <summary>SQL condition on a papers row (alias given with its dot, or ""): public, or private and visible to <c>@viewer</c>.</summary>

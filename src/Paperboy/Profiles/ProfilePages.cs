@@ -41,15 +41,18 @@ public static class ProfilePages
                 [nameof(MessagePage.Back)] = null,
             }, StatusCodes.Status404NotFound);
         }
+        // Read before taking a connection: a page holds one at a time.
+        var viewer = await http.CurrentMemberAsync();
         await using var c = await database.OpenAsync(ct);
         var submitted = (await c.QueryAsync<Paper>(new CommandDefinition($"""
             SELECT p.* FROM papers p WHERE p.hidden = FALSE AND p.id IN (SELECT s.paper_id FROM submissions s WHERE s.user_id = @Id)
             ORDER BY p.published DESC, p.id LIMIT {Shown}
             """, new { member.Id }, cancellationToken: ct))).AsList();
-        var collections = (await c.QueryAsync<CollectionRow>(new CommandDefinition("""
-            SELECT k.*, @Name AS owner_name, (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = k.id) AS papers
+        // Each count is of the papers the reader may see (a private paper in a public collection counts for those who may see it only).
+        var collections = (await c.QueryAsync<CollectionRow>(new CommandDefinition($"""
+            SELECT k.*, @Name AS owner_name, {LibraryStore.VisibleCount} AS papers
             FROM collections k WHERE k.user_id = @Id AND k.is_public = TRUE ORDER BY k.name
-            """, new { member.Id, member.Name }, cancellationToken: ct))).AsList();
+            """, new { member.Id, member.Name, viewer = LibraryStore.ViewerId(viewer) }, cancellationToken: ct))).AsList();
         var groups = (await c.QueryAsync<Group>(new CommandDefinition("""
             SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.user_id = @Id ORDER BY g.name
             """, new { member.Id }, cancellationToken: ct))).AsList();

@@ -66,4 +66,5 @@ public sealed record Migration(int Version, string Name, string Sql);
 /// </summary>
 public sealed record TableColumn(string Name, ColumnKind Kind, int Key, bool Identity);
 
-public enum ColumnKind { Text, Integer, Boolean, Real }
+/// <summary>How a column stores its values; <see cref="Blob"/> (SQLite's BLOB, PostgreSQL's bytea) travels in an export as base64 text.</summary>
+public enum ColumnKind { Text, Integer, Boolean, Real, Blob }

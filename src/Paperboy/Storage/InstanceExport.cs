@@ -11,8 +11,9 @@ namespace Paperboy.Storage;
 /// line, <c>{"table":"papers","row":{...}}</c>, tables in <see cref="Tables"/> order (parents before
 /// the rows that refer to them), rows in primary-key byte order; last line
 /// <c>{"end":{"papers":N,...}}</c>, the row count of every table, so a truncated file is detected.
-/// Values are written as stored: text, integers, flags as 0/1 (SQLite's form), null. The same
-/// database exports to the same bytes from either engine, apart from <c>exported_at</c>.
+/// Values are written as stored: text, integers, flags as 0/1 (SQLite's form), bytes (a private
+/// paper's PDF) as base64 text, null. The same database exports to the same bytes from either engine,
+/// apart from <c>exported_at</c>.
 /// </summary>
 public static class InstanceExport
 {

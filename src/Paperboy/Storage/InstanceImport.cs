@@ -134,10 +134,16 @@ public static class InstanceImport
         return counts;
     }
 
-    /// <summary>A JSON value as the target engine stores it in a column of that kind (flags: 0/1 on SQLite, BOOLEAN on PostgreSQL).</summary>
+    /// <summary>
+    /// A JSON value as the target engine stores it in a column of that kind (flags: 0/1 on SQLite, BOOLEAN on
+    /// PostgreSQL; bytes, written as base64, as bytes again: stored as text they were refused by PostgreSQL's
+    /// bytea and kept by SQLite as the base64 text itself, so a PDF came back as other bytes).
+    /// </summary>
     static object? Convert(JsonElement value, ColumnKind kind, long line, string table) => value.ValueKind switch
     {
         JsonValueKind.Null => null,
+        JsonValueKind.String when kind == ColumnKind.Blob => value.TryGetBytesFromBase64(out var bytes)
+            ? bytes : throw new ExportFileException(line, $"{table}: bytes must be written as base64"),
         JsonValueKind.String => value.GetString(),
         JsonValueKind.True or JsonValueKind.False => kind == ColumnKind.Boolean ? value.GetBoolean() : value.GetBoolean() ? 1L : 0L,
         JsonValueKind.Number => kind switch

@@ -86,6 +86,7 @@ public sealed class PostgresDialect : ISqlDialect
             "boolean" => ColumnKind.Boolean,
             "bigint" or "integer" or "smallint" => ColumnKind.Integer,
             "real" or "double precision" or "numeric" => ColumnKind.Real,
+            "bytea" => ColumnKind.Blob,
             _ => ColumnKind.Text,
         }, r.Key ?? 0, r.IsIdentity == "YES")).ToList();
     }

@@ -72,6 +72,7 @@ public sealed class SqliteDialect(string path) : ISqlDialect
             // Flags are INTEGER 0/1 here; exports write them that way from both engines.
             var kind = type.Contains("INT", StringComparison.Ordinal) ? ColumnKind.Integer
                 : type.Contains("REAL", StringComparison.Ordinal) || type.Contains("DOUB", StringComparison.Ordinal) ? ColumnKind.Real
+                : type.Contains("BLOB", StringComparison.Ordinal) ? ColumnKind.Blob
                 : ColumnKind.Text;
             // INTEGER PRIMARY KEY is the rowid: SQLite hands out MAX(id) + 1 by itself.
             return new TableColumn(r.Name, kind, (int)r.Pk, singleKey && r.Pk == 1 && type == "INTEGER");

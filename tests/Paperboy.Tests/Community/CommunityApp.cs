@@ -56,6 +56,17 @@ public sealed partial class CommunityApp : IAsyncDisposable
         return (user!, BearerClient(token), token);
     }
 
+    /// <summary>
+    /// A member whose address is confirmed, as <c>paperboy users create</c> or a followed confirmation link makes
+    /// them: private papers are shown to no one else. The user returned says so (<see cref="User.EmailVerified"/>).
+    /// </summary>
+    public async Task<(User User, HttpClient Client, string Token)> ConfirmedMemberAsync(string email, bool admin = false)
+    {
+        var (user, client, token) = await MemberAsync(email, admin);
+        Assert.True(await Members.MarkEmailVerifiedAsync(user.Id, user.Email));
+        return ((await Members.GetAsync(user.Id))!, client, token);
+    }
+
     public HttpClient BearerClient(string token)
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = App.BaseAddress };

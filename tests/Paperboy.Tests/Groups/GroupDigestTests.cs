@@ -17,10 +17,11 @@ public sealed class GroupDigestTests
     public async Task AMembersDigestHasTheirGroupsPicksAndNothingFromGroupsTheyAreNotIn()
     {
         await using var app = await CommunityApp.StartAsync(PrivateApp.GenerousLimits);
-        var (ada, adaClient, _) = await app.MemberAsync("ada@example.com");
-        var (carol, carolClient, _) = await app.MemberAsync("carol@example.com");
-        var (dan, danClient, _) = await app.MemberAsync("dan@example.com");
-        var (bob, bobClient, _) = await app.MemberAsync("bob@example.com");
+        // Confirmed addresses: a group's private papers are shown only to its members who have one.
+        var (ada, adaClient, _) = await app.ConfirmedMemberAsync("ada@example.com");
+        var (carol, carolClient, _) = await app.ConfirmedMemberAsync("carol@example.com");
+        var (dan, danClient, _) = await app.ConfirmedMemberAsync("dan@example.com");
+        var (bob, bobClient, _) = await app.ConfirmedMemberAsync("bob@example.com");
         var groups = app.App.Services.GetRequiredService<GroupStore>();
         var (lab, _) = await groups.CreateAsync("lab", "The Lab", null);
         var (other, _) = await groups.CreateAsync("other", "Other Team", null);

@@ -75,11 +75,14 @@ public sealed partial class GroupInvitationTests(SharedMaildev maildev) : IClass
         // The invited person registers with that address, follows the link and joins.
         var newbie = app.NewBrowser();
         await newbie.RegisterAsync("newbie@example.com", "newbie");
+        Assert.False((await app.Members.FindByEmailAsync("newbie@example.com"))!.EmailVerified);
         Assert.Contains("Join The Lab", (await newbie.PageAsync(link)).Html, StringComparison.Ordinal);
         var joined = await newbie.SubmitAsync(link, "/invitation", ("token", token));
         Assert.Equal(HttpStatusCode.Redirect, joined.StatusCode);
         Assert.Equal("/groups/lab", joined.Headers.Location!.OriginalString);
         Assert.Equal("newbie", Assert.Single(await groups.MembersAsync(lab)).Name);
+        // The link reached the address's mailbox, so joining confirmed the address too (the lab's private papers need it).
+        Assert.True((await app.Members.FindByEmailAsync("newbie@example.com"))!.EmailVerified);
         Assert.DoesNotContain("newbie@example.com", (await root.PageAsync("/groups/lab")).Html, StringComparison.Ordinal);
 
         // Once used, the link says so.

@@ -4,10 +4,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Paperboy.Groups;
 using Paperboy.Members;
 using Paperboy.Storage;
 using Paperboy.Tests.Community;
 using Paperboy.Tests.Infrastructure;
+using Paperboy.Tests.Private;
 
 namespace Paperboy.Tests.Operations;
 
@@ -39,10 +41,10 @@ public sealed class InstanceExportTests
     {
         await using var source = await CommunityApp.StartAsync();
         await source.App.ImportAsync(SharedData.Path("hf-daily-papers", "2025-11-20.json"));
-        var (ada, adaApi, adaToken) = await source.MemberAsync("ada@example.com");
+        var (ada, adaApi, adaToken) = await source.ConfirmedMemberAsync("ada@example.com");
         var bob = source.NewBrowser();
         await bob.RegisterAsync("bob@example.com", "bob", "bobs own passphrase");
-        var (_, carolApi, _) = await source.MemberAsync("carol@example.com");
+        var (_, carolApi, carolToken) = await source.ConfirmedMemberAsync("carol@example.com");
         Assert.Equal(HttpStatusCode.OK, (await adaApi.PostAsync($"/api/papers/{CommunityApp.Paper}/upvote", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await carolApi.PostAsync($"/api/papers/{CommunityApp.Paper}/upvote", null)).StatusCode);
         var first = await (await adaApi.PostAsJsonAsync($"/api/papers/{CommunityApp.Paper}/comments", new { body = "Nice *duality*." })).Content.ReadFromJsonAsync<JsonElement>();
@@ -53,6 +55,12 @@ public sealed class InstanceExportTests
         var collectionId = collection.GetProperty("id").GetInt64();
         Assert.True((await adaApi.PostAsJsonAsync($"/api/collections/{collectionId}/papers", new { paper_id = CommunityApp.Paper })).IsSuccessStatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await source.Anonymous.PostAsJsonAsync("/api/subscriptions", new { email = "reader@example.com", frequency = "daily" })).StatusCode);
+        // A private paper of Ada's lab with its uploaded PDF (stored in the database): Carol, a confirmed member, is not in the lab.
+        var (lab, _) = await source.App.Services.GetRequiredService<GroupStore>().CreateAsync("lab", "The Lab", null);
+        Assert.True(await source.App.Services.GetRequiredService<GroupStore>().AddAsync(lab!, ada));
+        var pdf = TestPdfs.Paper("Moving drafts between engines", "Bytes that must survive the move.");
+        var draft = (await PrivateApp.CreateAsync(adaApi, PrivateApp.Form(pdf, fields: [("visibility", "group:lab")]))).GetProperty("id").GetString()!;
+        Assert.Equal(pdf, await adaApi.GetByteArrayAsync($"/papers/{draft}/pdf"));
         await using (var c = await source.App.Database.OpenAsync())
             Assert.True(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox") > 0, "the subscription should have queued its confirmation");
 
@@ -112,6 +120,16 @@ public sealed class InstanceExportTests
         var library = await adaThere.GetFromJsonAsync<JsonElement>("/api/library");
         Assert.Equal(CommunityApp.OtherPaper, Assert.Single(library.EnumerateArray()).GetProperty("id").GetString());
         Assert.Equal(HttpStatusCode.OK, (await adaThere.PostAsync($"/api/papers/{CommunityApp.OtherPaper}/upvote", null)).StatusCode);
+
+        // The private paper moved with its PDF, byte for byte, and with who may see it: Ada gets the file, nobody else does.
+        Assert.Equal(pdf, await adaThere.GetByteArrayAsync($"/papers/{draft}/pdf"));
+        using var carolThere = new HttpClient { BaseAddress = target.BaseAddress };
+        carolThere.DefaultRequestHeaders.Authorization = new("Bearer", carolToken);
+        foreach (var (who, client) in new[] { ("anonymous", target.Client), ("carol", carolThere), ("bob", bobThere) })
+        {
+            Assert.True((await client.GetAsync($"/papers/{draft}/pdf")).StatusCode == HttpStatusCode.NotFound, $"{who} got the PDF");
+            Assert.True((await client.GetAsync($"/papers/{draft}")).StatusCode == HttpStatusCode.NotFound, $"{who} got the page");
+        }
 
         // New rows get fresh ids after the restored ones (PostgreSQL's identity sequences were moved on).
         var newComment = await adaThere.PostAsJsonAsync($"/api/papers/{CommunityApp.OtherPaper}/comments", new { body = "Written after the move." });

@@ -8,8 +8,8 @@ using Paperboy.Tests.Community;
 namespace Paperboy.Tests.Private;
 
 /// <summary>
-/// A community app with a group "lab" (Ada in it, Bob outside), and helpers to post private papers
-/// the way a client does: multipart/form-data to POST /api/papers/private.
+/// A community app with a group "lab" (Ada in it, Bob outside), both with confirmed addresses (private papers are
+/// shown to no one else), and helpers to post private papers the way a client does: multipart/form-data to POST /api/papers/private.
 /// </summary>
 sealed class PrivateApp : IAsyncDisposable
 {
@@ -27,11 +27,12 @@ sealed class PrivateApp : IAsyncDisposable
     public User AdaUser { get; private set; } = null!;
     public Group Lab { get; private set; } = null!;
 
-    public static async Task<PrivateApp> StartAsync()
+    /// <param name="configure">Replaces services before the app is built (e.g. <see cref="Digests.DigestTestApp.Mailing"/>).</param>
+    public static async Task<PrivateApp> StartAsync(Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
     {
-        var app = new PrivateApp { Community = await CommunityApp.StartAsync(GenerousLimits) };
-        var (ada, adaClient, _) = await app.Community.MemberAsync("ada@example.com", admin: true);
-        var (_, bobClient, _) = await app.Community.MemberAsync("bob@example.com");
+        var app = new PrivateApp { Community = await CommunityApp.StartAsync(GenerousLimits, configure: configure) };
+        var (ada, adaClient, _) = await app.Community.ConfirmedMemberAsync("ada@example.com", admin: true);
+        var (_, bobClient, _) = await app.Community.ConfirmedMemberAsync("bob@example.com");
         var groups = app.Community.App.Services.GetRequiredService<GroupStore>();
         var (lab, error) = await groups.CreateAsync("lab", "The Lab", null);
         Assert.True(lab is not null, error);

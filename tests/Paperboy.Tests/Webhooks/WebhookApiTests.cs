@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Paperboy.Storage;
 using Paperboy.Tests.Infrastructure;
 using Paperboy.Webhooks;
@@ -146,6 +147,8 @@ public sealed class WebhookApiTests : IAsyncLifetime
         var (adaUser, ada) = await MemberAsync(app, "ada@example.org");
         var (bobUser, bob) = await MemberAsync(app, "bob@example.org");
         var (_, eve) = await MemberAsync(app, "eve@example.org");
+        // Bob shares a draft with the lab: a private paper needs a confirmed address.
+        Assert.True(await app.Services.GetRequiredService<Paperboy.Members.MemberStore>().MarkEmailVerifiedAsync(bobUser.Id, bobUser.Email));
         await GroupAsync(app, "lab", adaUser, bobUser);
         await CreatedAsync(ada, _receiver.Url, group: "lab");
 
