@@ -29,9 +29,10 @@ public sealed class GroupDigestDeliveryTests(SharedMaildev maildev) : IClassFixt
     {
         await using var community = await CommunityApp.StartAsync(PrivateApp.GenerousLimits, configure: Mailing(Smtp(_mail.SmtpPort)));
         var app = community.App;
-        var (ada, _, _) = await community.MemberAsync("ada@example.com");
-        var (carol, carolClient, _) = await community.MemberAsync("carol@example.com");
-        var (_, bobClient, _) = await community.MemberAsync("bob@example.com");
+        // Confirmed addresses: private papers are for members who proved theirs.
+        var (ada, _, _) = await community.ConfirmedMemberAsync("ada@example.com");
+        var (carol, carolClient, _) = await community.ConfirmedMemberAsync("carol@example.com");
+        var (_, bobClient, _) = await community.ConfirmedMemberAsync("bob@example.com");
         var groups = app.Services.GetRequiredService<GroupStore>();
         var (lab, error) = await groups.CreateAsync("lab", "The Lab", null);
         Assert.True(lab is not null, error);

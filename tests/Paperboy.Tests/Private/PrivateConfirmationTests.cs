@@ -109,4 +109,24 @@ public sealed class PrivateConfirmationTests(SharedMaildev maildev) : IClassFixt
 
     static async Task<long> CountAsync(HttpClient client, long collection) =>
         (await client.GetFromJsonAsync<JsonElement>($"/api/collections/{collection}")).GetProperty("collection").GetProperty("papers").GetInt64();
+    [Fact]
+    public async Task AnOperatorConfirmsAnAddressFromTheCommandLineOnASiteWithoutMail()
+    {
+        await using var app = await PrivateApp.StartAsync();
+        var memo = (await PrivateApp.CreateAsync(app.Ada, PrivateApp.Form(fields: [("title", MemoTitle)]))).GetProperty("id").GetString()!;
+        // A member who registered on the site: with no mail, no link ever reaches them.
+        var member = app.Community.NewBrowser();
+        await member.RegisterAsync("old@example.com", "oldtimer");
+        Assert.Equal(HttpStatusCode.NotFound, (await member.Client.GetAsync($"/papers/{memo}")).StatusCode);
+
+        var confirmed = await Infrastructure.PaperboyCli.RunAsync(app.Community.App.DataDir, "users", "confirm", "--email", "Old@Example.com");
+        Assert.True(confirmed.ExitCode == 0, confirmed.Stderr);
+        Assert.Equal("confirmed oldtimer <old@example.com>\n", confirmed.Stdout);
+        Assert.Equal(HttpStatusCode.OK, (await member.Client.GetAsync($"/papers/{memo}")).StatusCode);
+
+        var again = await Infrastructure.PaperboyCli.RunAsync(app.Community.App.DataDir, "users", "confirm", "--email", "old@example.com");
+        Assert.Equal((0, "oldtimer <old@example.com> was already confirmed\n"), (again.ExitCode, again.Stdout));
+        var unknown = await Infrastructure.PaperboyCli.RunAsync(app.Community.App.DataDir, "users", "confirm", "--email", "nobody@example.com");
+        Assert.Equal((2, "paperboy: no member has that email"), (unknown.ExitCode, unknown.Stderr.Trim()));
+    }
 }
