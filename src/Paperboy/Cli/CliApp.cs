@@ -40,6 +40,7 @@ public static class CliApp
         root.Subcommands.Add(HarvestCommand.Build());
         root.Subcommands.Add(MembersCommands.Users());
         root.Subcommands.Add(MembersCommands.Tokens());
+        root.Subcommands.Add(ReadPdfCommand.Build());
         return root;
     }
 

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using UglyToad.PdfPig;
 
@@ -11,58 +10,95 @@ public sealed record PdfFacts(string? Title, string? Abstract, string Text, int 
 public sealed class PdfRejectedException(string reason) : Exception(reason);
 
 /// <summary>
-/// Reads an uploaded PDF with PdfPig, behind guards that come first because PDFs are hostile input:
-/// the bytes must look like a whole PDF (header and end marker: a cut-short upload is refused, not
-/// half-read), encrypted files and files carrying JavaScript are refused, and every compressed stream
-/// is inflated once into a counter (never into memory) so a "zip bomb" is refused before PdfPig would
-/// inflate it. Parsing then runs on its own thread with a time limit, and only the first pages are read.
+/// An upload that could not be read for a reason of the server's, not the file's (the reader process did not
+/// start): nothing is stored, and the member is told to try again or type the details.
+/// </summary>
+public sealed class PdfUnavailableException(string reason, Exception? inner = null) : Exception(reason, inner);
+
+/// <summary>
+/// Reads an uploaded PDF with PdfPig, behind guards, because PDFs are hostile input. In the server, only the shape
+/// of the bytes is checked (<see cref="CheckShape"/>: a whole PDF, under the size limit); everything that reads
+/// inside the file runs in a child process, <see cref="PdfReaderProcess"/>: a heap limit of its own
+/// (<see cref="ReaderHeapLimit"/>), killed at the time limit, one crash away from nothing. There it checks names and
+/// streams first (<see cref="Check"/>: encrypted files and files carrying JavaScript are refused, every stream is
+/// decoded through all its filters into a counter, never into memory, so a "zip bomb" is refused before PdfPig would
+/// expand it), then PdfPig reads the first pages.
 /// </summary>
 public static class PdfText
 {
     public const long MaxUploadBytes = 50L * 1024 * 1024;
-    /// <summary>Total inflated size of all streams together; a real paper is well under it, a bomb far over.</summary>
+    /// <summary>Total decoded size of all streams together, every filter's output counted; a real paper is well under it, a bomb far over.</summary>
     public const long MaxInflatedBytes = 200L * 1024 * 1024;
+    /// <summary>The managed heap of the process that reads a PDF (DOTNET_GCHeapHardLimit): PdfPig holds decoded streams whole.</summary>
+    public const long ReaderHeapLimit = 512L * 1024 * 1024;
     public const int MaxPagesRead = 40;
     public const int MaxTextChars = 400_000;
     public static readonly TimeSpan ParseTimeLimit = TimeSpan.FromSeconds(20);
 
-    static readonly byte[] StreamKeyword = "stream"u8.ToArray();
+    internal const string EncryptedMessage = "The PDF is encrypted or password-protected; save an unprotected copy and upload that.";
+    internal const string ScriptMessage = "The PDF contains JavaScript, which is refused here; print it to a new PDF and upload that.";
+    internal static readonly string BombMessage = $"The PDF's compressed content inflates to more than {MaxInflatedBytes / (1024 * 1024)} MB; refused as a decompression bomb.";
+    internal const string TooLongMessage = "The PDF took too long to read; it may be damaged. Save it again from its editor, or enter the details by hand.";
+    internal static readonly string MemoryMessage = $"The PDF needs more memory to read than this site allows ({ReaderHeapLimit / (1024 * 1024)} MB); it may be damaged or built to exhaust the server. Save it again from its editor, or enter the details by hand.";
+
+    /// <summary>PDFs read at the same time, each in a process of up to <see cref="ReaderHeapLimit"/>; more wait their turn.</summary>
+    static readonly SemaphoreSlim Readers = new(Math.Clamp(Environment.ProcessorCount, 2, 4));
 
     public static Task<PdfFacts> ReadAsync(byte[] pdf, CancellationToken ct = default) =>
-        ReadAsync(pdf, Extract, ParseTimeLimit, TimeProvider.System, ct);
+        ReadAsync(pdf, PdfReaderProcess.Default.ReadAsync, ParseTimeLimit, TimeProvider.System, ct);
 
-    /// <summary>The same, with the parser and the clock given: a test holds a parse and moves a fake clock past the limit.</summary>
-    internal static async Task<PdfFacts> ReadAsync(byte[] pdf, Func<byte[], PdfFacts> extract, TimeSpan timeLimit, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// The same, with the reader and the clock given: a test holds a read and moves a fake clock past the limit.
+    /// At the limit the reader is cancelled (the process is killed) and awaited, not abandoned: nothing of the
+    /// read outlives the request.
+    /// </summary>
+    internal static async Task<PdfFacts> ReadAsync(byte[] pdf, Func<byte[], CancellationToken, Task<PdfFacts>> read, TimeSpan timeLimit, TimeProvider clock, CancellationToken ct)
     {
-        Check(pdf);
-        // PdfPig cannot be interrupted; the time limit frees the request, and the inflation guard above
-        // already bounds what the abandoned parse could still allocate.
-        var parse = Task.Run(() => extract(pdf), ct);
-        try { return await parse.WaitAsync(timeLimit, clock, ct); }
-        catch (TimeoutException) { throw new PdfRejectedException("The PDF took too long to read; it may be damaged. Save it again from its editor, or enter the details by hand."); }
+        CheckShape(pdf);
+        await Readers.WaitAsync(ct);
+        try
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var reading = read(pdf, stop.Token);
+            try { return await reading.WaitAsync(timeLimit, clock, ct); }
+            catch (TimeoutException) { throw new PdfRejectedException(TooLongMessage); }
+            finally
+            {
+                if (!reading.IsCompleted)
+                {
+                    stop.Cancel();
+                    // Killing a process takes milliseconds; the bound only keeps a reader that ignores its token from holding the request.
+                    try { await reading.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None); }
+                    catch (Exception) { } // cancelled, as asked
+                }
+            }
+        }
+        finally { Readers.Release(); }
     }
 
-    /// <summary>The structural guards, on raw bytes, before any parsing.</summary>
-    public static void Check(byte[] pdf)
+    /// <summary>What the server checks itself, on the bytes' shape only: not empty, not too large, a PDF's start and end.</summary>
+    public static void CheckShape(byte[] pdf)
     {
         if (pdf.Length == 0) throw new PdfRejectedException("The file is empty.");
         if (pdf.Length > MaxUploadBytes) throw new PdfRejectedException($"The PDF is larger than {MaxUploadBytes / (1024 * 1024)} MB.");
-        if (IndexOf(pdf.AsSpan(0, Math.Min(pdf.Length, 1024)), "%PDF-"u8) < 0)
+        if (pdf.AsSpan(0, Math.Min(pdf.Length, 1024)).IndexOf("%PDF-"u8) < 0)
             throw new PdfRejectedException("This file is not a PDF (it does not start like one), whatever its name says.");
-        if (IndexOf(pdf.AsSpan(Math.Max(0, pdf.Length - 2048)), "%%EOF"u8) < 0)
+        if (pdf.AsSpan(Math.Max(0, pdf.Length - 2048)).IndexOf("%%EOF"u8) < 0)
             throw new PdfRejectedException("The PDF is cut short (it has no end-of-file marker): the upload or the file is incomplete.");
-        if (HasName(pdf, "/Encrypt"u8))
-            throw new PdfRejectedException("The PDF is encrypted or password-protected; save an unprotected copy and upload that.");
-        if (HasScript(pdf))
-            throw new PdfRejectedException("The PDF contains JavaScript, which is refused here; print it to a new PDF and upload that.");
-        long inflated = 0;
-        foreach (var (start, length) in Streams(pdf))
-        {
-            var chunk = Inflate(pdf.AsSpan(start, length).ToArray(), MaxInflatedBytes - inflated, out var script);
-            if (chunk < 0) throw new PdfRejectedException($"The PDF's compressed content inflates to more than {MaxInflatedBytes / (1024 * 1024)} MB; refused as a decompression bomb.");
-            if (script) throw new PdfRejectedException("The PDF contains JavaScript, which is refused here; print it to a new PDF and upload that.");
-            inflated += chunk;
-        }
+    }
+
+    /// <summary>The guards on what is inside, before any parsing (<see cref="PdfStreams"/>): encryption, JavaScript, decoded size.</summary>
+    public static void Check(byte[] pdf)
+    {
+        CheckShape(pdf);
+        PdfStreams.Check(pdf, MaxInflatedBytes);
+    }
+
+    /// <summary>What the reader process does with the bytes it is given: the checks, then PdfPig.</summary>
+    internal static PdfFacts CheckAndExtract(byte[] pdf)
+    {
+        Check(pdf);
+        return Extract(pdf);
     }
 
     static PdfFacts Extract(byte[] pdf)
@@ -117,71 +153,4 @@ public static class PdfText
 
     static string? Clean(string? s) =>
         string.IsNullOrWhiteSpace(s) ? null : string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Where(ch => !char.IsControl(ch)).Aggregate(new StringBuilder(), (b, ch) => b.Append(ch)).ToString();
-
-    static bool HasScript(byte[] pdf) => HasName(pdf, "/JavaScript"u8) || HasName(pdf, "/JS"u8);
-
-    /// <summary>A PDF name token (followed by a delimiter, so /JS does not match /JSON).</summary>
-    static bool HasName(ReadOnlySpan<byte> data, ReadOnlySpan<byte> name)
-    {
-        var from = 0;
-        while (true)
-        {
-            var at = IndexOf(data[from..], name);
-            if (at < 0) return false;
-            var end = from + at + name.Length;
-            if (end >= data.Length || IsDelimiter(data[end])) return true;
-            from = end;
-        }
-    }
-
-    static bool IsDelimiter(byte b) => b is (byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t' or (byte)'\f' or 0
-        or (byte)'/' or (byte)'<' or (byte)'>' or (byte)'[' or (byte)']' or (byte)'(' or (byte)')' or (byte)'%';
-
-    /// <summary>The data of every <c>stream … endstream</c>, found by keywords (a damaged xref does not hide a stream).</summary>
-    static IEnumerable<(int Start, int Length)> Streams(byte[] pdf)
-    {
-        var from = 0;
-        while (from < pdf.Length)
-        {
-            var at = IndexOf(pdf.AsSpan(from), StreamKeyword);
-            if (at < 0) yield break;
-            var keyword = from + at;
-            var start = keyword + StreamKeyword.Length;
-            // "endstream" contains "stream": skip it; a stream keyword is followed by CRLF or LF.
-            if (keyword >= 3 && pdf.AsSpan(keyword - 3, 3).SequenceEqual("end"u8)) { from = start; continue; }
-            if (start < pdf.Length && pdf[start] == '\r') start++;
-            if (start < pdf.Length && pdf[start] == '\n') start++; else { from = start; continue; }
-            var end = IndexOf(pdf.AsSpan(start), "endstream"u8);
-            if (end < 0) yield break;
-            yield return (start, end);
-            from = start + end + "endstream".Length;
-        }
-    }
-
-    /// <summary>
-    /// Inflated size of a zlib stream, counted in 64 KB steps and abandoned past <paramref name="budget"/> (−1).
-    /// Streams that are not zlib (images, raw text) count as their own size. Looks for script in the inflated bytes.
-    /// </summary>
-    static long Inflate(byte[] data, long budget, out bool script)
-    {
-        script = false;
-        if (data.Length < 2 || data[0] != 0x78) return data.Length;
-        var buffer = new byte[64 * 1024];
-        long total = 0;
-        try
-        {
-            using var inflater = new ZLibStream(new MemoryStream(data), CompressionMode.Decompress);
-            int read;
-            while ((read = inflater.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                total += read;
-                if (total > budget) return -1;
-                if (!script && (HasName(buffer.AsSpan(0, read), "/JavaScript"u8) || HasName(buffer.AsSpan(0, read), "/JS"u8))) script = true;
-            }
-        }
-        catch (InvalidDataException) { }
-        return total;
-    }
-
-    static int IndexOf(ReadOnlySpan<byte> data, ReadOnlySpan<byte> value) => data.IndexOf(value);
 }

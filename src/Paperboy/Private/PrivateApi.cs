@@ -82,6 +82,12 @@ public static class PrivateApi
             await using (var stream = file.OpenReadStream()) await stream.ReadExactlyAsync(bytes, http.RequestAborted);
             try { facts = await PdfText.ReadAsync(bytes, ct: http.RequestAborted); }
             catch (PdfRejectedException e) { return new(null, null, null, e.Message, StatusCodes.Status422UnprocessableEntity); }
+            catch (PdfUnavailableException e)
+            {
+                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PrivateApi))
+                    .LogError(e.InnerException ?? e, "The PDF reader process could not be started");
+                return new(null, null, null, e.Message, StatusCodes.Status503ServiceUnavailable);
+            }
             var name = Path.GetFileName(file.FileName);
             pdf = new PdfUpload(string.IsNullOrWhiteSpace(name) || name.Length > 200 ? "paper.pdf" : name, bytes, facts.Text);
         }

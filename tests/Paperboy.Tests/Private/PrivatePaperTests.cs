@@ -11,6 +11,7 @@ using Paperboy.Tests.Infrastructure;
 namespace Paperboy.Tests.Private;
 
 /// <summary>Uploading private papers: what is read from the PDF, what is refused, and linking to arXiv.</summary>
+[RunsFor(16)]
 public sealed class PrivatePaperTests
 {
     [Fact]
@@ -61,7 +62,11 @@ public sealed class PrivatePaperTests
         { "encrypted", "encrypted" },
         { "javascript", "JavaScript" },
         { "compressed-javascript", "JavaScript" },
+        { "escaped-javascript", "JavaScript" },
         { "bomb", "decompression bomb" },
+        { "nested-bomb", "decompression bomb" },
+        { "lzw-bomb", "decompression bomb" },
+        { "repeated-stream", "more memory" },
         { "not-a-pdf", "not a PDF" },
         { "empty-pages", "could not be read" },
     };
@@ -72,7 +77,11 @@ public sealed class PrivatePaperTests
         "encrypted" => TestPdfs.Encrypted(),
         "javascript" => TestPdfs.WithJavaScript(),
         "compressed-javascript" => TestPdfs.WithCompressedJavaScript(),
+        "escaped-javascript" => TestPdfs.WithEscapedJavaScript(),
         "bomb" => TestPdfs.Bomb(),
+        "nested-bomb" => TestPdfs.NestedBomb(),
+        "lzw-bomb" => TestPdfs.LzwBomb(),
+        "repeated-stream" => TestPdfs.RepeatedStream(),
         "not-a-pdf" => Encoding.UTF8.GetBytes("PK\u0003\u0004 this is a zip file wearing a .pdf name"),
         // Looks whole to the guards but its cross-reference table is missing: PdfPig's strict parser refuses it.
         "empty-pages" => Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 9 0 R >>\n%%EOF\n"),
@@ -99,24 +108,72 @@ public sealed class PrivatePaperTests
 
     [Fact]
     [Trait("Engine", "independent")]
+    public void TheStreamChecksFollowEveryFilterTheWayPdfPigDecodes()
+    {
+        static string Refusal(byte[] pdf) => Assert.Throws<PdfRejectedException>(() => PdfText.Check(pdf)).Message;
+        var bomb = TestPdfs.Zeros(256);
+        // PdfPig skips the first two bytes of a Flate stream whatever they are: a bomb without a zlib header is still one.
+        Assert.Contains("decompression bomb", Refusal(TestPdfs.HandWritten(stream: [0, 0, .. bomb.AsSpan(2)], streamDict: "/Filter /FlateDecode")));
+        // The filters named by reference, and written with escapes.
+        Assert.Contains("decompression bomb", Refusal(TestPdfs.HandWritten(stream: bomb, streamDict: "/Filter 5 0 R")
+            .Concat(Encoding.ASCII.GetBytes("5 0 obj\n[/Fl#61teDecode]\nendobj\n%%EOF\n")).ToArray()));
+        // In a chain after a filter that is not compression at all.
+        var hex = Encoding.ASCII.GetBytes(Convert.ToHexString(bomb) + ">");
+        Assert.Contains("decompression bomb", Refusal(TestPdfs.HandWritten(stream: hex, streamDict: "/Filter [/AHx /Fl]")));
+        // What cannot be bounded is refused rather than guessed at.
+        Assert.Contains("does not read (/Brotli)", Refusal(TestPdfs.HandWritten(stream: bomb, streamDict: "/Filter /Brotli")));
+        Assert.Contains("image encoding before another filter", Refusal(TestPdfs.HandWritten(stream: bomb, streamDict: "/Filter [/DCTDecode /FlateDecode]")));
+        Assert.Contains("encrypted", Refusal(TestPdfs.HandWritten(trailerExtra: "/#45ncrypt 7 0 R")));
+        // A real paper's streams pass, and the word "stream" in its text is no stream.
+        PdfText.Check(TestPdfs.Paper("A mainstream paper", "Upstream and downstream streams."));
+        PdfText.Check(TestPdfs.HandWritten(stream: TestPdfs.Zeros(150), streamDict: "/Filter /FlateDecode"));
+    }
+
+    [Fact]
+    [Trait("Engine", "independent")]
     public async Task ParsingStopsAtItsTimeLimit()
     {
-        // A parse held until the clock has passed the limit: a time limit of zero raced the parse, which
-        // could finish before the wait began, and the fake clock decides instead of the machine's load.
+        // A read held until the clock has passed the limit: a time limit of zero raced the read, which could
+        // finish before the wait began, and the fake clock decides instead of the machine's load.
         var pdf = TestPdfs.Paper("Slow", "Read");
         var clock = new FakeTimeProvider();
-        using var held = new ManualResetEventSlim();
-        var reading = PdfText.ReadAsync(pdf, _ => { held.Wait(); return new PdfFacts("never", null, "", 1); }, TimeSpan.FromSeconds(20), clock, default);
-        try
+        var stopped = new TaskCompletionSource();
+        async Task<PdfFacts> Held(byte[] _, CancellationToken ct)
         {
-            clock.Advance(TimeSpan.FromSeconds(19));
-            Assert.False(reading.IsCompleted);
-            clock.Advance(TimeSpan.FromSeconds(1));
-            var error = await Assert.ThrowsAsync<PdfRejectedException>(() => reading);
-            Assert.Contains("took too long", error.Message, StringComparison.Ordinal);
+            try { await Task.Delay(Timeout.Infinite, ct); }
+            finally { stopped.TrySetResult(); }
+            return new PdfFacts("never", null, "", 1);
         }
-        finally { held.Set(); } // the abandoned parse ends, whatever the assertions said
+        var reading = PdfText.ReadAsync(pdf, Held, TimeSpan.FromSeconds(20), clock, default);
+        clock.Advance(TimeSpan.FromSeconds(19));
+        Assert.False(reading.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var error = await Assert.ThrowsAsync<PdfRejectedException>(() => reading);
+        Assert.Contains("took too long", error.Message, StringComparison.Ordinal);
+        // The read was stopped, not abandoned: it had ended by the time the refusal came back.
+        Assert.True(stopped.Task.IsCompleted);
         Assert.Equal("Slow", (await PdfText.ReadAsync(pdf)).Title);
+    }
+
+    [Fact]
+    [Trait("Engine", "independent")]
+    public async Task AReaderProcessPastItsTimeLimitIsKilled()
+    {
+        // The real reader (this app started again as "paperboy read-pdf") given no time at all: the refusal comes
+        // back only once its process is gone.
+        var reader = new PdfReaderProcess(PdfText.ReaderHeapLimit);
+        var started = new List<int>();
+        reader.Started = started.Add;
+        var error = await Assert.ThrowsAsync<PdfRejectedException>(() =>
+            PdfText.ReadAsync(TestPdfs.Paper("Slow", "Read"), reader.ReadAsync, TimeSpan.FromMilliseconds(1), TimeProvider.System, default));
+        Assert.Contains("took too long", error.Message, StringComparison.Ordinal);
+        var pid = Assert.Single(started);
+        Assert.Throws<ArgumentException>(() => System.Diagnostics.Process.GetProcessById(pid));
+
+        // Given time, the same reader reads the paper.
+        var facts = await PdfText.ReadAsync(TestPdfs.Paper("Quick Read", "Fast."), reader.ReadAsync, PdfText.ParseTimeLimit, TimeProvider.System, default);
+        Assert.Equal("Quick Read", facts.Title);
+        Assert.Equal(2, started.Count);
     }
 
     [Fact]

@@ -26,20 +26,32 @@ static class TestPdfs
         return builder.Build();
     }
 
-    /// <summary>A small hand-written PDF whose catalog or trailer carries <paramref name="extra"/> and one stream.</summary>
-    public static byte[] HandWritten(string catalogExtra = "", string trailerExtra = "", byte[]? stream = null, string streamDict = "")
+    /// <summary>
+    /// A small hand-written PDF whose catalog or trailer carries <paramref name="extra"/> and one stream (object 4, the
+    /// page's content unless <paramref name="contents"/> says otherwise), with a cross-reference table PdfPig's strict parser reads.
+    /// </summary>
+    public static byte[] HandWritten(string catalogExtra = "", string trailerExtra = "", byte[]? stream = null, string streamDict = "", string contents = "4 0 R")
     {
         var body = new MemoryStream();
+        var offsets = new List<long>();
         void Write(string s) => body.Write(Encoding.ASCII.GetBytes(s));
+        void Object(string s)
+        {
+            offsets.Add(body.Position);
+            Write(s);
+        }
         Write("%PDF-1.7\n");
-        Write($"1 0 obj\n<< /Type /Catalog /Pages 2 0 R {catalogExtra} >>\nendobj\n");
-        Write("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
-        Write("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>\nendobj\n");
+        Object($"1 0 obj\n<< /Type /Catalog /Pages 2 0 R {catalogExtra} >>\nendobj\n");
+        Object("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+        Object($"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {contents} >>\nendobj\n");
         stream ??= Encoding.ASCII.GetBytes("BT ET");
-        Write($"4 0 obj\n<< /Length {stream.Length} {streamDict} >>\nstream\n");
+        Object($"4 0 obj\n<< /Length {stream.Length} {streamDict} >>\nstream\n");
         body.Write(stream);
         Write("\nendstream\nendobj\n");
-        Write($"trailer\n<< /Root 1 0 R /Size 5 {trailerExtra} >>\n%%EOF\n");
+        var xref = body.Position;
+        Write($"xref\n0 {offsets.Count + 1}\n0000000000 65535 f \n");
+        foreach (var offset in offsets) Write($"{offset:D10} 00000 n \n");
+        Write($"trailer\n<< /Root 1 0 R /Size {offsets.Count + 1} {trailerExtra} >>\nstartxref\n{xref}\n%%EOF\n");
         return body.ToArray();
     }
 
@@ -52,13 +64,68 @@ static class TestPdfs
         HandWritten(stream: Deflate(Encoding.ASCII.GetBytes("5 0 << /S /JavaScript /JS (app.alert\\(1\\)) >>")), streamDict: "/Filter /FlateDecode");
 
     /// <summary>A decompression bomb: a few hundred KB that inflate to 256 MB of zeros.</summary>
-    public static byte[] Bomb()
+    public static byte[] Bomb() => HandWritten(stream: Zeros(256), streamDict: "/Filter /FlateDecode");
+
+    /// <summary>JavaScript whose names are written with #xx escapes (/J#53 is /JS to a reader), where a scan for the plain names cannot see it.</summary>
+    public static byte[] WithEscapedJavaScript() => HandWritten(catalogExtra: "/OpenAction << /S /Java#53cript /J#53 (app.alert\\(1\\)) >>");
+
+    /// <summary>A bomb in two layers, <c>[/FlateDecode /FlateDecode]</c>: the outer layer inflates to a few hundred KB, the inner to 256 MB.</summary>
+    public static byte[] NestedBomb()
+    {
+        var inner = Zeros(256);
+        return HandWritten(stream: Deflate(inner), streamDict: "/Filter [/FlateDecode /FlateDecode]");
+    }
+
+    /// <summary>
+    /// A bomb in LZW, which PdfPig decodes too: runs of zeros growing to the longest a 12-bit table holds (3,839 bytes),
+    /// then that code 70,000 times: 105 KB that decode to 270 MB.
+    /// </summary>
+    public static byte[] LzwBomb()
+    {
+        var codes = new List<int> { 0 };
+        for (var code = 258; code < 4096; code++) codes.Add(code);
+        codes.AddRange(Enumerable.Repeat(4095, 70_000));
+        codes.Add(257);
+        // Packed most significant bit first, each code as wide as the decoder expects it then (PdfPig's early change).
+        var packed = new MemoryStream();
+        int buffer = 0, bits = 0, width = 9, count = 258, previous = -1;
+        foreach (var code in codes)
+        {
+            buffer = (buffer << width) | code;
+            bits += width;
+            while (bits >= 8)
+            {
+                packed.WriteByte((byte)(buffer >> (bits - 8)));
+                bits -= 8;
+                buffer &= (1 << bits) - 1;
+            }
+            if (previous >= 0) count++;
+            previous = code;
+            width = count >= 2047 ? 12 : count >= 1023 ? 11 : count >= 511 ? 10 : 9;
+        }
+        if (bits > 0) packed.WriteByte((byte)(buffer << (8 - bits)));
+        return HandWritten(stream: packed.ToArray(), streamDict: "/Filter /LZWDecode");
+    }
+
+    /// <summary>
+    /// A page whose content is one RunLength stream of 120 MB (1.9 MB in the file: under the decoded-size limit)
+    /// listed eight times: PdfPig decodes each listing and joins them, ~1 GB, which only the reader's memory limit stops.
+    /// </summary>
+    public static byte[] RepeatedStream()
+    {
+        var runs = new byte[120 * 1024 * 1024 / 128 * 2];
+        for (var i = 0; i < runs.Length; i += 2) runs[i] = 129; // 257 - 129 = 128 copies of the next byte (0)
+        return HandWritten(stream: runs, streamDict: "/Filter /RunLengthDecode", contents: "[" + string.Join(' ', Enumerable.Repeat("4 0 R", 8)) + "]");
+    }
+
+    /// <summary>Megabytes of zeros, zlib-compressed.</summary>
+    public static byte[] Zeros(int megabytes)
     {
         var zeros = new byte[1024 * 1024];
         var packed = new MemoryStream();
         using (var z = new ZLibStream(packed, CompressionLevel.SmallestSize, leaveOpen: true))
-            for (var i = 0; i < 256; i++) z.Write(zeros);
-        return HandWritten(stream: packed.ToArray(), streamDict: "/Filter /FlateDecode");
+            for (var i = 0; i < megabytes; i++) z.Write(zeros);
+        return packed.ToArray();
     }
 
     static byte[] Deflate(byte[] data)

@@ -10,7 +10,6 @@ namespace Paperboy.Tests.SignIn;
 /// OpenID Connect provider on 127.0.0.1 (another port) and back with the correlation and nonce cookies, the site's
 /// JavaScript filling the header's account menu, and a refused address ending on the refusal page with no session.
 /// </summary>
-[RunsFor(20)]
 public sealed class SingleSignOnBrowserTests
 {
     [Fact]
