@@ -274,7 +274,8 @@ public static class FeedPages
 
     static IResult NotFound(string heading, string message, string? back) => Message(StatusCodes.Status404NotFound, heading, message, back);
 
-    static PageResult<MessagePage> Message(int status, string heading, string message, string? back) =>
+    /// <summary>The site's page in words: a heading, a sentence, and a way back.</summary>
+    public static PageResult<MessagePage> Message(int status, string heading, string message, string? back) =>
         new(new Dictionary<string, object?>
         {
             [nameof(MessagePage.Heading)] = heading,
@@ -289,12 +290,9 @@ public static class FeedPages
     public static async Task StatusPageAsync(Microsoft.AspNetCore.Diagnostics.StatusCodeContext context)
     {
         var http = context.HttpContext;
-        var path = http.Request.Path;
-        if (http.Response.StatusCode == StatusCodes.Status404NotFound && HttpMethods.IsGet(http.Request.Method)
-            && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
-            && !path.StartsWithSegments("/api") && !path.StartsWithSegments("/feeds"))
+        if (http.Response.StatusCode == StatusCodes.Status404NotFound && Web.SitePages.WantsPage(http))
         {
-            await NotFound("Page not found", $"There is no page at “{Clip(path.Value ?? "")}”. It may have moved, or the link has a typo.", null).ExecuteAsync(http);
+            await NotFound("Page not found", $"There is no page at “{Clip(http.Request.Path.Value ?? "")}”. It may have moved, or the link has a typo.", null).ExecuteAsync(http);
             return;
         }
         var problems = http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Http.IProblemDetailsService>();

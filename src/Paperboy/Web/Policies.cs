@@ -90,16 +90,10 @@ sealed class RefusalHandler : IAuthorizationMiddlewareResultHandler
             return;
         }
         var (title, detail) = member.Blocked ? ("Account blocked", "This account has been blocked by a moderator.") : ("Admins only", "Only an admin can do this.");
-        // A browser opening an admin page gets the site's page in words, as it does for an unknown address; API
-        // clients and scripts keep problem+json.
-        if (!api && HttpMethods.IsGet(http.Request.Method) && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        // A browser opening an admin page gets the site's page in words, as it does for an unknown address.
+        if (SitePages.WantsPage(http))
         {
-            await new Feed.PageResult<Feed.MessagePage>(new Dictionary<string, object?>
-            {
-                [nameof(Feed.MessagePage.Heading)] = title,
-                [nameof(Feed.MessagePage.Message)] = detail,
-                [nameof(Feed.MessagePage.Back)] = null,
-            }, StatusCodes.Status403Forbidden).ExecuteAsync(http);
+            await Feed.FeedPages.Message(StatusCodes.Status403Forbidden, title, detail, null).ExecuteAsync(http);
             return;
         }
         await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: title, detail: detail).ExecuteAsync(http);

@@ -12,4 +12,13 @@ public static class SitePages
         SiteAuth.CsrfToken(http);
         return new RazorComponentResult<TComponent>(parameters) { StatusCode = status };
     }
+
+    /// <summary>
+    /// A browser asking for a page (a GET that accepts HTML, outside /api and /feeds): an error answer (not found,
+    /// admins only) is then the site's page in words; API clients, feed readers and scripts keep problem+json.
+    /// </summary>
+    public static bool WantsPage(HttpContext http) =>
+        HttpMethods.IsGet(http.Request.Method)
+        && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+        && !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/feeds");
 }
