@@ -8,6 +8,7 @@ namespace Paperboy.Tests.Feed;
 /// What a reader sees in a real browser (Debian's Chromium driven by Playwright): cards, the
 /// abstract behind its summary, math typeset by KaTeX, no CSP violations, nothing wider than a phone.
 /// </summary>
+[Trait("Engine", "browser")] // what the browser does with the pages: each server-side step it takes is tested over HTTP on both engines, so it runs on CI's first pass only
 [RunsFor(30)]
 public sealed class BrowserTests
 {
@@ -44,7 +45,6 @@ public sealed class BrowserTests
     }
 
     [Fact]
-    [Trait("Engine", "independent")] // layout: the same whichever engine stores the rows
     public async Task PagesFitAPhoneWithoutHorizontalScrolling()
     {
         await using var app = await StartWithMathAsync();
@@ -69,7 +69,6 @@ public sealed class BrowserTests
     }
 
     [Fact]
-    [Trait("Engine", "independent")] // layout of an empty catalog's page
     public async Task TheWelcomePageFitsAPhone()
     {
         await using var app = await TestInstance.StartAsync();

@@ -39,7 +39,6 @@ public sealed partial class SiteBrowserTests
         """;
 
     [Fact]
-    [Trait("Engine", "independent")] // colours, the same whichever engine stores the rows
     public async Task EveryFocusRingIsOpaqueAndStandsOutThreeToOneFromWhatIsBehindIt()
     {
         var problems = new List<string>();
@@ -73,7 +72,6 @@ public sealed partial class SiteBrowserTests
     }
 
     [Fact]
-    [Trait("Engine", "independent")] // colours, as above
     public async Task EveryPlaceholderReadsFourAndAHalfToOneOnItsField()
     {
         var problems = new List<string>();
@@ -169,7 +167,6 @@ public sealed partial class SiteBrowserTests
     }
 
     [Fact]
-    [Trait("Engine", "independent")] // layout
     public async Task AnAnchorLandsBelowTheStickyHeaderAtEveryWidth()
     {
         var page = await site.Browser.NewPageAsync(1280, 900);
@@ -202,7 +199,6 @@ public sealed partial class SiteBrowserTests
     }
 
     [Fact]
-    [Trait("Engine", "independent")] // a page without rows
     public async Task AnUnknownAddressAnswersTheSitesOwnNotFoundPageWithNoSeriousAccessibilityViolation()
     {
         var page = await site.Browser.NewPageAsync(1280, 900, expectedNotFound: site.Url("/no/such/page"));

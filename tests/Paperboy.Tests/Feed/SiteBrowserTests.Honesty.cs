@@ -86,7 +86,6 @@ public sealed partial class SiteBrowserTests
     }
 
     [Fact]
-    [Trait("Engine", "independent")] // colours and markup, as for the walk of every page
     public async Task InDarkModeNoPageHasASeriousAccessibilityViolation()
     {
         var problems = new List<string>();
@@ -120,7 +119,6 @@ public sealed partial class SiteBrowserTests
     /// to write it there; otherwise it goes to a temporary file and only what it must show is checked.
     /// </summary>
     [Fact]
-    [Trait("Engine", "independent")] // a picture of the page
     public async Task TheReadmeScreenshotShowsTheSignedInHeader()
     {
         var page = await site.SignInAsync(SiteFixture.AdminEmail);

@@ -6,6 +6,7 @@ using Paperboy.Tests.Infrastructure;
 namespace Paperboy.Tests.Private;
 
 /// <summary>A private paper in a real browser (Debian's Chromium through Playwright), with the site's JavaScript and CSP.</summary>
+[Trait("Engine", "browser")] // what the browser does with the pages: each server-side step it takes is tested over HTTP on both engines, so it runs on CI's first pass only
 public sealed class PrivateBrowserTests
 {
     [Fact]

@@ -266,6 +266,7 @@ public sealed partial class ForYouTests(RecommendationInstance fixture) : IClass
     }
 
     [Fact]
+    [Trait("Engine", "browser")] // in a browser: not interested and its undo are tested over HTTP on both engines above
     public async Task InABrowserTheMenuLeadsToForYouAndNotInterestedSwapsTheCardForAnUndo()
     {
         var (user, api) = await fixture.MemberAsync();

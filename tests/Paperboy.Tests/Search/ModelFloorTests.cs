@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using Paperboy.Search;
+using Paperboy.Tests.Infrastructure;
 
 namespace Paperboy.Tests.Search;
 
@@ -28,7 +29,7 @@ public sealed class ModelFloorTests
             }
         }
         Assert.Equal(16, papers.Count);
-        using var embedder = new NeuralEmbedder();
+        using var embedder = new NeuralEmbedder(threads: TestDefaults.EmbedThreads);
         var vectors = embedder.Embed(papers);
         double Best(string query)
         {

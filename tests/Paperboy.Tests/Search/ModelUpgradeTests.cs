@@ -38,7 +38,7 @@ public sealed class ModelUpgradeTests
         await using var app = await TestInstance.StartEmbeddingAsync(TestInstance.DefaultEngine, async instance =>
         {
             // Two days ago, an instance with the float model embedded every paper...
-            using var floatModel = new NeuralEmbedder(quantized: false);
+            using var floatModel = new NeuralEmbedder(threads: TestDefaults.EmbedThreads, quantized: false);
             await StoreAsync(instance, Float, twoDaysAgo, texts => floatModel.Embed(texts));
             // ...and now another instance holds the embedding lease, so the new vectors wait until the test lets go.
             Assert.True(await new PaperVectors(instance.Database, TimeProvider.System).TryLeaseAsync(EmbeddingWorker.LeaseName, ElsewhereOwner, TimeSpan.FromHours(1)));

@@ -32,7 +32,7 @@ public sealed class SimilarQualityTests
         }
 
         var lsa = Map(new SearchSettings());
-        using (var embedder = new NeuralEmbedder()) await CachedEmbedding.FillAsync(database, embedder, index.Neural);
+        using (var embedder = new NeuralEmbedder(threads: TestDefaults.EmbedThreads)) await CachedEmbedding.FillAsync(database, embedder, index.Neural);
         var fused = Map(new SearchSettings());
         var dense = Map(new SearchSettings { SimilarSource = 1 });
         var moreLikeThis = Map(new SearchSettings { SimilarSource = 2 });

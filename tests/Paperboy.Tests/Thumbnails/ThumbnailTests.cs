@@ -122,6 +122,7 @@ public sealed partial class ThumbnailTests(ThumbnailFixture site) : IClassFixtur
     }
 
     [Fact]
+    [Trait("Engine", "browser")] // in a browser: the pictures' storing and serving are tested over HTTP on both engines above
     public async Task CardsWithPicturesLoadCleanlyAndFitAPhoneAndADesktop()
     {
         await using var browser = await BrowserSession.LaunchAsync();

@@ -17,6 +17,7 @@ public sealed class WebhookSettingsTests : IAsyncLifetime
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
     [Fact]
+    [Trait("Engine", "browser")] // in a browser: the hooks' steps are tested over HTTP on both engines (WebhookApiTests)
     public async Task AMemberAddsAHookSeesItsSecretOnceResumesItWhenPausedAndRemovesIt()
     {
         await using var app = await StartAsync(Hooks(), smtpPort: 9);
