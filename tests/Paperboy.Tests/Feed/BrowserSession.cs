@@ -26,10 +26,34 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
+            IgnoreDefaultArgs = [PlaywrightFeatureSwitch],
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
+                "--disable-component-update", "--disable-sync", FeatureSwitch],
         });
         return new BrowserSession(playwright, browser);
+    }
+
+    /// <summary>
+    /// The features Playwright turns off (its chromiumSwitches.ts, in this order), and ours. Chromium reads only the
+    /// last <c>--disable-features</c>, so Playwright's is replaced by one with both lists (BrowserTests checks that the
+    /// browser runs with exactly one). Ours: the address bar's two dropdowns, which this Chromium renders as hidden
+    /// web pages of their own (chrome://omnibox-popup.top-chrome) and updates on every navigation, although headless
+    /// Chromium never shows them: their renderer used as much CPU as the page's, ~a fifth of a session's.
+    /// </summary>
+    internal const string PlaywrightFeatureSwitch = "--disable-features=AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose," +
+        "DialMediaRouteProvider,GlobalMediaControls,HttpsUpgrades,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning," +
+        "BlockOriginHeaderModificationOnRedirect,AvoidCorsURLLoaderRestartOnRedirect,Translate,AutoDeElevate,OptimizationHints," +
+        "NetworkTimeServiceQuerying,AimEnabled,msForceBrowserSignIn,msEdgeUpdateLaunchServicesPreferredVersion";
+
+    internal const string FeatureSwitch = PlaywrightFeatureSwitch + ",WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup";
+
+    /// <summary>Every target of the browser (pages and the browser's own hidden ones), as "type url".</summary>
+    public async Task<List<string>> TargetsAsync()
+    {
+        var session = await _browser.NewBrowserCDPSessionAsync();
+        var targets = await session.SendAsync("Target.getTargets");
+        return [.. targets!.Value.GetProperty("targetInfos").EnumerateArray()
+            .Select(t => $"{t.GetProperty("type").GetString()} {t.GetProperty("url").GetString()}")];
     }
 
     /// <param name="expectedNotFound">An address whose 404 is what the test is about, so not an error.</param>

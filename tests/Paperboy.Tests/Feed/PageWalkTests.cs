@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Paperboy.Tests.Feed;
 
 // Every HTML page of the site, in Debian's Chromium, on a desktop and a 390 px phone: axe-core finds no serious or
-// critical violation (WCAG 2.2 AA rules) and no page scrolls sideways (see PageWalk). Three classes so that xunit
+// critical violation (WCAG 2.2 AA rules) and no page scrolls sideways, there or on a 360 px phone (see PageWalk). Three classes so that xunit
 // runs the three walks in parallel on one site (PageWalkFixture); each role walks in one browser context, and a
 // page is walked by one role only unless signing in changes what it shows.
 //

@@ -221,7 +221,8 @@ public sealed class SiteFixture : IAsyncLifetime
         {
             id = MathPaper,
             title = @"Sorting faster: $\mathcal{O}(n \log n)$ comparisons suffice",
-            @abstract = @"We sort $n$ keys with $\mathcal{O}(n \log n)$ comparisons.",
+            // The long display formula must not widen any page it is on, even on a 360 px phone (the page walk).
+            @abstract = @"We sort $n$ keys with $\mathcal{O}(n \log n)$ comparisons. A very long display formula: $$a_1 + a_2 + a_3 + a_4 + a_5 + a_6 + a_7 + a_8 + a_9 + a_{10} + a_{11} + a_{12} + a_{13} + a_{14} + a_{15} + a_{16} + a_{17} + a_{18} = b$$",
             authors = new[] { "Ada Lovelace", "Alan Turing" },
             published = "2025-11-18",
             daily_date = "2025-11-20",

@@ -30,6 +30,11 @@
     } catch (e) {
       // Math that KaTeX cannot parse stays as readable LaTeX text.
     }
+    // A display formula wider than its column scrolls sideways (site.css): one tab stop each, so that a keyboard
+    // can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable). Whether it overflows depends on the
+    // width of the window, which may change, so every display formula gets one.
+    var displays = el.querySelectorAll(".katex-display");
+    for (var k = 0; k < displays.length; k++) displays[k].setAttribute("tabindex", "0");
   }
 
   // <time class="relative" datetime="…"> already says "2 h ago" as the server rendered it (RelativeTime);
