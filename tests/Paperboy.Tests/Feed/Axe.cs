@@ -21,7 +21,21 @@ public static class Axe
     /// page once and run there. The package's <c>RunAxe</c> loads it again on every run and opens a second page to
     /// merge the results of frames (these pages have none): ~1 s more a run, a minute over the walk of every page.
     /// </summary>
-    public static async Task<List<string>> SeriousAsync(IPage page)
+    public static Task<List<string>> SeriousAsync(IPage page) => SeriousAsync(page, Options);
+
+    /// <summary>
+    /// Only the rules a change of colours alone can change: for a page already checked whole, shown again in the
+    /// other colour scheme (the markup, names and layout are the same; site.css's dark theme sets colours only).
+    /// </summary>
+    public static Task<List<string>> SeriousColourAsync(IPage page) => SeriousAsync(page, ColourOptions);
+
+    static readonly object ColourOptions = new
+    {
+        runOnly = new { type = "rule", values = new[] { "color-contrast", "link-in-text-block" } },
+        resultTypes = new[] { "violations" },
+    };
+
+    static async Task<List<string>> SeriousAsync(IPage page, object options)
     {
         if (!await page.EvaluateAsync<bool>("() => typeof window.axe === 'object'"))
             await page.EvaluateAsync("() => { " + Source + " }");
@@ -29,6 +43,6 @@ public static class Axe
             async options => (await axe.run(document, options)).violations
               .filter(v => v.impact === 'serious' || v.impact === 'critical')
               .map(v => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map(n => n.html).join(' | ')}`)
-            """, Options)];
+            """, options)];
     }
 }
