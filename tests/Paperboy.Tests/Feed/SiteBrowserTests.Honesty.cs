@@ -108,7 +108,7 @@ public sealed partial class SiteBrowserTests
             var rgb = Regex.Matches(background, @"\d+").Take(3).Select(m => int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
             Assert.True(rgb.Sum() < 200, $"{path}: body background {background} is not dark");
             await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
-            // Every rule ran on these pages in the light theme (the page walk); here only the colours differ.
+            // The page walk runs every rule on these pages' templates in the light theme; here only the colours differ.
             problems.AddRange((await Axe.SeriousColourAsync(page)).Select(v => $"{path} (dark): {v}"));
         }
         Assert.True(problems.Count == 0, string.Join('\n', problems));
