@@ -6,7 +6,7 @@ using Paperboy.Tests.Infrastructure;
 namespace Paperboy.Tests.Community;
 
 /// <summary>Members in a real browser (Debian's Chromium through Playwright), with the site's real JavaScript and CSP.</summary>
-[Trait("Engine", "browser")] // what the browser does with the pages: each server-side step it takes is tested over HTTP on both engines, so it runs on CI's first pass only
+[Trait("Engine", "browser")] // CI's first pass only: each request it makes is tested over HTTP on both engines (.ci/run)
 public sealed class CommunityBrowserTests
 {
     [Fact]

@@ -36,7 +36,7 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>
     /// The features Playwright turns off (its chromiumSwitches.ts, in this order), and ours. Chromium reads only the
     /// last <c>--disable-features</c>, so Playwright's is replaced by one with both lists (BrowserTests checks that the
-    /// browser runs with exactly one). Ours: the address bar's two dropdowns, which this Chromium renders as hidden
+    /// browser runs with exactly one, and without those pages). Ours: the address bar's two dropdowns, which this Chromium renders as hidden
     /// web pages of their own (chrome://omnibox-popup.top-chrome) and updates on every navigation, although headless
     /// Chromium never shows them: their renderer used as much CPU as the page's, ~a fifth of a session's.
     /// </summary>
@@ -52,6 +52,7 @@ public sealed class BrowserSession : IAsyncDisposable
     {
         var session = await _browser.NewBrowserCDPSessionAsync();
         var targets = await session.SendAsync("Target.getTargets");
+        await session.DetachAsync();
         return [.. targets!.Value.GetProperty("targetInfos").EnumerateArray()
             .Select(t => $"{t.GetProperty("type").GetString()} {t.GetProperty("url").GetString()}")];
     }

@@ -75,7 +75,7 @@ public sealed class PageWalk(WalkedSite site, ITestOutputHelper output)
                 await CheckWidthAsync(page, $"{stop.Path} at {width}px");
                 _problems.AddRange((await Axe.SeriousAsync(page)).Select(v => $"{stop.Path} at {width}px: {v}"));
             }
-            // Narrower still, for layout only: axe's findings at 390 px hold here, where nothing else changes.
+            // Narrower still, for sideways scrolling only (the site has no layout of its own below 390 px).
             await page.SetViewportSizeAsync(NarrowPhone, 900);
             await CheckWidthAsync(page, $"{stop.Path} at {NarrowPhone}px");
             // Chromium reports the page's own 4xx on the console too; that one was expected.

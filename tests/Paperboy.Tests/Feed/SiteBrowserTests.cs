@@ -15,7 +15,7 @@ namespace Paperboy.Tests.Feed;
 /// box, and the morning-read details work. The walk of every page under axe-core is <see cref="PageWalk"/>.
 /// One site and one browser for the class (see <see cref="SiteFixture"/>); each test signs in on its own page.
 /// </summary>
-[Trait("Engine", "browser")] // what the browser does with the pages: each server-side step it takes is tested over HTTP on both engines, so it runs on CI's first pass only
+[Trait("Engine", "browser")] // CI's first pass only: each request it makes is tested over HTTP on both engines (.ci/run)
 [RunsFor(30)]
 public sealed partial class SiteBrowserTests(SiteFixture site, ITestOutputHelper output) : IClassFixture<SiteFixture>
 {

@@ -10,7 +10,7 @@ namespace Paperboy.Tests.SignIn;
 /// OpenID Connect provider on 127.0.0.1 (another port) and back with the correlation and nonce cookies, the site's
 /// JavaScript filling the header's account menu, and a refused address ending on the refusal page with no session.
 /// </summary>
-[Trait("Engine", "browser")] // what the browser does with the pages: each server-side step it takes is tested over HTTP on both engines, so it runs on CI's first pass only
+[Trait("Engine", "browser")] // CI's first pass only: each request it makes is tested over HTTP on both engines (.ci/run)
 public sealed class SingleSignOnBrowserTests
 {
     [Fact]
