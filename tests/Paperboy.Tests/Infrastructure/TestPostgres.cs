@@ -38,9 +38,23 @@ public static class TestPostgres
 
     static string Create(string name, string? template)
     {
-        Admin(template is null ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
+        Admin(template is null ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"{CopyFiles.Value}");
         return UrlOf(name);
     }
+
+    /// <summary>
+    /// How a test database is copied from the template: file by file (<c>STRATEGY FILE_COPY</c>, the only way before
+    /// PostgreSQL 15) rather than PostgreSQL 15's default, which reads every page of the template through the buffer
+    /// pool and writes it to the log again. For a template of a few MB the file copy took ~30 ms of the server's CPU
+    /// against ~100 ms, on each of a pass's ~600 databases; the checkpoint it needs first is cheap on a cluster
+    /// without fsync (<c>.ci/run</c>'s).
+    /// </summary>
+    static readonly Lazy<string> CopyFiles = new(() =>
+    {
+        using var connection = OpenAdmin();
+        using var version = new NpgsqlCommand("SHOW server_version_num", connection);
+        return int.Parse((string)version.ExecuteScalar()!, CultureInfo.InvariantCulture) >= 150000 ? " STRATEGY FILE_COPY" : "";
+    });
 
     public static void DropDatabase(string name)
     {
