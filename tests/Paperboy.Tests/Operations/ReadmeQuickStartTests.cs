@@ -22,7 +22,7 @@ public sealed partial class ReadmeQuickStartTests
     [Fact]
     public async Task TheQuickStartWorksWhenTypedFromTheRootOfAFreshClone()
     {
-        var repo = RepositoryRoot();
+        var repo = Repository.Root;
         var commands = QuickStart(await File.ReadAllTextAsync(Path.Combine(repo, "README.md")));
         // The test command of the README is what runs this test: it is there, and it is the one line not run here.
         Assert.Contains("bash .ci/run", commands);
@@ -143,13 +143,6 @@ public sealed partial class ReadmeQuickStartTests
         {
             return false;
         }
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Paperboy.sln")) && File.Exists(Path.Combine(dir.FullName, "README.md"))) return dir.FullName;
-        throw new DirectoryNotFoundException("the repository root (Paperboy.sln) is not above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex("```sh\\n(?<code>.*?)```", RegexOptions.Singleline)]
