@@ -52,8 +52,7 @@ public static class TestPostgres
     static readonly Lazy<string> CopyFiles = new(() =>
     {
         using var connection = OpenAdmin();
-        using var version = new NpgsqlCommand("SHOW server_version_num", connection);
-        return int.Parse((string)version.ExecuteScalar()!, CultureInfo.InvariantCulture) >= 150000 ? " STRATEGY FILE_COPY" : "";
+        return connection.PostgreSqlVersion.Major >= 15 ? " STRATEGY FILE_COPY" : "";
     });
 
     public static void DropDatabase(string name)
@@ -85,7 +84,7 @@ public static class TestPostgres
     public static void Disconnect(string name)
     {
         try { CountFor("SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE datname = @n AND pid <> pg_backend_pid()", name); }
-        catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException) { } // no server: nothing to close
+        catch (Exception ex) when (ex is InvalidOperationException or NpgsqlException) { } // no server: nothing to close
     }
 
     /// <summary>The connections the server has open to a database (for tests that nothing is left behind).</summary>
@@ -124,7 +123,7 @@ public static class TestPostgres
             {
                 await Gate.WaitAsync();
                 try { DropDatabase(name); }
-                catch (InvalidOperationException) { } // the server went away: the next run's sweep drops it
+                catch (Exception ex) when (ex is InvalidOperationException or NpgsqlException) { } // the server went away: the next run's sweep drops it
                 finally { Gate.Release(); }
             }
         });
@@ -190,24 +189,29 @@ public static class TestPostgres
 
     static void Admin(string sql)
     {
+        using var connection = OpenAdmin();
+        Execute(connection, sql);
+    }
+
+    /// <summary>
+    /// A connection to the test server's admin database. Every admin connection comes here (the template, each
+    /// create and drop), so a missing server is reported the same way wherever a test first needs it.
+    /// </summary>
+    static NpgsqlConnection OpenAdmin()
+    {
+        var connection = new NpgsqlConnection(AdminConnectionString);
         try
         {
-            using var connection = OpenAdmin();
-            Execute(connection, sql);
+            connection.Open();
+            return connection;
         }
         catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException)
         {
+            connection.Dispose();
             throw new InvalidOperationException(
                 "PostgreSQL tests need a server on 127.0.0.1:5433 with role paperboy/paperboy: run `bash .ci/run`, " +
                 "which makes and starts that cluster (paperboy-test), or set PAPERBOY_TEST_POSTGRES. " + ex.Message, ex);
         }
-    }
-
-    static NpgsqlConnection OpenAdmin()
-    {
-        var connection = new NpgsqlConnection(AdminConnectionString);
-        connection.Open();
-        return connection;
     }
 
     static void Execute(NpgsqlConnection connection, string sql)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Text;
@@ -13,19 +14,24 @@ namespace Paperboy.Tests.Operations;
 /// (<c>EnforceCodeStyleInBuild</c>), and this takes a few seconds.
 /// </summary>
 [Trait("Engine", "independent")] // reads source files only
-public sealed class UsingOrderTests
+public sealed partial class UsingOrderTests
 {
     [Fact]
     public async Task EverySourceFileListsItsUsingDirectivesInTheOrderDotnetFormatGivesThem()
     {
         var root = Repository.Root;
-        // The C# files of the solution's projects, as `dotnet format` finds them (its build output left out).
-        var files = new[] { "src", "tests", "bench" }
-            .SelectMany(dir => Directory.EnumerateFiles(Path.Combine(root, dir), "*.cs", SearchOption.AllDirectories))
-            .Where(f => !Path.GetRelativePath(root, f).Split('/').Any(part => part is "bin" or "obj" or "node_modules"))
+        // The C# files of the solution's projects, as `dotnet format Paperboy.sln` finds them (build output left out).
+        var projects = SolutionProject().Matches(await File.ReadAllTextAsync(Path.Combine(root, "Paperboy.sln")))
+            .Select(m => Path.GetDirectoryName(Path.Combine(root, m.Groups["path"].Value.Replace('\\', '/')))!)
+            .ToList();
+        Assert.Contains(Path.Combine(root, "src", "Paperboy"), projects);
+        Assert.Contains(Path.Combine(root, "tests", "Paperboy.Tests"), projects);
+        var files = projects
+            .SelectMany(dir => Directory.EnumerateFiles(dir, "*.cs", SearchOption.AllDirectories)
+                .Where(f => !Path.GetRelativePath(dir, f).Split('/').Any(part => part is "bin" or "obj" or "node_modules")))
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.True(files.Count > 300, $"{files.Count} files under src, tests and bench");
+        Assert.True(files.Count > 300, $"{files.Count} files in the solution's projects");
 
         var misordered = await MisorderedAsync(root, files.Select(f => (f, File.ReadAllText(f))).ToList());
         Assert.True(misordered.Count == 0,
@@ -72,4 +78,7 @@ public sealed class UsingOrderTests
         }
         return misordered;
     }
+
+    [GeneratedRegex(@"^Project\(""\{[^}]+\}""\) = ""[^""]+"", ""(?<path>[^""]+\.csproj)""", RegexOptions.Multiline)]
+    private static partial Regex SolutionProject();
 }
