@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Text;
@@ -14,16 +13,14 @@ namespace Paperboy.Tests.Operations;
 /// (<c>EnforceCodeStyleInBuild</c>), and this takes a few seconds.
 /// </summary>
 [Trait("Engine", "independent")] // reads source files only
-public sealed partial class UsingOrderTests
+public sealed class UsingOrderTests
 {
     [Fact]
     public async Task EverySourceFileListsItsUsingDirectivesInTheOrderDotnetFormatGivesThem()
     {
         var root = Repository.Root;
         // The C# files of the solution's projects, as `dotnet format Paperboy.sln` finds them (build output left out).
-        var projects = SolutionProject().Matches(await File.ReadAllTextAsync(Path.Combine(root, "Paperboy.sln")))
-            .Select(m => Path.GetDirectoryName(Path.Combine(root, m.Groups["path"].Value.Replace('\\', '/')))!)
-            .ToList();
+        var projects = Repository.ProjectDirectories();
         Assert.Contains(Path.Combine(root, "src", "Paperboy"), projects);
         Assert.Contains(Path.Combine(root, "tests", "Paperboy.Tests"), projects);
         var files = projects
@@ -78,7 +75,4 @@ public sealed partial class UsingOrderTests
         }
         return misordered;
     }
-
-    [GeneratedRegex(@"^Project\(""\{[^}]+\}""\) = ""[^""]+"", ""(?<path>[^""]+\.csproj)""", RegexOptions.Multiline)]
-    private static partial Regex SolutionProject();
 }
