@@ -106,9 +106,14 @@ public static class CommentApi
         [FromForm(Name = "body")] string? body, [FromForm(Name = "parent_id")] long? parentId, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
         var back = SiteAuth.SafeReturnUrl(returnUrl);
-        if (CommentStore.Check(body) is { } error) return BadRequest(error);
+        body = FormText(body);
+        if (CommentStore.Check(body) is { } error) return FormError(http, BadRequest(error), "Comment not posted", error, back);
         var comment = await comments.AddAsync(http.Member(), PaperRoutes.Id(http), body!, parentId, http.RequestAborted);
-        if (comment is null) return PaperRoutes.NotFound(PaperRoutes.Id(http));
+        if (comment is null)
+        {
+            return FormError(http, PaperRoutes.NotFound(PaperRoutes.Id(http)), "Comment not posted",
+                "The paper, or the comment you replied to, is no longer here.", back);
+        }
         return MemberWrites.WantsJson(http) ? Results.Ok(AsDto(comment, 0)) : Results.Redirect($"{back}#c{comment.Id}");
     }
 
@@ -116,13 +121,14 @@ public static class CommentApi
         [FromForm(Name = "body")] string? body, [FromForm(Name = "returnUrl")] string? returnUrl)
     {
         var back = SiteAuth.SafeReturnUrl(returnUrl);
-        if (CommentStore.Check(body) is { } error) return BadRequest(error);
+        body = FormText(body);
+        if (CommentStore.Check(body) is { } error) return FormError(http, BadRequest(error), "Comment not changed", error, back);
         var (result, _) = await comments.EditAsync(http.Member(), commentId, body!, http.RequestAborted);
         return result switch
         {
             CommentChange.Ok => Results.Redirect($"{back}#c{commentId}"),
-            CommentChange.Forbidden => Forbidden("Only its author can edit a comment."),
-            _ => CommentNotFound(),
+            CommentChange.Forbidden => FormError(http, Forbidden("Only its author can edit a comment."), "Comment not changed", "Only its author can edit a comment.", back),
+            _ => FormError(http, CommentNotFound(), "Comment not changed", "This comment is no longer here.", back),
         };
     }
 
@@ -132,10 +138,24 @@ public static class CommentApi
         return await comments.DeleteAsync(http.Member(), commentId, http.RequestAborted) switch
         {
             CommentChange.Ok => Results.Redirect(back),
-            CommentChange.Forbidden => Forbidden("Only its author or a moderator can delete a comment."),
-            _ => CommentNotFound(),
+            CommentChange.Forbidden => FormError(http, Forbidden("Only its author or a moderator can delete a comment."),
+                "Comment not deleted", "Only its author or a moderator can delete a comment.", back),
+            _ => FormError(http, CommentNotFound(), "Comment not deleted", "This comment is no longer here.", back),
         };
     }
+
+    /// <summary>
+    /// Browsers send a textarea's line breaks as CRLF, though its <c>maxlength</c> counts each as one character:
+    /// counted here as the browser counts, a text the form accepted is never refused as too long.
+    /// </summary>
+    static string? FormText(string? body) => body?.Replace("\r\n", "\n", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A form that could not be carried out: the script that sent it (asking for JSON) gets problem+json to show beside
+    /// the form; a browser without JavaScript gets the site's page in words, with a way back to the paper.
+    /// </summary>
+    static IResult FormError(HttpContext http, ProblemHttpResult problem, string heading, string message, string back) =>
+        MemberWrites.WantsJson(http) ? problem : Feed.FeedPages.Message(problem.StatusCode, heading, message, back);
 
     static bool TryParseOrder(string? sort, out CommentOrder order)
     {

@@ -102,7 +102,11 @@ public static class LibraryApi
     {
         var viewer = await http.CurrentMemberAsync();
         var collection = await library.GetAsync(collectionId, viewer, http.RequestAborted);
-        if (collection is null) return NotFound();
+        // A page route: the answer is the site's page in words, as for an unknown group or paper. A private
+        // collection reads as missing to everyone but its owner, so its existence is not given away.
+        if (collection is null)
+            return Feed.FeedPages.Message(StatusCodes.Status404NotFound, "Collection not found",
+                "There is no such collection here, or it is private.", viewer is null ? null : "/library");
         if (!collection.IsPublic) http.Response.Headers.CacheControl = "no-store";
         var isOwner = viewer?.Id == collection.UserId;
         return SitePages.Page<CollectionPage>(http, new

@@ -91,6 +91,43 @@ public sealed class FormTests
     }
 
     [Fact]
+    public async Task ACommentFormThatCannotBePostedAnswersWithAPageSayingWhyAndTheWayBack()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var browser = app.NewBrowser();
+        await browser.RegisterAsync("ada@example.com", "ada");
+        var paper = $"/papers/{CommunityApp.Paper}";
+
+        // Spaces pass the textarea's `required`: without JavaScript the answer was a problem+json blob.
+        var blank = await browser.SubmitAsync("/settings", paper + "/comments", ("body", "   "), ("returnUrl", paper));
+        Assert.Equal(HttpStatusCode.BadRequest, blank.StatusCode);
+        Assert.Equal("text/html", blank.Content.Headers.ContentType?.MediaType);
+        var page = Dom.Parse(await blank.Content.ReadAsStringAsync());
+        Assert.Equal("Comment not posted", page.One(".message h1").CleanText());
+        Assert.Equal("A comment needs some text.", page.One(".message .lead").CleanText());
+        Assert.Contains(paper, page.One(".message").Hrefs());
+
+        // A script asking for JSON still gets problem+json to show beside the form.
+        var (_, token) = await browser.PageAsync("/settings");
+        using var scripted = new HttpRequestMessage(HttpMethod.Post, paper + "/comments")
+        {
+            Content = new FormUrlEncodedContent([new("body", " "), new("returnUrl", paper), new("__RequestVerificationToken", token!)]),
+        };
+        scripted.Headers.Accept.ParseAdd("application/json");
+        var problem = await browser.Client.SendAsync(scripted);
+        Assert.Equal(HttpStatusCode.BadRequest, problem.StatusCode);
+        Assert.Equal("application/problem+json", problem.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await app.NumCommentsAsync(CommunityApp.Paper));
+
+        // A browser sends each line break as CRLF but its maxlength counts one character: a text at the limit is kept.
+        var atLimit = string.Join("\r\n", Enumerable.Repeat(new string('x', 99), 100)) + "x";
+        Assert.Equal(10_000, atLimit.Replace("\r\n", "\n", StringComparison.Ordinal).Length);
+        var posted = await browser.SubmitAsync("/settings", paper + "/comments", ("body", atLimit), ("returnUrl", paper));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal(1, await app.NumCommentsAsync(CommunityApp.Paper));
+    }
+
+    [Fact]
     public async Task AMemberCannotDeleteAnotherMembersCommentWithAForm()
     {
         await using var app = await CommunityApp.StartAsync();
@@ -101,7 +138,9 @@ public sealed class FormTests
         var id = doc.RootElement.GetProperty("id").GetInt64();
         var browser = app.NewBrowser();
         await browser.RegisterAsync("ada@example.com", "ada");
-        Assert.Equal(HttpStatusCode.Forbidden, (await browser.SubmitAsync("/settings", $"/comments/{id}/delete")).StatusCode);
+        var refused = await browser.SubmitAsync("/settings", $"/comments/{id}/delete");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("Comment not deleted", Dom.Parse(await refused.Content.ReadAsStringAsync()).One(".message h1").CleanText());
         Assert.Equal(HttpStatusCode.Forbidden, (await browser.SubmitAsync("/settings", $"/comments/{id}/edit", ("body", "defaced"))).StatusCode);
         Assert.Equal(1, await app.NumCommentsAsync(CommunityApp.Paper));
     }

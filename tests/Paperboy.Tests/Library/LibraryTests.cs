@@ -51,7 +51,14 @@ public sealed class LibraryTests
         Assert.Equal(HttpStatusCode.NotFound, (await bob.PostAsJsonAsync($"/api/collections/{id}/papers", new { paper_id = CommunityApp.OtherPaper })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await bob.DeleteAsync($"/api/collections/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await ada.PatchAsJsonAsync($"/api/collections/{id}", new { @public = false })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await app.Anonymous.GetAsync($"/collections/{id}")).StatusCode);
+        // Its page is the site's page in words (a browser once got a problem+json blob), the same as for an id never used.
+        foreach (var missing in new[] { $"/collections/{id}", "/collections/999999" })
+        {
+            var (status, notFound) = await Dom.GetAsync(app.Anonymous, missing);
+            Assert.Equal(HttpStatusCode.NotFound, status);
+            Assert.Equal("Collection not found", notFound.One(".message h1").CleanText());
+            Assert.Contains("no such collection here, or it is private", notFound.One(".message").CleanText(), StringComparison.Ordinal);
+        }
         Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"/api/collections/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ada.GetAsync($"/api/collections/{id}")).StatusCode);
 
