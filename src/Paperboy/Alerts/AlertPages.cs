@@ -58,8 +58,9 @@ public static class AlertPages
             var back = criteria.AsView().Href();
             return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back));
         }
-        var (saved, error) = await searches.CreateAsync(user, criteria, name, time.GetUtcNow(), http.RequestAborted);
-        return saved is null ? Bad(error!) : Results.Redirect($"/settings?searches=saved#saved-search-{saved.Id}");
+        var (saved, error, existing) = await searches.CreateAsync(user, criteria, name, time.GetUtcNow(), http.RequestAborted);
+        if (saved is null) return Bad(error!);
+        return Results.Redirect($"/settings?searches={(existing ? "exists" : "saved")}#saved-search-{saved.Id}");
     }
 
     static async Task<IResult> UpdateAsync(HttpContext http, long id, SavedSearches searches,

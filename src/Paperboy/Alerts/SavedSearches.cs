@@ -59,19 +59,30 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
     /// <summary>What an alert mail's one-click stop link is for, in <see cref="Digests.MailedLinks"/>.</summary>
     public const string StopPurpose = "alert-stop";
 
-    /// <summary>Validates like /search does (the same binder), then keeps the criteria; new papers count from now.</summary>
-    public async Task<(SavedSearch? Saved, string? Error)> CreateAsync(User user, SearchCriteria criteria, string? name, DateTimeOffset now, CancellationToken ct = default)
+    /// <summary>
+    /// Validates like /search does (the same binder), then keeps the criteria; new papers count from now. The same
+    /// search saved again (query and every filter) is the one already kept (<c>Existing</c>), not a second row that
+    /// would bring its matches twice.
+    /// </summary>
+    public async Task<(SavedSearch? Saved, string? Error, bool Existing)> CreateAsync(User user, SearchCriteria criteria, string? name, DateTimeOffset now,
+        CancellationToken ct = default)
     {
         if (!SearchApi.TryBind(criteria.Query, null, criteria.Mode, criteria.Sort, null, criteria.From, criteria.To, criteria.Category, criteria.Author, 20, out _, out var error))
-            return (null, error);
+            return (null, error, false);
         var query = criteria.Query!.Trim();
-        if (query.Length > ParsedQuery.MaxChars) return (null, $"The query is longer than {ParsedQuery.MaxChars} characters.");
+        if (query.Length > ParsedQuery.MaxChars) return (null, $"The query is longer than {ParsedQuery.MaxChars} characters.", false);
         name = string.IsNullOrWhiteSpace(name) ? query : name.Trim();
         if (name.Length > MaxNameLength) name = name[..MaxNameLength].TrimEnd() + "…";
         var at = StoredTime.Format(now);
         await using var c = await database.OpenAsync(ct);
+        // Compared here rather than in SQL: a missing filter is NULL, and NULL = NULL is not true (a member has ≤ 50 rows).
+        var same = (await c.QueryAsync<SavedSearch>(new CommandDefinition(
+                "SELECT * FROM saved_searches WHERE user_id = @Id AND query = @query ORDER BY id", new { user.Id, query }, cancellationToken: ct)))
+            .FirstOrDefault(s => s.Mode == Blank(criteria.Mode) && s.Sort == Blank(criteria.Sort) && s.DateFrom == Blank(criteria.From)
+                && s.DateTo == Blank(criteria.To) && s.Category == Blank(criteria.Category) && s.Author == Blank(criteria.Author));
+        if (same is not null) return (same, null, true);
         if (await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM saved_searches WHERE user_id = @Id", new { user.Id }, cancellationToken: ct)) >= MaxPerMember)
-            return (null, $"You can keep up to {MaxPerMember} saved searches; delete one in your settings first.");
+            return (null, $"You can keep up to {MaxPerMember} saved searches; delete one in your settings first.", false);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO saved_searches (user_id, name, query, mode, sort, date_from, date_to, category, author, delivery, created_at, alerted_until)
             VALUES (@userId, @name, @query, @mode, @sort, @from, @to, @category, @author, 'digest', @at, @at)
@@ -89,7 +100,7 @@ public sealed class SavedSearches(Database database, PaperSearch search, Digests
             author = Blank(criteria.Author),
             at,
         }, cancellationToken: ct));
-        return (await GetAsync(user.Id, id, ct), null);
+        return (await GetAsync(user.Id, id, ct), null, false);
     }
 
     public async Task<IReadOnlyList<SavedSearch>> ListAsync(long userId, CancellationToken ct = default)

@@ -38,7 +38,8 @@ public sealed class SavedSearchTests
         var delivery = Dom.Parse(renamed).One($"li#saved-search-{id} select[name=delivery]");
         Assert.Equal("email", Assert.Single(delivery.QuerySelectorAll("option[selected]")).GetAttribute("value"));
         // Email alerts need a proven address, and the page says how to get one.
-        Assert.Contains("Alerts by email go out once you have confirmed your address", renamed, StringComparison.Ordinal);
+        Assert.Equal("Alerts by email wait until you subscribe to the digest on this page and open the link we mail you.",
+            Dom.Parse(renamed).One("#saved-searches .form-error").CleanText());
 
         var bad = await member.SubmitAsync("/settings", $"/settings/searches/{id}", ("name", "x"), ("delivery", "carrier-pigeon"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -47,6 +48,60 @@ public sealed class SavedSearchTests
         var deleted = await member.SubmitAsync("/settings", $"/settings/searches/{id}/delete");
         Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
         Assert.Contains("No saved searches yet", (await member.PageAsync("/settings")).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSameSearchSavedAgainIsTheOneKeptAndTheSettingsSayWhatStillStandsBetweenItAndTheMailbox()
+    {
+        await using var app = await StartAsync(Smtp(1));
+        var member = await MemberAsync(app, "ada@example.org", "ada");
+        var id = await SaveSearchAsync(app, member, "video reasoning", ("mode", "keyword"));
+        async Task<(string? Notice, string? Warning)> SettingsAsync(string query = "")
+        {
+            var (html, _) = await member.PageAsync("/settings" + query);
+            var section = Dom.Parse(html).One("#saved-searches");
+            return (section.QuerySelector(".form-ok")?.CleanText(), section.QuerySelector(".form-error")?.CleanText());
+        }
+
+        // Not subscribed to the digest: saving says so instead of promising a digest that never comes.
+        Assert.Equal(("Search saved; choose below how its new papers should reach you.",
+            "Searches set to “In my digest” reach you once you subscribe to the digest on this page and open the link we mail you."),
+            await SettingsAsync("?searches=saved"));
+
+        // The same search again (a second press, a double click) is the one kept; another filter makes another search.
+        var again = await member.SubmitAsync("/search?q=video%20reasoning&mode=keyword", "/searches", ("q", " video reasoning "), ("mode", "keyword"), ("sort", ""));
+        Assert.Equal($"/settings?searches=exists#saved-search-{id}", again.Headers.Location?.OriginalString);
+        Assert.Equal("You had saved this search already; here it is.", (await SettingsAsync("?searches=exists")).Notice);
+        var narrower = await SaveSearchAsync(app, member, "video reasoning", ("mode", "keyword"), ("category", "cs.CV"));
+        Assert.NotEqual(id, narrower);
+        await using (var c = await app.Database.OpenAsync())
+            Assert.Equal(2L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM saved_searches"));
+
+        // Subscribed from settings, link not opened yet (the SMTP server is down: it waits in the outbox).
+        var subscribe = await member.SubmitAsync("/settings", "/settings/digest", ("action", "subscribe"), ("frequency", "daily"));
+        Assert.Equal("/settings?digest=sent#digest", subscribe.Headers.Location?.OriginalString);
+        Assert.Equal("Searches set to “In my digest” reach you once you open the link we mailed you to confirm your digest subscription.",
+            (await SettingsAsync()).Warning);
+
+        // Confirmed: nothing stands in the way, for the digest or for alerts.
+        await using (var c = await app.Database.OpenAsync())
+        {
+            var userId = await c.ExecuteScalarAsync<long>("SELECT id FROM users WHERE email = 'ada@example.org'");
+            // What opening the mailed link does (SubscriptionTests follow the real link).
+            var at = Storage.StoredTime.Format(DateTimeOffset.UtcNow);
+            await c.ExecuteAsync("UPDATE subscriptions SET user_id = @userId, status = 'confirmed', confirmed_at = @at WHERE email = 'ada@example.org'", new { userId, at });
+            await c.ExecuteAsync("UPDATE subscription_tokens SET used_at = @at", new { at });
+        }
+        Assert.Equal(("Search saved. New papers that match it will be in your digest; choose below how they should reach you.", (string?)null),
+            await SettingsAsync("?searches=saved"));
+        await SetDeliveryAsync(member, id, "video reasoning", "email");
+        Assert.Null((await SettingsAsync()).Warning);
+
+        // Unsubscribed later: alerts still go to the proven address, the digest's searches reach nobody, and the page says so.
+        Assert.Equal(HttpStatusCode.Redirect, (await member.SubmitAsync("/settings", "/settings/digest", ("action", "unsubscribe"))).StatusCode);
+        Assert.Equal("Searches set to “In my digest” reach you once you subscribe to the digest again on this page.", (await SettingsAsync()).Warning);
+        await SetDeliveryAsync(member, narrower, "narrower", "none");
+        Assert.Null((await SettingsAsync()).Warning);
     }
 
     [Fact]
