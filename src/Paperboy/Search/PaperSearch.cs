@@ -27,8 +27,8 @@ public sealed record SearchHit(Paper Paper, double Score, IReadOnlyList<TextSegm
 public sealed record SearchResults(IReadOnlyList<SearchHit> Hits, int Total, string? ExactId, ParsedQuery Query)
 {
     /// <summary>
-    /// How far meaning took part: "hybrid" (words and the model), "keyword-only" (no model
-    /// vectors yet, or keyword mode), with <see cref="SemanticCoverage"/> the share of papers that have a vector.
+    /// How far meaning took part: "hybrid" or "semantic" (the model took part), "keyword" (keyword mode, or a query of
+    /// filters alone), "keyword-only" (no model vectors yet), with <see cref="SemanticCoverage"/> the share of papers that have a vector.
     /// </summary>
     public string Ranking { get; init; } = "keyword-only";
     public double SemanticCoverage { get; init; }
@@ -117,7 +117,10 @@ public sealed class PaperSearch(SearchIndex index, Database database, ExternalEm
                 : new SearchHit(p, 0, null, null)));
         return new SearchResults(hits, ranked.Count + mine.Count, exact, parsed)
         {
-            Ranking = request.Mode == SearchMode.Keyword ? "keyword" : semantic is not null ? request.Mode.ToString().ToLowerInvariant() : "keyword-only",
+            // A query of filters alone (author:, category:) has no words to rank by meaning: keyword by its nature,
+            // not "keyword-only", which says that meaning could not take part yet.
+            Ranking = request.Mode == SearchMode.Keyword || parsed.FreeText.Length == 0 ? "keyword"
+                : semantic is not null ? request.Mode.ToString().ToLowerInvariant() : "keyword-only",
             SemanticCoverage = semantic?.Space is DenseSpace ? 1 : coverage,
         };
     }

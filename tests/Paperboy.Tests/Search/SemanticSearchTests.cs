@@ -54,6 +54,12 @@ public sealed class SemanticSearchTests
 
         var hybrid = await app.Client.GetAsync("/api/papers/search?q=robots");
         Assert.Equal("hybrid", hybrid.Headers.GetValues("X-Paperboy-Ranking").Single());
+        // A search by author alone has no words for the model: ranked by keyword, and the page does not call meaning missing.
+        var byAuthor = await app.Client.GetAsync("/api/papers/search?q=author%3AZhang");
+        Assert.Equal("keyword", byAuthor.Headers.GetValues("X-Paperboy-Ranking").Single());
+        var authorPage = Dom.Parse(await app.Client.GetStringAsync("/search?q=author%3AZhang"));
+        Assert.True(authorPage.QuerySelectorAll("ol.cards li.card").Length > 0, "papers by Zhang are listed");
+        Assert.DoesNotContain("Keyword matches only", authorPage.Body!.TextContent, StringComparison.Ordinal);
         // By meaning alone: the paper about mobile robots is among the first for a question about robots
         // in words it does not use. (The model's cosine must clear the relevance floor, 0.3: this question
         // reaches 0.35; "machines that act in the physical world" reaches only 0.21 and finds nothing now.)
