@@ -77,8 +77,10 @@ public static class CliApp
             Console.Error.WriteLine("paperboy: cancelled");
             return ExitCodes.Failure;
         }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException or Storage.NewerSchemaException)
         {
+            // A path that cannot be written or read (a missing folder for --output, --data naming a file), an address
+            // already in use, a database from a newer paperboy: the system's own sentence, no stack trace.
             Console.Error.WriteLine($"paperboy: {ex.Message}");
             return ExitCodes.Failure;
         }

@@ -22,6 +22,7 @@ static class ExportCommand
             if (toStdout && !Console.IsOutputRedirected)
                 throw new UsageException("refusing to write an export to a terminal: pass --output FILE (e.g. paperboy.jsonl.gz) or redirect standard output");
             if (!toStdout && Directory.Exists(path)) throw new UsageException($"{path}: is a directory");
+            if (!toStdout && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder)) throw new UsageException($"{path}: no folder {folder}");
 
             var database = Database.FromOptions(CliApp.Options(result));
             var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -81,6 +81,10 @@ public sealed class Database(ISqlDialect dialect, string? dataDir = null)
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
         var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet();
+        // A newer paperboy migrated this database: every command and serve would misread it (or write rows that
+        // version does not expect), so nothing runs on it, and no migration of ours is applied under a newer schema.
+        var known = Dialect.Migrations.Max(m => m.Version);
+        if (applied.Count > 0 && applied.Max() > known) throw new NewerSchemaException(applied.Max(), known);
         var done = new List<Migration>();
         foreach (var migration in Dialect.Migrations.Where(m => !applied.Contains(m.Version)))
         {
@@ -96,4 +100,11 @@ public sealed class Database(ISqlDialect dialect, string? dataDir = null)
         }
         return done;
     }
+}
+
+/// <summary>The database's schema is newer than this paperboy's migrations: it was migrated by a newer version.</summary>
+public sealed class NewerSchemaException(int version, int known)
+    : InvalidOperationException($"the database schema is at {version:D4}, newer than this paperboy knows ({known:D4}); upgrade paperboy")
+{
+    public int Version { get; } = version;
 }

@@ -218,6 +218,18 @@ public sealed class InstanceExportTests
         var result = await PaperboyCli.RunAsync(dir.File("data"), "export", "--output", dir.Path);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("is a directory", result.Stderr, StringComparison.Ordinal);
+
+        // A folder that does not exist: one line naming it, not a .NET stack trace (exit 134). (Backup copies the
+        // embedded database file, so it runs on SQLite whatever the pass's engine.)
+        var missing = dir.File("nodir/x.jsonl.gz");
+        var embedded = new Dictionary<string, string?> { ["PAPERBOY_DATABASE"] = null };
+        Assert.Equal(0, (await PaperboyCli.RunAsync(dir.File("data"), embedded, "migrate")).ExitCode); // a database for backup to copy
+        foreach (var command in new[] { new[] { "export", "--output", missing }, ["backup", "--output", missing] })
+        {
+            var refused = await PaperboyCli.RunAsync(dir.File("data"), command[0] == "backup" ? embedded : new Dictionary<string, string?>(), command);
+            Assert.True(refused.ExitCode == 2, $"{command[0]}: exit {refused.ExitCode}\n{refused.Stderr}");
+            Assert.Contains($"{missing}: no folder {dir.File("nodir")}", refused.Stderr, StringComparison.Ordinal);
+        }
     }
 
     static List<string> ReadLines(string gz)

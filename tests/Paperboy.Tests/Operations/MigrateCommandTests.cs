@@ -41,5 +41,22 @@ public sealed class MigrateCommandTests
         var result = await PaperboyCli.RunAsync(app.DataDir, app.CliEnvironment, "migrate");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("newer than this paperboy knows", result.Stderr, StringComparison.Ordinal);
+
+        // Not only migrate: every command that opens the database refuses it, before reading or writing anything
+        // (import and users create once wrote into it, and serve started on it).
+        using var dir = new TempDir();
+        var file = dir.File("one.jsonl");
+        await File.WriteAllTextAsync(file, """{"id":"2611.00077","title":"A paper","published":"2026-11-20"}""" + "\n");
+        foreach (var command in new[] { new[] { "stats" }, ["search", "x"], ["import", file], ["users", "create", "--email", "new@example.org"],
+                     ["export", "--output", dir.File("x.jsonl")], ["serve", "--urls", "http://127.0.0.1:0"] })
+        {
+            var refused = await PaperboyCli.RunAsync(app.DataDir, app.CliEnvironment, command);
+            Assert.True(refused.ExitCode == 1, $"{command[0]}: exit {refused.ExitCode}\n{refused.Stderr}");
+            Assert.Contains("paperboy: the database schema is at 9999, newer than this paperboy knows", refused.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", refused.Stderr, StringComparison.Ordinal);
+        }
+        await using var check = await app.Database.OpenAsync();
+        Assert.Equal(0, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM papers WHERE id = '2611.00077'"));
+        Assert.Equal(0, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users WHERE email = 'new@example.org'"));
     }
 }
