@@ -111,12 +111,20 @@ static class HarvestCommand
     /// <summary>A bad value stops the command (exit 2, one line per variable, as <c>serve</c> does).</summary>
     static HarvestSettings HarvestSettingsOrUsage() => SettingsSetup.FromEnvironment(HarvestSettings.Read);
 
+    /// <summary>
+    /// A day to ask a source for: not before the catalog's first day, and not after tomorrow (UTC; a source somewhere
+    /// east may be a day ahead). A future day has no papers, and a typo like 2205 once meant millions of requests and a
+    /// checkpoint that never moves back, so later runs would skip the days they should catch up.
+    /// </summary>
     static DateOnly? Day(string? text, string flag)
     {
         if (text is null) return null;
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? d
-            : throw new UsageException($"{flag} must be a date YYYY-MM-DD, got '{text}'");
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            throw new UsageException($"{flag} must be a date YYYY-MM-DD, got '{text}'");
+        var tomorrow = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(1);
+        if (d < Papers.CatalogDates.First || d > tomorrow)
+            throw new UsageException($"{flag} {text} is out of range: a source has papers from {Papers.CatalogDates.First:yyyy-MM-dd} to today (UTC)");
+        return d;
     }
 
     static Uri Url(string text) =>

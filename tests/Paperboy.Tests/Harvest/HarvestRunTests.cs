@@ -140,6 +140,11 @@ public sealed class HarvestRunTests
     [Theory]
     [InlineData("hf", "--from", "2025-13-01")]
     [InlineData("hf", "--from", "2025-09-05", "--to", "2025-09-01")]
+    // Days no source has: millions of requests, and a checkpoint parked in the future that later runs never move back from.
+    [InlineData("hf", "--from", "2999-12-30", "--to", "9999-01-01")]
+    [InlineData("hf", "--to", "2205-11-20")]
+    [InlineData("hf", "--from", "1800-01-01", "--to", "1800-01-03")]
+    [InlineData("arxiv", "--set", "cs", "--from", "2205-11-20")]
     [InlineData("hf", "--base-url", "ftp://example.org")]
     [InlineData("arxiv", "--id", "2405.21060", "--set", "cs")]
     public async Task BadHarvestArgumentsAreUsageErrorsThatChangeNothing(params string[] args)
