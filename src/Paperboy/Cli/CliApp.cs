@@ -47,6 +47,22 @@ public static class CliApp
     public static PaperboyOptions Options(ParseResult result) =>
         PaperboyOptions.Resolve(result.GetValue(DataOption), result.GetValue(DatabaseOption));
 
+    /// <summary>
+    /// Every PAPERBOY_* value, checked as <c>serve</c> checks them (the features' own settings classes, registered as
+    /// serve registers them), before any command runs: a bad value anywhere stops <c>migrate</c> or <c>import</c> too, so
+    /// a command run as a check before a deploy fails where <c>serve</c> would. Nothing is started; only the settings are read.
+    /// </summary>
+    static void CheckSettings()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(Config.SettingsSetup.Environment());
+        services.AddSingleton(TimeProvider.System);
+        Web.SiteAuth.AddSiteAuth(services);
+        Web.WebApp.AddFeatures(services);
+        using var provider = services.BuildServiceProvider();
+        Config.SettingsSetup.ValidateSettings(provider);
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var root = Build();
@@ -59,6 +75,7 @@ public static class CliApp
         }
         try
         {
+            if (result.Action is not System.CommandLine.Help.HelpAction && !args.Contains("--version")) CheckSettings();
             return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException ex)

@@ -31,6 +31,38 @@ namespace Paperboy.Web;
 /// <summary>Builds the web application: services, middleware and every route table.</summary>
 public static class WebApp
 {
+    /// <summary>
+    /// Every feature registers its own services, and only its own: the one list of features, in order (with the site
+    /// address every feature's links use). The commands run it too, to check every PAPERBOY_* value as serve does.
+    /// </summary>
+    public static IServiceCollection AddFeatures(this IServiceCollection services)
+    {
+        services.AddSettings(SiteUrl.Read);
+        services.AddPapers();
+        services.AddHfParity();
+        services.AddPaperSearch();
+        services.AddHarvest();
+        services.AddMembers();
+        services.AddVotes();
+        services.AddComments();
+        services.AddSubmissions();
+        services.AddLibrary();
+        services.AddModeration();
+        services.AddSignIn();
+        services.AddDigests();
+        services.AddAlerts();
+        services.AddRecommendations();
+        services.AddClub();
+        services.AddPrivatePapers();
+        services.AddWebhooks();
+        services.AddAuthors();
+        services.AddGroupInvitations();
+        services.AddGroupCollections();
+        services.AddGroupDigest();
+        services.AddThumbnails();
+        return services;
+    }
+
     public static async Task<WebApplication> BuildAsync(PaperboyOptions options, string? urls,
         Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
@@ -58,36 +90,12 @@ public static class WebApp
         // The one clock of the app; tests swap in a FakeTimeProvider to move time.
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Metrics>();
-        builder.Services.AddSettings(SiteUrl.Read);
         builder.Services.AddRazorComponents();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
         builder.Services.AddSiteAuth();
         builder.Services.AddSiteRateLimits();
-
-        // Every feature registers its own services, and only its own: the one list of features.
-        builder.Services.AddPapers();
-        builder.Services.AddHfParity();
-        builder.Services.AddPaperSearch();
-        builder.Services.AddHarvest();
-        builder.Services.AddMembers();
-        builder.Services.AddVotes();
-        builder.Services.AddComments();
-        builder.Services.AddSubmissions();
-        builder.Services.AddLibrary();
-        builder.Services.AddModeration();
-        builder.Services.AddSignIn();
-        builder.Services.AddDigests();
-        builder.Services.AddAlerts();
-        builder.Services.AddRecommendations();
-        builder.Services.AddClub();
-        builder.Services.AddPrivatePapers();
-        builder.Services.AddWebhooks();
-        builder.Services.AddAuthors();
-        builder.Services.AddGroupInvitations();
-        builder.Services.AddGroupCollections();
-        builder.Services.AddGroupDigest();
-        builder.Services.AddThumbnails();
+        builder.Services.AddFeatures();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -111,6 +111,28 @@ public sealed class ConfigurationTests
     }
 
     [Theory]
+    [InlineData("PAPERBOY_THUMBNAILS", "yse", "is not a boolean", "stats")]
+    [InlineData("PAPERBOY_TIMEZONE", "Mars/Olympus", "is not a known time zone", "migrate")]
+    [InlineData("PAPERBOY_EMBEDDER", "maybe", "is not a boolean", "reindex")]
+    [InlineData("PAPERBOY_SMTP_PORT", "smtp", "is not a whole number", "users", "create", "--email", "ada@example.org")]
+    [Trait("Engine", "independent")]
+    public async Task EveryCommandChecksEveryValueServeChecksNotOnlyTheOnesItUses(string name, string value, string what, params string[] command)
+    {
+        // `paperboy migrate` run before a deploy passed with a value that then stopped `serve`; reindex rebuilt the
+        // index first and complained after.
+        using var dir = new TempDir();
+        var data = Path.Combine(dir.Path, "data");
+        var environment = new Dictionary<string, string?> { ["PAPERBOY_DATABASE"] = null, [name] = value };
+        var result = await PaperboyCli.RunAsync(data, environment, command);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"paperboy: {name}: \"{value}\" {what}", Assert.Single(Lines(result.Stderr)), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data), "the data directory was made before the settings were checked");
+        // Help is still there to read.
+        Assert.Equal(0, (await PaperboyCli.RunAsync(data, environment, [.. command.Take(1), "--help"])).ExitCode);
+    }
+
+    [Theory]
     [InlineData("PAPERBOY_SMTP_PORT", "smtp", "serve --urls http://127.0.0.1:0")]
     [InlineData("PAPERBOY_SMTP_PORT", "smtp", "digest send")]
     [InlineData("PAPERBOY_HARVEST_TIMEOUT", "soon", "harvest hf")]
