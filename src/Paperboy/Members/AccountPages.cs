@@ -25,6 +25,11 @@ public static class AccountPages
                 ? Results.Redirect(returnUrl is null ? "/settings" : SiteAuth.SafeReturnUrl(returnUrl))
                 : Page<LoginPage>(http, new { ReturnUrl = SiteAuth.SafeReturnUrl(returnUrl), Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }));
         app.MapPost("/login", SignInAsync).RequireRateLimiting(RateLimits.SignIn);
+        app.MapGet("/logout", async (HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            return Page<SignOutPage>(http, new { SignedIn = await http.CurrentMemberAsync() is not null });
+        });
 
         app.MapGet("/register", async (HttpContext http, string? returnUrl, string? upvote, Papers.PaperStore papers) =>
             Page<RegisterPage>(http, new { ReturnUrl = SiteAuth.SafeReturnUrl(returnUrl), Upvote = await PendingUpvoteAsync(papers, upvote, http.RequestAborted) }));

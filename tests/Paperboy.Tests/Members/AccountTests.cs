@@ -297,6 +297,28 @@ public sealed class AccountTests
     }
 
     [Fact]
+    public async Task TypingTheSignOutAddressGivesAButtonThatSignsOutAndAGetAloneSignsNobodyOut()
+    {
+        await using var app = await CommunityApp.StartAsync();
+        var browser = app.NewBrowser();
+        await browser.RegisterAsync("ada@example.com", "ada");
+
+        // A GET (a typed address, a link, an image) only asks: it was a blank 405 before.
+        var (html, _) = await browser.PageAsync("/logout");
+        var form = Dom.Parse(html).One("form[action='/logout']");
+        Assert.Equal("post", form.GetAttribute("method"));
+        Assert.Equal("Sign out", form.One("button").CleanText());
+        Assert.Equal(HttpStatusCode.OK, (await browser.Client.GetAsync("/api/me")).StatusCode);
+
+        var response = await browser.SubmitAsync("/logout", "/logout");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.Client.GetAsync("/api/me")).StatusCode);
+        var signedOut = Dom.Parse((await browser.PageAsync("/logout")).Html);
+        Assert.False(signedOut.Has("form[action='/logout']"));
+        Assert.Contains("You are signed out.", signedOut.One(".account-form").CleanText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheForgotPasswordPageSaysHowAnAdminResetsItWhenThereIsNoMail()
     {
         await using var app = await CommunityApp.StartAsync();
