@@ -65,8 +65,10 @@ public static class SearchPages
         var results = await search.SearchAsync(request with { Offset = (page - 1) * PageSize, Limit = PageSize + 1, WithHighlights = true, Viewer = signedIn ? member : null }, ct);
         if (results.Hits.Count == 0 && page > 1)
             return NotFound(view, $"There are fewer than {page} pages of results.");
-        // Ranking stops at a depth (at least 100 candidates), so a full count is "at least".
-        var capped = results.Total >= Math.Max(100, page * PageSize + 1);
+        // Ranking by words stops at a depth (at least 100 candidates), so a full count is "at least"; a query of
+        // filters alone (author:, dates, category) lists every paper that matches, so its count is exact.
+        var byWords = results.Query.Terms.Count > 0 || results.Query.Phrases.Count > 0;
+        var capped = byWords && results.Total >= Math.Max(100, page * PageSize + 1);
         return Render(view with
         {
             State = results.Hits.Count == 0 ? SearchState.NoResults : SearchState.Results,
