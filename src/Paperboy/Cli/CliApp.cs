@@ -48,6 +48,18 @@ public static class CliApp
         PaperboyOptions.Resolve(result.GetValue(DataOption), result.GetValue(DatabaseOption));
 
     /// <summary>
+    /// The database of a command that only reads or rebuilds from it (stats, export, search, similar, reindex): on the
+    /// embedded engine its file must exist, or a mistyped --data would quietly make an empty instance and report on it.
+    /// </summary>
+    public static Storage.Database ExistingDatabase(ParseResult result)
+    {
+        var database = Storage.Database.FromOptions(Options(result));
+        if (database.Dialect is Storage.SqliteDialect sqlite && !File.Exists(sqlite.Path))
+            throw new UsageException($"{sqlite.Path}: no database here; check --data (or PAPERBOY_DATA): `paperboy import` or `paperboy serve` makes one");
+        return database;
+    }
+
+    /// <summary>
     /// Every PAPERBOY_* value, checked as <c>serve</c> checks them (the features' own settings classes, registered as
     /// serve registers them), before any command runs: a bad value anywhere stops <c>migrate</c> or <c>import</c> too, so
     /// a command run as a check before a deploy fails where <c>serve</c> would. Nothing is started; only the settings are read.

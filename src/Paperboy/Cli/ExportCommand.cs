@@ -24,7 +24,7 @@ static class ExportCommand
             if (!toStdout && Directory.Exists(path)) throw new UsageException($"{path}: is a directory");
             if (!toStdout && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder)) throw new UsageException($"{path}: no folder {folder}");
 
-            var database = Database.FromOptions(CliApp.Options(result));
+            var database = CliApp.ExistingDatabase(result);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var progress = new TerminalProgress();
             IReadOnlyDictionary<string, long> counts;

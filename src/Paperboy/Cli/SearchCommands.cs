@@ -63,7 +63,7 @@ static class SearchCommands
         command.SetAction(async (result, ct) =>
         {
             var options = CliApp.Options(result);
-            var database = Database.FromOptions(options);
+            var database = CliApp.ExistingDatabase(result);
             using var index = new SearchIndex(database, options);
             var progress = new TerminalProgress();
             index.Progress = (stage, papers) => progress.Report(string.Create(CultureInfo.InvariantCulture, $"{stage}: {papers:N0} papers…"));
@@ -151,7 +151,7 @@ static class SearchCommands
     {
         var options = CliApp.Options(result);
         var settings = SearchSettings.FromEnvironment(); // a bad PAPERBOY_SEARCH_TUNE stops the command before the database is touched
-        var database = Database.FromOptions(options);
+        var database = CliApp.ExistingDatabase(result);
         await database.MigrateAsync(ct);
         var index = new SearchIndex(database, options, settings);
         try { await index.EnsureReadyAsync(ct); }

@@ -14,7 +14,7 @@ static class StatsCommand
         var command = new Command("stats", "Count papers, daily entries, members and subscribers") { json };
         command.SetAction(async (result, ct) =>
         {
-            var database = Database.FromOptions(CliApp.Options(result));
+            var database = CliApp.ExistingDatabase(result);
             await database.MigrateAsync(ct);
             // Each feature counts its own tables (SiteCounts).
             var counts = await SiteCounts.CountAsync(database, ct);

@@ -59,4 +59,22 @@ public sealed class MigrateCommandTests
         Assert.Equal(0, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM papers WHERE id = '2611.00077'"));
         Assert.Equal(0, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users WHERE email = 'new@example.org'"));
     }
+
+    [Fact]
+    [Trait("Engine", "independent")] // the embedded engine's file
+    public async Task CommandsThatOnlyReadRefuseADataDirectoryWithNoDatabaseInsteadOfMakingAnEmptyOne()
+    {
+        // A mistyped --data: export wrote an empty instance and exited 0, stats reported zeros.
+        using var dir = new TempDir();
+        var typo = dir.File("paperbot-data");
+        var embedded = new Dictionary<string, string?> { ["PAPERBOY_DATABASE"] = null };
+        foreach (var command in new[] { new[] { "stats" }, ["export", "--output", dir.File("x.jsonl")], ["search", "x"], ["similar", "2511.17889"], ["reindex"] })
+        {
+            var refused = await PaperboyCli.RunAsync(typo, embedded, command);
+            Assert.True(refused.ExitCode == 2, $"{command[0]}: exit {refused.ExitCode}\n{refused.Stderr}");
+            Assert.Equal($"paperboy: {typo}/paperboy.db: no database here; check --data (or PAPERBOY_DATA): `paperboy import` or `paperboy serve` makes one\n", refused.Stderr);
+        }
+        Assert.False(Directory.Exists(typo));
+        Assert.False(File.Exists(dir.File("x.jsonl")));
+    }
 }
