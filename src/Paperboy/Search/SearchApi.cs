@@ -60,6 +60,8 @@ public static class SearchApi
         DateOnly? fromDay = null, toDay = null;
         if (!string.IsNullOrEmpty(from)) { if (Storage.StoredTime.ParseDay(from) is { } d) fromDay = d; else { error = "from must be YYYY-MM-DD."; return false; } }
         if (!string.IsNullOrEmpty(to)) { if (Storage.StoredTime.ParseDay(to) is { } d) toDay = d; else { error = "to must be YYYY-MM-DD."; return false; } }
+        // Said, rather than answered with "no papers with these filters", which reads as if nothing matched.
+        if (fromDay > toDay) { error = $"from ({fromDay:yyyy-MM-dd}) is after to ({toDay:yyyy-MM-dd}): no day is in between."; return false; }
         request = new SearchRequest(q, searchMode, new SearchFilters(fromDay, toDay, NullIfBlank(category), NullIfBlank(author)), order, p * take, take);
         return true;
     }

@@ -42,6 +42,7 @@ public sealed class SearchApiTests(SearchFixture fixture) : IClassFixture<Search
     [InlineData("/api/papers/search?q=x&limit=ten")]
     [InlineData("/api/papers/search?q=x&sort=random")]
     [InlineData("/api/papers/search?q=x&from=2025-02-30")]
+    [InlineData("/api/papers/search?q=x&from=2025-11-01&to=2025-10-01")]
     [InlineData("/api/papers/search?q=x&p=-1")]
     [InlineData("/api/papers/2503.11731/similar?limit=0")]
     public async Task BadSearchParametersReturnProblemJson(string url)

@@ -155,12 +155,15 @@ public sealed partial class SearchPageTests(SearchPageFixture fixture) : IClassF
     [InlineData("/search?q=x&p=0")]
     [InlineData("/search?q=x&p=abc")]
     [InlineData("/search?to=yesterday")]
+    [InlineData("/search?q=diffusion&from=2025-11-01&to=2025-10-01")] // "No papers found … with these filters" before
     public async Task InvalidSearchParametersGetTheFriendly400Page(string url)
     {
         var (status, page) = await Dom.GetAsync(fixture.App.Client, url);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.True(page.Has("main .message"), "the message block");
         Assert.True(page.Has("header.site-header"), "the site's header");
+        if (url.Contains("to=2025-10-01", StringComparison.Ordinal))
+            Assert.Contains("from (2025-11-01) is after to (2025-10-01)", page.One("main .message").CleanText(), StringComparison.Ordinal);
     }
 
     [Fact]
