@@ -65,8 +65,14 @@ static class EvalCommand
     static async Task<IReadOnlyList<Evaluation.Scores>> EvaluateAsync(string docsPath, string queriesPath, string qrelsPath, SearchSettings? settings,
         IReadOnlyList<(SearchMode Mode, SearchSettings? Ranking)> runs, string? runPath, Action<string>? progress, CancellationToken ct)
     {
-        var evaluation = new Evaluation(Evaluation.ReadQrels(qrelsPath));
+        var qrels = Evaluation.ReadQrels(qrelsPath);
         var queryList = Evaluation.ReadQueries(queriesPath);
+        // Files swapped or of another shape read as nothing: said before the import, not as "map=0.0000 … queries=0".
+        if (queryList.Count == 0) throw new UsageException($"{queriesPath}: no queries (one `id<TAB>text` a line)");
+        if (qrels.Count == 0) throw new UsageException($"{qrelsPath}: no relevance judgements (TREC qrels: `query-id 0 doc-id grade` a line)");
+        if (!queryList.Any(q => qrels.ContainsKey(q.Id)))
+            throw new UsageException($"none of the {queryList.Count:N0} queries in {queriesPath} has a judgement in {qrelsPath}");
+        var evaluation = new Evaluation(qrels);
         var dir = Path.Combine(Path.GetTempPath(), "paperboy-eval-" + Guid.NewGuid().ToString("N"));
         try
         {

@@ -20,6 +20,7 @@ static class SearchCommands
         {
             var searchMode = ParseMode(result.GetValue(mode));
             var take = CheckLimit(result.GetValue(limit));
+            if (string.IsNullOrWhiteSpace(result.GetValue(query))) throw new UsageException("search needs a query: words, \"a phrase\", author:Name or an arXiv id");
             using var index = await OpenAsync(result, ct);
             // Vectors from an external model are used when a running server has computed them for every paper.
             using var external = new ExternalEmbeddings(EmbeddingEndpoint.FromEnvironment(), CliApp.Options(result));

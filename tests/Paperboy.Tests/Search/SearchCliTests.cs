@@ -46,11 +46,16 @@ public sealed class SearchCliTests
     [InlineData("search", "x", "--limit", "0")]
     [InlineData("similar", "x", "--limit", "5000")]
     [InlineData("eval", "--docs", "/nonexistent/docs.jsonl", "--queries", "/nonexistent/q.tsv", "--qrels", "/nonexistent/qrels")]
+    [InlineData("search", " ")] // printed nothing, exit 0
+    // The queries and judgements swapped: "map=0.0000 … queries=0", exit 0.
+    [InlineData("eval", "--docs", "{ir}/docs.jsonl", "--queries", "{ir}/qrels.txt", "--qrels", "{ir}/queries.tsv", "--mode", "keyword")]
     public async Task BadArgumentsExitWithTwo(params string[] args)
     {
         using var dir = new TempDir();
-        var result = await PaperboyCli.RunAsync(dir.File("data"), args);
+        var ir = SharedData.Path("ir", "cacm");
+        var result = await PaperboyCli.RunAsync(dir.File("data"), [.. args.Select(a => a.Replace("{ir}", ir, StringComparison.Ordinal))]);
         Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("paperboy: ", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
     }
 
