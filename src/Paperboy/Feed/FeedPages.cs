@@ -29,7 +29,7 @@ public static class FeedPages
         app.MapGet("/papers/date/{day}", (string day, string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
             Period.TryParseDay(day, out var period)
                 ? PeriodAsync(period, p, store, cache, http, ct)
-                : Task.FromResult(BadRequest("That is not a date", $"“{Clip(day)}” is not a day. Days look like 2025-11-20.")));
+                : Task.FromResult(BadRequest("That is not a date", $"“{Clip(day)}” is not a day here: days look like 2025-11-20, from 1900-01-01 to 2999-12-31.")));
         app.MapGet("/papers/week", (string? p, PaperStore store, HttpContext http, CancellationToken ct) =>
             LatestAsync(PeriodKind.Week, p, store, cache, http, ct));
         app.MapGet("/papers/week/{week}", (string week, string? p, PaperStore store, HttpContext http, CancellationToken ct) =>

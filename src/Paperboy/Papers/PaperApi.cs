@@ -48,7 +48,7 @@ public static class PaperApi
         }
 
         Period period;
-        if (date is not null) { if (!Period.TryParseDay(date, out period)) return Problem("date must be YYYY-MM-DD."); }
+        if (date is not null) { if (!Period.TryParseDay(date, out period)) return Problem("date must be YYYY-MM-DD, from 1900-01-01 to 2999-12-31."); }
         else if (week is not null) { if (!Period.TryParseWeek(week, out period)) return Problem("week must be YYYY-Www, e.g. 2025-W47."); }
         else if (month is not null) { if (!Period.TryParseMonth(month, out period)) return Problem("month must be YYYY-MM."); }
         else if (!string.IsNullOrEmpty(submitter))

@@ -213,6 +213,7 @@ public sealed partial class FeedPageTests
     [InlineData("/papers/date/2025-11-20?p=0")]
     [InlineData("/papers/date/2025-11-20?p=abc")]
     [InlineData("/papers/trending?p=-1")]
+    [InlineData("/papers/date/1899-12-31")]
     public async Task InvalidPeriodsAndPagesGetAFriendly400Page(string url)
     {
         await using var app = await PageFixtures.StartWithDaysAsync(Nov20);
@@ -220,6 +221,9 @@ public sealed partial class FeedPageTests
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.True(page.Has(".message"), "the message block");
+        // A real calendar day outside the catalog's range is told the range, not only the shape.
+        if (url.StartsWith("/papers/date/", StringComparison.Ordinal) && !url.Contains('?', StringComparison.Ordinal))
+            Assert.Contains("from 1900-01-01 to 2999-12-31", page.One(".message").CleanText(), StringComparison.Ordinal);
         // The site's own header, its brand linking home.
         Assert.Contains(page.QuerySelectorAll("a[href='/'] > span"), span => span.TextContent == "Paperboy");
     }
