@@ -20,8 +20,7 @@ static class BackupCommand
                 throw new UsageException("backup copies the embedded SQLite database; for PostgreSQL use pg_dump (see docs/OPERATIONS.md) or paperboy export");
             if (!File.Exists(sqlite.Path)) throw new UsageException($"{sqlite.Path}: no database to back up");
             var path = Path.GetFullPath(result.GetValue(output)!);
-            if (Directory.Exists(path)) throw new UsageException($"{path}: is a directory");
-            if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder)) throw new UsageException($"{path}: no folder {folder}");
+            CliApp.CheckOutputFile(path);
             if (path == Path.GetFullPath(sqlite.Path)) throw new UsageException($"{path}: is the live database itself");
             // Written aside and renamed when complete, so FILE is never half a database.
             var partial = path + ".partial";

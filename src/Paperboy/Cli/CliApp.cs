@@ -48,6 +48,16 @@ public static class CliApp
         PaperboyOptions.Resolve(result.GetValue(DataOption), result.GetValue(DatabaseOption));
 
     /// <summary>
+    /// A file a command is about to write (--output, --run), checked before any work: not a directory, and in a folder
+    /// that exists (else the write failed at the end, after minutes of work, with the system's sentence about a ".partial").
+    /// </summary>
+    public static void CheckOutputFile(string path)
+    {
+        if (Directory.Exists(path)) throw new UsageException($"{path}: is a directory");
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder)) throw new UsageException($"{path}: no folder {folder}");
+    }
+
+    /// <summary>
     /// The database of a command that only reads or rebuilds from it (stats, export, search, similar, reindex): on the
     /// embedded engine its file must exist, or a mistyped --data would quietly make an empty instance and report on it.
     /// </summary>
@@ -87,7 +97,9 @@ public static class CliApp
         }
         try
         {
-            if (result.Action is not System.CommandLine.Help.HelpAction && !args.Contains("--version")) CheckSettings();
+            // serve builds the host, which checks the same settings before it touches anything: not twice.
+            if (result.Action is not System.CommandLine.Help.HelpAction && !args.Contains("--version") && result.CommandResult.Command.Name != "serve")
+                CheckSettings();
             return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException ex)

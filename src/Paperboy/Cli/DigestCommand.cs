@@ -21,8 +21,10 @@ static class DigestCommand
         {
             DateOnly? day = null;
             if (result.GetValue(date) is { } text)
-                day = StoredTime.ParseDay(text) is { } parsed && Papers.CatalogDates.Contains(parsed) ? parsed
-                    : throw new UsageException(StoredTime.ParseDay(text) is null ? $"--date must be YYYY-MM-DD, got '{text}'." : Papers.CatalogDates.OutOfRange("--date", text));
+            {
+                day = StoredTime.ParseDay(text) ?? throw new UsageException($"--date must be YYYY-MM-DD, got '{text}'.");
+                if (!Papers.CatalogDates.Contains(day.Value)) throw new UsageException(Papers.CatalogDates.OutOfRange("--date", text));
+            }
             var options = CliApp.Options(result);
             var database = Database.FromOptions(options);
             // The same registrations as serve, so every personal digest section (saved searches, recommendations) takes part.

@@ -35,11 +35,7 @@ static class EvalCommand
                 }
             }
             // Checked before the evaluation, which takes minutes in hybrid mode, rather than when the run is written.
-            if (result.GetValue(run) is { } runPath)
-            {
-                if (Directory.Exists(runPath)) throw new UsageException($"{runPath}: is a directory");
-                if (Path.GetDirectoryName(Path.GetFullPath(runPath)) is { } folder && !Directory.Exists(folder)) throw new UsageException($"{runPath}: no folder {folder}");
-            }
+            if (result.GetValue(run) is { } runPath) CliApp.CheckOutputFile(runPath);
             var progress = new TerminalProgress();
             var scores = await RunAsync(docsPath, queriesPath, qrelsPath, searchMode, result.GetValue(run), ct, progress: progress.Report);
             progress.Clear();

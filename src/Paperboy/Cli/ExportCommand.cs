@@ -21,8 +21,7 @@ static class ExportCommand
             var toStdout = path == "-";
             if (toStdout && !Console.IsOutputRedirected)
                 throw new UsageException("refusing to write an export to a terminal: pass --output FILE (e.g. paperboy.jsonl.gz) or redirect standard output");
-            if (!toStdout && Directory.Exists(path)) throw new UsageException($"{path}: is a directory");
-            if (!toStdout && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder)) throw new UsageException($"{path}: no folder {folder}");
+            if (!toStdout) CliApp.CheckOutputFile(path);
 
             var database = CliApp.ExistingDatabase(result);
             var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -107,12 +107,12 @@ public static class CommentApi
     {
         var back = SiteAuth.SafeReturnUrl(returnUrl);
         body = FormText(body);
-        if (CommentStore.Check(body) is { } error) return FormError(http, BadRequest(error), "Comment not posted", error, back);
+        if (CommentStore.Check(body) is { } error) return FormError(http, BadRequest(error), "Comment not posted", back);
         var comment = await comments.AddAsync(http.Member(), PaperRoutes.Id(http), body!, parentId, http.RequestAborted);
         if (comment is null)
         {
-            return FormError(http, PaperRoutes.NotFound(PaperRoutes.Id(http)), "Comment not posted",
-                "The paper, or the comment you replied to, is no longer here.", back);
+            return FormError(http, PaperRoutes.NotFound(PaperRoutes.Id(http)), "Comment not posted", back,
+                "The paper, or the comment you replied to, is no longer here.");
         }
         return MemberWrites.WantsJson(http) ? Results.Ok(AsDto(comment, 0)) : Results.Redirect($"{back}#c{comment.Id}");
     }
@@ -122,13 +122,13 @@ public static class CommentApi
     {
         var back = SiteAuth.SafeReturnUrl(returnUrl);
         body = FormText(body);
-        if (CommentStore.Check(body) is { } error) return FormError(http, BadRequest(error), "Comment not changed", error, back);
+        if (CommentStore.Check(body) is { } error) return FormError(http, BadRequest(error), "Comment not changed", back);
         var (result, _) = await comments.EditAsync(http.Member(), commentId, body!, http.RequestAborted);
         return result switch
         {
             CommentChange.Ok => Results.Redirect($"{back}#c{commentId}"),
-            CommentChange.Forbidden => FormError(http, Forbidden("Only its author can edit a comment."), "Comment not changed", "Only its author can edit a comment.", back),
-            _ => FormError(http, CommentNotFound(), "Comment not changed", "This comment is no longer here.", back),
+            CommentChange.Forbidden => FormError(http, Forbidden("Only its author can edit a comment."), "Comment not changed", back),
+            _ => FormError(http, CommentNotFound(), "Comment not changed", back, "This comment is no longer here."),
         };
     }
 
@@ -138,9 +138,8 @@ public static class CommentApi
         return await comments.DeleteAsync(http.Member(), commentId, http.RequestAborted) switch
         {
             CommentChange.Ok => Results.Redirect(back),
-            CommentChange.Forbidden => FormError(http, Forbidden("Only its author or a moderator can delete a comment."),
-                "Comment not deleted", "Only its author or a moderator can delete a comment.", back),
-            _ => FormError(http, CommentNotFound(), "Comment not deleted", "This comment is no longer here.", back),
+            CommentChange.Forbidden => FormError(http, Forbidden("Only its author or a moderator can delete a comment."), "Comment not deleted", back),
+            _ => FormError(http, CommentNotFound(), "Comment not deleted", back, "This comment is no longer here."),
         };
     }
 
@@ -152,10 +151,12 @@ public static class CommentApi
 
     /// <summary>
     /// A form that could not be carried out: the script that sent it (asking for JSON) gets problem+json to show beside
-    /// the form; a browser without JavaScript gets the site's page in words, with a way back to the paper.
+    /// the form; a browser without JavaScript gets the site's page in words (the problem's detail, or
+    /// <paramref name="message"/> where it has none), with a way back to the paper.
     /// </summary>
-    static IResult FormError(HttpContext http, ProblemHttpResult problem, string heading, string message, string back) =>
-        MemberWrites.WantsJson(http) ? problem : Feed.FeedPages.Message(problem.StatusCode, heading, message, back);
+    static IResult FormError(HttpContext http, ProblemHttpResult problem, string heading, string back, string? message = null) =>
+        MemberWrites.WantsJson(http) ? problem
+        : Feed.FeedPages.Message(problem.StatusCode, heading, message ?? problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? heading, back);
 
     static bool TryParseOrder(string? sort, out CommentOrder order)
     {

@@ -24,6 +24,9 @@ public sealed record ParsedQuery(
 
     public bool IsEmpty => ArxivId is null && Terms.Count == 0 && Phrases.Count == 0 && Authors.Count == 0;
 
+    /// <summary>Words or phrases to rank by. Without them the query is filters alone: every match, newest first, counted exactly.</summary>
+    public bool HasText => Terms.Count > 0 || Phrases.Count > 0;
+
     /// <summary>Every analysed term the user asked for, phrases included: what highlights mark.</summary>
     public IEnumerable<string> AllTerms => Terms.Concat(Phrases.SelectMany(p => p.Select(t => t.Term)));
 

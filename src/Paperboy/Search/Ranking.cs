@@ -58,8 +58,7 @@ public sealed class Ranking(SearchSettings settings)
         bool[]? allowed = constraint is null ? null : AllowedRows(s, constraint);
 
         List<(int Row, double Score)> ranked;
-        var hasText = q.Terms.Count > 0 || q.Phrases.Count > 0;
-        if (!hasText)
+        if (!q.HasText)
         {
             // Only filters (author:, dates, category): every matching paper, newest first unless sorted otherwise.
             ranked = allowed is null ? [] : Enumerable.Range(0, allowed.Length).Where(r => allowed[r])

@@ -67,8 +67,7 @@ public static class SearchPages
             return NotFound(view, $"There are fewer than {page} pages of results.");
         // Ranking by words stops at a depth (at least 100 candidates), so a full count is "at least"; a query of
         // filters alone (author:, dates, category) lists every paper that matches, so its count is exact.
-        var byWords = results.Query.Terms.Count > 0 || results.Query.Phrases.Count > 0;
-        var capped = byWords && results.Total >= Math.Max(100, page * PageSize + 1);
+        var capped = results.Query.HasText && results.Total >= Math.Max(100, page * PageSize + 1);
         return Render(view with
         {
             State = results.Hits.Count == 0 ? SearchState.NoResults : SearchState.Results,

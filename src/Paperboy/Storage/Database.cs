@@ -104,7 +104,4 @@ public sealed class Database(ISqlDialect dialect, string? dataDir = null)
 
 /// <summary>The database's schema is newer than this paperboy's migrations: it was migrated by a newer version.</summary>
 public sealed class NewerSchemaException(int version, int known)
-    : InvalidOperationException($"the database schema is at {version:D4}, newer than this paperboy knows ({known:D4}); upgrade paperboy")
-{
-    public int Version { get; } = version;
-}
+    : InvalidOperationException($"the database schema is at {version:D4}, newer than this paperboy knows ({known:D4}); upgrade paperboy");
